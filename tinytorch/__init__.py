@@ -1,0 +1,22 @@
+"""tinytorch: a PyTorch-like tensor, autograd and neural-network library you can read end to end.
+
+Every tensor's data lives in an array-API backend chosen by its device
+("cpu" is NumPy, "cuda" is CuPy, "strict" is array-api-strict); the front
+end owns dtypes, devices and gradients, so results agree on every device.
+Start with `tinytorch.tensor`, then read tensor.py, autograd.py and ops/.
+"""
+
+from . import backends, cuda, dtypes
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import *  # noqa: F403
+from .device import device, get_default_device, set_default_device
+from .dtypes import (
+    bool, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
+    promote_types, result_type, set_default_dtype, uint8, uint16, uint32, uint64,
+    can_cast, is_floating_point,
+)
+from .ops import *  # noqa: F403
+from .tensor import Tensor
+
+__version__ = "0.1.0"
+__array_api_version__ = "2023.12"

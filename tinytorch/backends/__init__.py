@@ -1,0 +1,199 @@
+"""The backend registry: one record per device type, and nothing else knows a backend.
+
+What it does: maps a device type ("cpu", "cuda", "strict", or one you
+register) to a `Backend` record that says how to load its array-API
+namespace, how many devices it has, how to name a device natively, and how
+to copy arrays to and from host memory (NumPy arrays are the interchange
+format). The built-in backends are found by convention: a module
+`tinytorch.backends.<type>` that defines `BACKEND`.
+
+Assumes: each backend is array-API compatible (directly or through
+array-api-compat), so the front end can run every op through the namespace
+`xp` and array operators. A backend is loaded lazily, the first time one of
+its devices is used, so CuPy is never imported on a machine that does not
+ask for "cuda".
+
+Production does instead: PyTorch routes each op through a C++ dispatcher
+keyed on (device, dtype, autograd state) to a kernel registered for that
+combination; third-party devices register kernels with
+`TORCH_LIBRARY_IMPL`. Here a Python dict maps the device type to a record,
+and the kernels are whatever the array-API namespace provides.
+
+Registering another backend (JAX, say) takes one call::
+
+    import jax, jax.numpy as jnp
+    from tinytorch import backends
+
+    backends.register(backends.Backend(
+        name="jax",
+        load=lambda: jnp,                                  # the array-API namespace
+        device_count=lambda: len(jax.devices()),
+        native_device=lambda index: jax.devices()[index],
+        from_host=lambda host, dev: jax.device_put(jnp.asarray(host), dev),
+        to_host=lambda arr: __import__("numpy").asarray(arr),
+    ))
+    x = tinytorch.ones(3, device="jax:0")
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+__all__ = ["Backend", "BackendUnavailableError", "register", "get", "registered_types"]
+
+
+class BackendUnavailableError(RuntimeError):
+    """A device type is known but cannot be used on this machine (library or hardware missing)."""
+
+
+@dataclass
+class Backend:
+    """How tinytorch talks to one array library.
+
+    `load` returns the array-API namespace (imported on first use).
+    `device_count` says how many devices exist (0 when the hardware is absent;
+    it must not raise). `native_device(index)` returns the library's own
+    device object. `from_host(numpy_array, native_device)` and
+    `to_host(array)` copy across the host boundary. `check_available()`
+    raises BackendUnavailableError explaining what is missing and how to fix
+    it. `index_add(xp, zeros, axis, index, values)` adds `values` into
+    `zeros` at `index` along `axis`, accumulating repeated indices; the
+    default works on any array-API library through a one-hot matmul.
+    `index_put(xp, flat, index, values)` returns a copy of the 1-D `flat` with
+    `values` written at `index` (the default uses only standard functions).
+    `to_array` turns what the library's ops may return besides arrays (NumPy
+    scalars) into arrays; without it such a result is reported as a leak.
+    `array_type` is the library's array class, found at load if not given.
+    """
+
+    name: str
+    load: Callable[[], Any]
+    device_count: Callable[[], int]
+    native_device: Callable[[int], Any]
+    from_host: Callable[[Any, Any], Any]
+    to_host: Callable[[Any], Any]
+    check_available: Callable[[], None] = lambda: None
+    index_add: Optional[Callable[..., Any]] = None
+    index_put: Callable[..., Any] = None
+    to_array: Optional[Callable[[Any], Any]] = None
+    array_type: Optional[type] = None
+    default_index: int = 0
+    _xp: Any = field(default=None, repr=False)
+    dtypes: dict = field(default_factory=dict, repr=False)
+    dtype_names: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def xp(self):
+        """The array-API namespace, loaded (and its dtype tables built) on first use."""
+        if self._xp is None:
+            self.check_available()
+            xp = self.load()
+            self._build_dtype_tables(xp)
+            if self.array_type is None:
+                self.array_type = type(xp.empty((0,)))
+            if self.index_put is None:
+                self.index_put = one_hot_index_put
+            self._xp = xp
+        return self._xp
+
+    def _build_dtype_tables(self, xp):
+        from ..dtypes import DTYPES
+        self.dtypes, self.dtype_names = {}, {}
+        for name in DTYPES:
+            native = getattr(xp, name, None)
+            if native is None:
+                continue
+            self.dtypes[name] = native
+            # Key by what arrays report: NumPy's xp.float32 is a scalar type, but
+            # arrays report np.dtype("float32"), which hashes differently.
+            self.dtype_names[xp.empty((0,), dtype=native).dtype] = name
+            self.dtype_names[native] = name
+
+    def dtype(self, name: str):
+        """The backend's dtype object for a tinytorch dtype string."""
+        found = self.xp and self.dtypes.get(name)
+        if found is None:
+            raise TypeError(f"the {self.name!r} backend has no dtype {name}; it supports "
+                            f"{', '.join(self.dtypes)}. Use one of those or another device.")
+        return found
+
+    def dtype_name(self, native_dtype) -> str:
+        """The tinytorch dtype string of a backend dtype object."""
+        name = self.dtype_names.get(native_dtype)
+        if name is None:
+            raise TypeError(f"the {self.name!r} backend produced dtype {native_dtype}, "
+                            f"which tinytorch does not support")
+        return name
+
+    def coerce(self, array):
+        """An array of this backend from what an op returned (NumPy's scalars, say)."""
+        if self.to_array is None:
+            raise TypeError(f"an op on the {self.name!r} backend returned a "
+                            f"{type(array).__module__}.{type(array).__name__}, not a "
+                            f"{self.array_type.__name__}: the op leaked a foreign array. This is "
+                            f"a bug in tinytorch; please report it.")
+        return self.to_array(array)
+
+    def scatter_add(self, xp, zeros, axis: int, index, values):
+        """`zeros` with `values` added at `index` along `axis` (repeats accumulate)."""
+        if self.index_add is not None:
+            return self.index_add(xp, zeros, axis, index, values)
+        return one_hot_index_add(xp, zeros, axis, index, values)
+
+
+def one_hot_index_add(xp, zeros, axis, index, values):
+    """Portable scatter-add: multiply by a one-hot matrix (memory O(len(index) * n))."""
+    n = zeros.shape[axis]
+    moved = xp.moveaxis(values, axis, 0)
+    rest = moved.shape[1:]
+    flat = xp.reshape(moved, (moved.shape[0], -1))
+    positions = xp.arange(n, dtype=index.dtype, device=index.device)
+    one_hot = xp.astype(positions[:, None] == index[None, :], flat.dtype)
+    summed = xp.reshape(one_hot @ flat, (n, *rest))
+    return zeros + xp.moveaxis(summed, 0, axis)
+
+
+def one_hot_index_put(xp, flat, index, values):
+    """Portable `flat[index] = values` for a 1-D array, out of place; the last write wins."""
+    positions = xp.arange(flat.shape[0], dtype=index.dtype, device=index.device)
+    hits = index[:, None] == positions[None, :]
+    order = xp.arange(index.shape[0], dtype=index.dtype, device=index.device)
+    last = xp.max(xp.where(hits, order[:, None], -1), axis=0) if index.shape[0] else None
+    if last is None:
+        return flat
+    chosen = xp.take(values, xp.clip(last, 0, None), axis=0)
+    return xp.where(last >= 0, chosen, flat)
+
+
+_registry: dict[str, Backend] = {}
+
+
+def register(backend: Backend) -> None:
+    """Make `backend.name` usable as a device type ("name" or "name:index")."""
+    if not backend.name.isidentifier():
+        raise ValueError(f"a backend name must be an identifier like 'jax', got {backend.name!r}")
+    _registry[backend.name] = backend
+
+
+def get(device_type: str) -> Backend:
+    """The backend for a device type, importing a built-in one on first use."""
+    backend = _registry.get(device_type)
+    if backend is None:
+        if device_type in _BUILT_IN:
+            module = importlib.import_module(f"{__name__}.{device_type}")
+            register(module.BACKEND)
+            return _registry[device_type]
+        raise RuntimeError(
+            f"Expected one of {', '.join(registered_types())} device type at start of device "
+            f"string: {device_type}. Register a new device type with "
+            f"tinytorch.backends.register(...).")
+    return backend
+
+
+_BUILT_IN = ("cpu", "cuda", "strict")
+
+
+def registered_types() -> list[str]:
+    return sorted({*_BUILT_IN, *_registry})

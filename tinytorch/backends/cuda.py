@@ -1,0 +1,80 @@
+"""The "cuda" backend: CuPy through array-api-compat, imported only when a cuda device is used.
+
+Assumes: CuPy and an NVIDIA GPU are present; `cuda:N` is CuPy device N.
+Kernels run on CuPy's current device, so tinytorch assumes one GPU per
+process in practice (cuda:0); arrays on other GPUs work only inside
+`cupy.cuda.Device(N)` blocks.
+Production does instead: PyTorch ships its own CUDA kernels, a caching
+allocator, streams and a per-tensor device guard that switches the current
+GPU for every op.
+"""
+
+import importlib
+
+from . import Backend, BackendUnavailableError
+
+
+def _cupy():
+    try:
+        return importlib.import_module("cupy")
+    except ImportError as exc:
+        raise BackendUnavailableError(
+            f"CuPy is not installed ({exc}), so tinytorch cannot use device 'cuda'. "
+            'Install it with: pip install "tinytorch[cuda]"') from exc
+
+
+def _device_count() -> int:
+    try:
+        return _cupy().cuda.runtime.getDeviceCount()
+    except Exception:  # noqa: BLE001 - no CuPy, no driver or no GPU all mean zero devices
+        return 0
+
+
+def _check_available():
+    cupy = _cupy()
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as exc:  # noqa: BLE001
+        raise BackendUnavailableError(
+            f"CuPy is installed but no GPU is visible ({exc}). Check the NVIDIA driver with "
+            f"`nvidia-smi` and that CUDA_VISIBLE_DEVICES is not empty.") from exc
+    if count == 0:
+        raise BackendUnavailableError(
+            "CuPy is installed but no GPU is visible. Check the NVIDIA driver with `nvidia-smi` "
+            "and that CUDA_VISIBLE_DEVICES is not empty.")
+
+
+def _load():
+    return importlib.import_module("array_api_compat.cupy")
+
+
+def _index_add(xp, zeros, axis, index, values):
+    cupyx = importlib.import_module("cupyx")
+    out = zeros.copy()
+    cupyx.scatter_add(out, (slice(None),) * axis + (index,), values)
+    return out
+
+
+def _index_put(xp, flat, index, values):
+    out = flat.copy()
+    out[index] = values
+    return out
+
+
+def _from_host(host, device):
+    cupy = _cupy()
+    with device:
+        return cupy.asarray(host)
+
+
+BACKEND = Backend(
+    name="cuda",
+    load=_load,
+    device_count=_device_count,
+    native_device=lambda index: _cupy().cuda.Device(index),
+    from_host=_from_host,
+    to_host=lambda array: array.get(),
+    check_available=_check_available,
+    index_add=_index_add,
+    index_put=_index_put,
+)

@@ -1,0 +1,67 @@
+"""Host memory: turning Python data into arrays, and random numbers, with NumPy.
+
+The front end never imports NumPy; it hands Python lists, NumPy arrays and
+random draws to these helpers, and backends copy the result to a device.
+Assumes: random numbers are drawn on the host (NumPy's PCG64) and copied to
+the device, so one seed gives the same values on every device.
+Production does instead: PyTorch has one generator per device and draws on
+the GPU itself (Philox), so CPU and CUDA draws differ for the same seed.
+"""
+
+import numpy as np
+
+_generators: dict[str, np.random.Generator] = {}
+_seed = None
+
+
+def is_host_array(obj) -> bool:
+    return isinstance(obj, (np.ndarray, np.generic))
+
+
+def to_host(data):
+    """A NumPy array from nested Python lists, scalars or anything NumPy accepts."""
+    return np.asarray(data)
+
+
+def host_dtype_name(host) -> str:
+    return host.dtype.name
+
+
+def astype(host, dtype_name: str):
+    return host.astype(dtype_name, copy=False)
+
+
+def manual_seed(seed: int) -> None:
+    global _seed
+    _seed = int(seed)
+    _generators.clear()
+
+
+def generator(device: str) -> np.random.Generator:
+    """One generator per device, each restarted from the same seed by `manual_seed`."""
+    gen = _generators.get(device)
+    if gen is None:
+        gen = np.random.default_rng(_seed)
+        _generators[device] = gen
+    return gen
+
+
+def uniform(device, shape):
+    return generator(device).random(shape)
+
+
+def normal(device, shape):
+    return generator(device).standard_normal(shape)
+
+
+def integers(device, low, high, shape):
+    return generator(device).integers(low, high, size=shape)
+
+
+def permutation(device, n):
+    return generator(device).permutation(n)
+
+
+def format_array(host, prefix="") -> str:
+    """NumPy's printout of `host`, indented to follow `prefix`."""
+    return np.array2string(np.asarray(host), separator=", ", prefix=prefix)

@@ -1,0 +1,234 @@
+"""Making tensors: from data (`tensor`, `as_tensor`, `from_numpy`), factories (`zeros`, `ones`,
+`full`, `empty`, `arange`, `linspace`, `eye` and the `*_like` forms) and random draws
+(`rand`, `randn`, `randint`, `manual_seed`).
+
+Dtype inference follows PyTorch: Python floats give the default float dtype
+(float32), Python ints give int64, bools give bool, and a NumPy array keeps
+its own dtype. Factories build directly on the device through the
+backend's namespace; data from Python or NumPy is assembled on the host
+and copied to the device once.
+Assumes: random numbers are drawn on the host and copied (see
+backends/host.py), so the same seed gives the same numbers on every device.
+Production does instead: PyTorch fills tensors on the device with its own
+kernels and per-device generators.
+"""
+
+from __future__ import annotations
+
+from . import dtypes as _dt
+from .backends import host
+from .device import device as as_device
+from .device import get_default_device
+from .tensor import Tensor
+
+__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
+           "arange", "linspace", "eye", "zeros_like", "ones_like", "full_like", "empty_like",
+           "rand", "randn", "randint", "rand_like", "randn_like", "randperm", "manual_seed"]
+
+
+def _device(device):
+    return get_default_device() if device is None else as_device(device)
+
+
+def _shape(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    shape = tuple(int(s) for s in size)
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension: {shape}. Sizes "
+                           f"must be non-negative.")
+    return shape
+
+
+def _finish(array, dev, requires_grad):
+    t = Tensor._wrap(array, dev)
+    return t.requires_grad_() if requires_grad else t
+
+
+def _infer_dtype(host_array, from_python: bool) -> str:
+    name = host.host_dtype_name(host_array)
+    if name == "bool":
+        return "bool"
+    if from_python:
+        kind = name[0]
+        if kind == "f":
+            return _dt.get_default_dtype()
+        if kind in "iu":
+            return "int64"
+    if name in _dt.DTYPES:
+        return name
+    raise TypeError(f"can't convert data of dtype {name} to a tensor; supported dtypes are "
+                    f"{', '.join(_dt.DTYPES)}. Convert it first, e.g. data.astype('float32').")
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A new tensor holding a copy of `data` (a scalar, nested lists, a NumPy array or a Tensor)."""
+    if isinstance(data, Tensor):
+        out = data.detach().to(device=device if device is not None else data.device,
+                               dtype=dtype)
+        out = Tensor._wrap(out.device.xp.asarray(out._data, copy=True), out.device)
+        return out.requires_grad_() if requires_grad else out
+    return as_tensor(data, dtype, device, requires_grad=requires_grad, copy=True)
+
+
+def as_tensor(data, dtype=None, device=None, *, requires_grad=False, copy=None) -> Tensor:
+    """Like `tensor`, but a Tensor already of that dtype and device is returned as it is."""
+    dev = _device(device) if device is not None or not isinstance(data, Tensor) else None
+    if isinstance(data, Tensor):
+        out = data.to(device=dev, dtype=dtype)
+        if copy:
+            out = Tensor._wrap(out.device.xp.asarray(out._data, copy=True), out.device)
+        return out
+    dev = _device(device)
+    from_python = not host.is_host_array(data)
+    if from_python and _contains_tensor(data):
+        from .ops import stack
+        return stack([as_tensor(d, dtype, device) for d in data])
+    try:
+        host_array = host.to_host(data)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"can't build a tensor from this data: {exc}. Nested lists must be "
+                         f"rectangular and hold only numbers or bools.") from exc
+    dtype = _infer_dtype(host_array, from_python) if dtype is None else _dt.canonical_dtype(dtype)
+    dev.xp  # noqa: B018 - load the backend (and check the device) before copying to it
+    dev._backend.dtype(dtype)  # a clear error if this backend lacks the dtype
+    array = dev._backend.from_host(host.astype(host_array, dtype), dev.native)
+    return _finish(array, dev, requires_grad)
+
+
+def _contains_tensor(data) -> bool:
+    return isinstance(data, (list, tuple)) and len(data) > 0 and any(
+        isinstance(d, Tensor) or _contains_tensor(d) for d in data)
+
+
+def asarray(obj, /, *, dtype=None, device=None, copy=None) -> Tensor:
+    """The array API standard's name for `as_tensor`."""
+    return as_tensor(obj, dtype, device, copy=copy)
+
+
+def from_numpy(ndarray) -> Tensor:
+    """A cpu tensor sharing memory with a NumPy array (as torch.from_numpy)."""
+    if not host.is_host_array(ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    dev = as_device("cpu")
+    dev.xp  # noqa: B018
+    _infer_dtype(ndarray, from_python=False)
+    return Tensor._wrap(dev._backend.from_host(ndarray, dev.native), dev)
+
+
+def _factory(fill):
+    def make(*size, dtype=None, device=None, requires_grad=False):
+        dev = _device(device)
+        dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
+        return _finish(fill(dev.xp, _shape(size), dev._backend.dtype(dtype), dev.native), dev,
+                       requires_grad)
+    return make
+
+
+zeros = _factory(lambda xp, shape, dt, dev: xp.zeros(shape, dtype=dt, device=dev))
+ones = _factory(lambda xp, shape, dt, dev: xp.ones(shape, dtype=dt, device=dev))
+empty = _factory(lambda xp, shape, dt, dev: xp.empty(shape, dtype=dt, device=dev))
+zeros.__name__, ones.__name__, empty.__name__ = "zeros", "ones", "empty"
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A tensor of `size` filled with `fill_value` (dtype inferred from the value)."""
+    dev = _device(device)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    dtype = _dt.result_type(fill_value) if dtype is None else _dt.canonical_dtype(dtype)
+    value = bool(fill_value) if dtype == "bool" else (
+        int(fill_value) if _dt.is_integral(dtype) else float(fill_value))
+    array = dev.xp.full(_shape((size,) if isinstance(size, int) else (size,)), value,
+                        dtype=dev._backend.dtype(dtype), device=dev.native)
+    return _finish(array, dev, requires_grad)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Values from `start` up to (not including) `end`, `step` apart."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise ValueError("arange step must be nonzero")
+    if dtype is None:
+        dtype = _dt.result_type(*(v for v in (start, end, step)))
+    dev = _device(device)
+    dtype = _dt.canonical_dtype(dtype)
+    array = dev.xp.arange(start, end, step, dtype=dev._backend.dtype(dtype), device=dev.native)
+    return _finish(array, dev, requires_grad)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    dev = _device(device)
+    dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
+    array = dev.xp.linspace(float(start), float(end), int(steps),
+                            dtype=dev._backend.dtype(dtype), device=dev.native)
+    return _finish(array, dev, requires_grad)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    dev = _device(device)
+    dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
+    array = dev.xp.eye(n, n if m is None else m, dtype=dev._backend.dtype(dtype),
+                       device=dev.native)
+    return _finish(array, dev, requires_grad)
+
+
+def _like(factory):
+    def make_like(input, *args, dtype=None, device=None, requires_grad=False):  # noqa: A002
+        return factory(input.shape, *args, dtype=dtype or input.dtype,
+                       device=device or input.device, requires_grad=requires_grad)
+    make_like.__name__ = factory.__name__ + "_like"
+    return make_like
+
+
+def _random(draw, default_dtype=None):
+    def make(*size, dtype=None, device=None, requires_grad=False):
+        dev = _device(device)
+        dtype = _dt.canonical_dtype(dtype or default_dtype or _dt.get_default_dtype())
+        if not _dt.is_floating_point(dtype):
+            raise TypeError(f"{draw.__name__}() needs a floating dtype, got {dtype}; use "
+                            f"randint() for integers.")
+        shape = _shape(size)
+        return as_tensor(draw(str(dev), shape), dtype=dtype, device=dev,
+                         requires_grad=requires_grad)
+    return make
+
+
+rand = _random(host.uniform)
+randn = _random(host.normal)
+rand.__name__, randn.__name__ = "rand", "randn"
+
+
+def randint(low, high=None, size=None, *, dtype=None, device=None, requires_grad=False):
+    """Integers drawn uniformly from [low, high); `randint(high, size)` starts at 0."""
+    if size is None:
+        low, high, size = 0, low, high
+    if size is None:
+        raise TypeError("randint() needs a size, e.g. randint(0, 10, (3,))")
+    if high <= low:
+        raise ValueError(f"randint needs low < high, got low={low}, high={high}")
+    dev = _device(device)
+    values = host.integers(str(dev), low, high, _shape((size,) if isinstance(size, int)
+                                                        else (size,)))
+    return as_tensor(values, dtype=dtype or "int64", device=dev, requires_grad=requires_grad)
+
+
+def randperm(n, *, dtype="int64", device=None) -> Tensor:
+    dev = _device(device)
+    return as_tensor(host.permutation(str(dev), n), dtype=dtype, device=dev)
+
+
+zeros_like, ones_like, empty_like = _like(zeros), _like(ones), _like(empty)
+rand_like, randn_like = _like(rand), _like(randn)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    return full(input.shape, fill_value, dtype=dtype or input.dtype,
+                device=device or input.device, requires_grad=requires_grad)
+
+
+def manual_seed(seed: int) -> None:
+    """Restart every device's random stream from `seed`; the same seed gives the same draws."""
+    host.manual_seed(seed)
+

@@ -1,0 +1,275 @@
+"""Indexing: `x[key]` and `x[key] = value` with ints, slices, None, Ellipsis, integer tensors
+and boolean masks, plus `take` and `gather`.
+
+How it works: a key is first normalised (lists become integer tensors,
+boolean masks become the integer tensors of their `nonzero()` positions, a
+trailing Ellipsis is added). The basic part (ints, slices, None) is one
+`BasicIndex` node. Integer tensors are then applied with `take`: one
+tensor selects along its axis; several are folded into one linear index
+over their axes. Repeated indices accumulate their gradients.
+
+Assumes: NumPy's rules for where the indexed dimensions go (in place if
+the integer tensors are adjacent in the key, first otherwise, with a
+Python int between them counting as a break). Writes with repeated
+indices keep the last value written.
+Production does instead: PyTorch implements advanced indexing in C++
+(`index`, `index_put_`) with dedicated scatter/gather kernels, and writes
+through views so `x[0][1] = 5` changes `x`.
+"""
+
+from __future__ import annotations
+
+from .. import dtypes as _dt
+from ..autograd import Function, is_grad_enabled
+from ..tensor import Tensor
+from .elementwise import cast
+from .shape import permute, reshape
+
+__all__ = ["getitem", "setitem", "take", "gather", "nonzero"]
+
+
+class BasicIndex(Function):
+    def forward(self, a, key):
+        self.shape, self.dtype, self.key = a.shape, a.dtype, key
+        return a[key]
+
+    def backward(self, grad):
+        out = self.xp.zeros(self.shape, dtype=self.dtype, device=grad.device)
+        out[self.key] = grad
+        return out, None
+
+
+class Take(Function):
+    def forward(self, a, index, axis):
+        self.shape, self.axis = a.shape, axis
+        self.save_for_backward(index)
+        return self.xp.take(a, index, axis=axis)
+
+    def backward(self, grad):
+        (index,) = self.saved
+        zeros = self.xp.zeros(self.shape, dtype=grad.dtype, device=grad.device)
+        return self.device._backend.scatter_add(self.xp, zeros, self.axis, index, grad), None, None
+
+
+def take(input, index, axis=None):  # noqa: A002
+    """Elements of `input` at integer `index` along `axis` (flattened input if axis is None)."""
+    if axis is None:
+        input, axis = reshape(input, -1), 0
+    flat = reshape(index, -1)
+    axis = axis % input.ndim
+    picked = Take.apply(input, _wrap_negative(flat, input.shape[axis]), axis)
+    return reshape(picked, input.shape[:axis] + index.shape + input.shape[axis + 1:])
+
+
+def _wrap_negative(index, size):
+    xp = index.device.xp
+    data = index._data
+    if not _dt.is_integral(index.dtype):
+        raise IndexError(f"tensors used as indices must be long, int or bool tensors, got "
+                         f"{index.dtype}")
+    if data.size and (bool(xp.any(data >= size)) or bool(xp.any(data < -size))):
+        bad = int(xp.max(data)) if bool(xp.any(data >= size)) else int(xp.min(data))
+        raise IndexError(f"index {bad} is out of bounds for dimension with size {size}")
+    data = xp.where(data < 0, data + size, data)
+    return Tensor._wrap(xp.astype(data, index.device._backend.dtype("int64")), index.device)
+
+
+class Gather(Function):
+    def forward(self, a, index, axis):
+        self.size, self.axis = a.shape[axis], axis
+        self.save_for_backward(index)
+        return self.xp.take_along_axis(a, index, axis=axis)
+
+    def backward(self, grad):
+        xp = self.xp
+        (index,) = self.saved
+        positions = xp.arange(self.size, dtype=index.dtype, device=index.device)
+        one_hot = xp.astype(index[..., None] == positions, grad.dtype)
+        spread = xp.sum(one_hot * grad[..., None], axis=self.axis, keepdims=True)
+        return xp.moveaxis(xp.squeeze(spread, axis=self.axis), -1, self.axis), None, None
+
+
+def gather(input, dim, index):  # noqa: A002
+    """out[i][j] = input[i][index[i][j]] for dim=1 (PyTorch's gather, NumPy's take_along_axis)."""
+    if index.ndim != input.ndim:
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as input "
+                           f"tensor: got {index.ndim} and {input.ndim}")
+    axis = dim % input.ndim
+    return Gather.apply(input, _wrap_negative(index, input.shape[axis]), axis)
+
+
+def nonzero(input, *, as_tuple=False):  # noqa: A002
+    """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one tensor per axis."""
+    xp = input.device.xp
+    data = input._data if input.dtype == "bool" else input._data != 0
+    parts = [Tensor._wrap(p, input.device) for p in xp.nonzero(data)]
+    if as_tuple:
+        return tuple(parts)
+    from .shape import stack
+    return stack(parts, dim=1) if parts else reshape(parts, (0, 0))
+
+
+def _normalise(x, key):
+    """The key as a tuple with lists turned into tensors, masks into their nonzero() indices
+    and any Ellipsis expanded into slices."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    items = []
+    for k in key:
+        if isinstance(k, (list, range)):
+            from ..creation import tensor
+            k = tensor(list(k), device=x.device)
+        if isinstance(k, Tensor):
+            if k.device is not x.device:
+                raise RuntimeError(f"indices should be on the same device as the indexed tensor "
+                                   f"({x.device}), but got {k.device}. Move them with "
+                                   f"index.to('{x.device}').")
+            if k.dtype == "bool":
+                items.extend(nonzero(k, as_tuple=True) if k.ndim else [k])
+                continue
+            if k.ndim == 0:
+                k = int(k.item())
+        elif hasattr(k, "__index__") and not isinstance(k, (bool, slice)):
+            k = int(k)
+        elif not (k is None or k is Ellipsis or isinstance(k, slice)):
+            raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or "
+                             f"bool tensors are valid indices, got {type(k).__name__}")
+        items.append(k)
+    consumed = sum(1 for k in items if k is not None and k is not Ellipsis)
+    if consumed > x.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
+    ellipses = [i for i, k in enumerate(items) if k is Ellipsis]  # `is`: == would compare tensors
+    if len(ellipses) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    if ellipses:
+        at = ellipses[0]
+        items[at:at + 1] = [slice(None)] * (x.ndim - consumed)
+    else:
+        items += [slice(None)] * (x.ndim - consumed)
+    return items
+
+
+def getitem(x, key):
+    items = _normalise(x, key)
+    basic, tensor_axes, tensors, out_axis = [], [], [], 0
+    for k in items:
+        if isinstance(k, Tensor):
+            basic.append(slice(None))
+            tensor_axes.append(out_axis)
+            tensors.append(k)
+            out_axis += 1
+        elif isinstance(k, int):
+            size = x.shape[len([b for b in basic if b is not None])]
+            if not -size <= k < size:
+                raise IndexError(f"index {k} is out of bounds for dimension with size {size}")
+            basic.append(k)
+        else:
+            basic.append(k)
+            out_axis += 1
+    basic = tuple(basic)
+    y = x if all(k == slice(None) for k in basic) else BasicIndex.apply(x, basic)
+    if not tensors:
+        return y
+    if len(tensors) == 1:
+        return take(y, tensors[0], tensor_axes[0])
+    return _take_many(y, tensors, tensor_axes, items)
+
+
+def _take_many(y, tensors, axes, items):
+    """Index several axes of `y` with integer tensors at once, as NumPy does."""
+    from .shape import broadcast_to
+    shape = _broadcast_shapes([t.shape for t in tensors])
+    rest = [a for a in range(y.ndim) if a not in axes]
+    moved = permute(y, axes + rest)
+    sizes = [y.shape[a] for a in axes]
+    flat = reshape(moved, (-1,) + tuple(y.shape[a] for a in rest))
+    linear = None
+    for t, size in zip(tensors, sizes):
+        t = _wrap_negative(broadcast_to(t, shape), size)
+        linear = t if linear is None else linear * size + t
+    out = take(flat, linear, 0)
+    positions = [i for i, k in enumerate(items) if isinstance(k, Tensor)]
+    adjacent = positions == list(range(positions[0], positions[0] + len(positions)))
+    if adjacent and axes[0] > 0:
+        n = len(shape)
+        order = list(range(n, n + axes[0])) + list(range(n)) + list(range(n + axes[0], out.ndim))
+        out = permute(out, order)
+    return out
+
+
+def _broadcast_shapes(shapes):
+    ndim = max(len(s) for s in shapes)
+    result = []
+    for i in range(ndim):
+        sizes = {s[len(s) - ndim + i] for s in shapes if len(s) - ndim + i >= 0} - {1}
+        if len(sizes) > 1:
+            raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together "
+                             f"with shapes {[list(s) for s in shapes]}")
+        result.append(sizes.pop() if sizes else 1)
+    return tuple(result)
+
+
+class SetFlat(Function):
+    """`a` with `values` written at flat positions `linear` (the last write wins)."""
+
+    def forward(self, a, values, linear):
+        xp = self.xp
+        self.shape = a.shape
+        self.save_for_backward(linear)
+        flat = self.device._backend.index_put(xp, xp.reshape(a, (-1,)), linear,
+                                              xp.reshape(values, (-1,)))
+        return xp.reshape(flat, a.shape)
+
+    def backward(self, grad):
+        xp = self.xp
+        (linear,) = self.saved
+        flat = xp.reshape(grad, (-1,))
+        picked = xp.reshape(xp.take(flat, linear, axis=0), linear.shape)
+        cleared = self.device._backend.index_put(xp, flat, linear, xp.zeros_like(picked))
+        return xp.reshape(cleared, self.shape), picked, None
+
+
+class SetBasic(Function):
+    def forward(self, a, values, key):
+        self.key = key
+        out = self.xp.asarray(a, copy=True)
+        out[key] = values
+        return out
+
+    def backward(self, grad):
+        picked = grad[self.key]
+        cleared = self.xp.asarray(grad, copy=True)
+        cleared[self.key] = 0
+        return cleared, picked, None
+
+
+def setitem(x, key, value):
+    """x[key] = value; differentiable with respect to both x and value when recorded."""
+    from ..creation import as_tensor
+    from .shape import broadcast_to
+    if isinstance(value, Tensor):
+        if value.device is not x.device:
+            raise RuntimeError(f"value is on {value.device} but the tensor is on {x.device}; "
+                               f"move it with value.to('{x.device}').")
+        value = value if value.dtype == x.dtype else cast(value, x.dtype)
+    else:
+        value = as_tensor(value, dtype=x.dtype, device=x.device)
+    items = tuple(_normalise(x, key))
+    advanced = any(isinstance(k, Tensor) for k in items)
+    recording = is_grad_enabled() and (x.requires_grad or value.requires_grad)
+    if not advanced and not recording:
+        x._data[items] = value._data
+        x._version += 1
+        return
+    if advanced:
+        linear = getitem(reshape(_arange_like(x), x.shape), items)
+        result = SetFlat.apply(x, broadcast_to(value, linear.shape), linear._data)
+    else:
+        result = SetBasic.apply(x, value, items)
+    x._inplace(result)
+
+
+def _arange_like(x):
+    xp = x.device.xp
+    return Tensor._wrap(xp.arange(x.numel(), dtype=x.device._backend.dtype("int64"),
+                                  device=x.device.native), x.device)

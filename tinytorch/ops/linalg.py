@@ -1,0 +1,62 @@
+"""Matrix multiplication: `a @ b` with NumPy's rules for 1-D and batched operands.
+
+A 1-D left operand is treated as a row (and the row axis dropped from the
+result), a 1-D right operand as a column; leading batch axes broadcast.
+Assumes: the backend's matmul is good enough (BLAS on cpu, cuBLAS on cuda).
+Production does instead: PyTorch picks among cuBLAS/cuBLASLt/CUTLASS kernels
+and may use TF32 or reduced precision on GPUs for speed.
+"""
+
+from __future__ import annotations
+
+from ..autograd import Function
+from .elementwise import _promote
+from .shape import reshape, squeeze
+
+__all__ = ["matmul", "mm", "bmm", "dot", "outer"]
+
+
+class Matmul(Function):
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return a @ b
+
+    def backward(self, grad):
+        a, b = self.saved
+        t = self.xp.matrix_transpose
+        return grad @ t(b), t(a) @ grad  # the engine sums broadcast batch axes away
+
+
+def matmul(input, other):  # noqa: A002
+    a, b = _promote(input, other)
+    if a.dtype == "bool":
+        raise TypeError("matmul is not supported for bool tensors; cast first, e.g. a.float()")
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{a.ndim}D and {b.ndim}D. Use * for scaling by a scalar.")
+    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_shape(a)} and "
+                           f"{_shape(b)}): the last axis of the first must equal the "
+                           f"{'second-to-last' if b.ndim > 1 else 'only'} axis of the second.")
+    if a.ndim == 1:
+        return squeeze(matmul(reshape(a, 1, -1), b), -2 if b.ndim > 1 else -1)
+    if b.ndim == 1:
+        return squeeze(matmul(a, reshape(b, -1, 1)), -1)
+    return Matmul.apply(a, b)
+
+
+def _shape(t):
+    return "x".join(map(str, t.shape))
+
+
+mm = bmm = matmul
+
+
+def dot(input, other):  # noqa: A002
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    return matmul(input, other)
+
+
+def outer(input, vec2):  # noqa: A002
+    return reshape(input, -1, 1) * reshape(vec2, 1, -1)

@@ -1,0 +1,292 @@
+"""Reductions: sum, mean, var, std, prod, max, min, argmax, argmin, all, any, logsumexp.
+
+Every reduction takes PyTorch's `dim`/`keepdim` or the array API's
+`axis`/`keepdims` (an int, a tuple, or None for all axes).
+
+Dtypes (PyTorch's rules): sum and prod of bool or integer tensors give
+int64; mean, var, std and logsumexp need a floating input; max and min keep
+the dtype; argmax and argmin give int64; all and any give bool.
+
+Gradients: `max`/`min` over all elements (and `amax`/`amin`) split the
+gradient evenly between tied maxima, as PyTorch does; `max(dim=...)`
+returns (values, indices) and sends the gradient to the returned index.
+
+Assumes: reductions run in the input's dtype (float16 sums accumulate in
+float16). Production does instead: PyTorch accumulates reduced-precision
+sums in float32 and uses tree reductions (and Welford's algorithm for
+var/std) for accuracy.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from .. import dtypes as _dt
+from ..autograd import Function
+from ..tensor import Tensor
+from .elementwise import _nondifferentiable, cast, div, exp, sqrt, sub
+from .index import gather
+from .shape import squeeze
+
+__all__ = ["sum", "mean", "var", "std", "prod", "max", "min", "amax", "amin", "argmax",
+           "argmin", "all", "any", "logsumexp", "softmax", "log_softmax"]
+
+values_indices = namedtuple("values_indices", ["values", "indices"])
+
+
+def _axes(ndim, dim, axis):
+    """Normalise dim/axis to a sorted tuple of non-negative axes (None means all)."""
+    if dim is not None and axis is not None:
+        raise TypeError("pass either dim (PyTorch) or axis (array API), not both")
+    chosen = dim if dim is not None else axis
+    if chosen is None:
+        return tuple(range(ndim))
+    items = (chosen,) if isinstance(chosen, int) else tuple(chosen)
+    out, span = [], ndim or 1  # a 0-d tensor accepts dim 0 and -1, as in PyTorch
+    for d in items:
+        if not -span <= d < span:
+            raise IndexError(f"Dimension out of range (expected to be in range of "
+                             f"[{-span}, {span - 1}], but got {d})")
+        out.append(d % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise ValueError(f"dim {chosen} names an axis more than once")
+    return tuple(sorted(out)) if ndim else ()
+
+
+def _keep(keepdim, keepdims):
+    return bool(keepdims) if keepdims is not None else bool(keepdim)
+
+
+def _kept_shape(shape, axes):
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _count(shape, axes):
+    n = 1
+    for a in axes:
+        n *= shape[a]
+    return n
+
+
+class Sum(Function):
+    def forward(self, a, axes, keepdims):
+        self.shape, self.axes = a.shape, axes
+        return self.xp.sum(a, axis=axes, keepdims=keepdims)
+
+    def backward(self, grad):
+        grad = self.xp.reshape(grad, _kept_shape(self.shape, self.axes))
+        return self.xp.broadcast_to(grad, self.shape), None, None
+
+
+def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A001,A002,E501
+    if dtype is not None:
+        input = cast(input, dtype)
+    elif not _dt.is_floating_point(input.dtype):
+        input = cast(input, "int64")
+    return Sum.apply(input, _axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
+
+
+def _float_only(name, x):
+    if not _dt.is_floating_point(x.dtype):
+        raise TypeError(f"{name}(): could not infer output dtype. Input dtype must be a floating "
+                        f"point dtype, got {x.dtype}. Convert first, e.g. x.float().{name}().")
+
+
+def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A002
+    if dtype is not None:
+        input = cast(input, dtype)
+    _float_only("mean", input)
+    axes = _axes(input.ndim, dim, axis)
+    return div(Sum.apply(input, axes, _keep(keepdim, keepdims)), _count(input.shape, axes))
+
+
+class Var(Function):
+    def forward(self, a, axes, correction, keepdims):
+        xp = self.xp
+        centred = a - xp.mean(a, axis=axes, keepdims=True)
+        self.denominator = _count(a.shape, axes) - correction
+        self.axes, self.keepdims = axes, keepdims
+        self.save_for_backward(centred)
+        return xp.sum(centred * centred, axis=axes, keepdims=keepdims) / self.denominator
+
+    def backward(self, grad):
+        (centred,) = self.saved
+        if not self.keepdims:
+            grad = self.xp.reshape(grad, _kept_shape(centred.shape, self.axes))
+        return grad * centred * (2 / self.denominator), None, None, None
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,  # noqa: A002
+        keepdims=None):
+    """Variance with Bessel's correction by default (correction=1), as in PyTorch."""
+    _float_only("var", input)
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    return Var.apply(input, _axes(input.ndim, dim, axis), correction, _keep(keepdim, keepdims))
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,  # noqa: A002
+        keepdims=None):
+    return sqrt(var(input, dim, unbiased, keepdim, correction=correction, axis=axis,
+                    keepdims=keepdims))
+
+
+class Prod(Function):
+    def forward(self, a, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+        self.save_for_backward(a)
+        return self.xp.prod(a, axis=axes, keepdims=keepdims)
+
+    def backward(self, grad):
+        # d/dx_i prod(x) = product of the other elements, computed without dividing by zero.
+        xp = self.xp
+        (a,) = self.saved
+        if not self.keepdims:
+            grad = xp.reshape(grad, _kept_shape(a.shape, self.axes))
+        is_zero = a == 0
+        nonzero = xp.where(is_zero, xp.ones_like(a), a)
+        prod_nonzero = xp.prod(nonzero, axis=self.axes, keepdims=True)
+        zeros = xp.sum(xp.astype(is_zero, a.dtype), axis=self.axes, keepdims=True)
+        others = xp.where(zeros == 0, prod_nonzero / nonzero,
+                          xp.where((zeros == 1) & is_zero, prod_nonzero, xp.zeros_like(a)))
+        return grad * others, None, None
+
+
+def prod(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A002
+    if dtype is not None:
+        input = cast(input, dtype)
+    elif not _dt.is_floating_point(input.dtype):
+        input = cast(input, "int64")
+    return Prod.apply(input, _axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
+
+
+class Extreme(Function):
+    """amax / amin: the gradient is shared evenly by the elements equal to the result."""
+
+    def forward(self, a, axes, keepdims, largest):
+        xp = self.xp
+        out = (xp.max if largest else xp.min)(a, axis=axes, keepdims=True)
+        self.save_for_backward(a, out)
+        self.axes, self.keepdims = axes, keepdims
+        return out if keepdims else xp.reshape(out, _reduced_shape(a.shape, axes))
+
+    def backward(self, grad):
+        xp = self.xp
+        a, out = self.saved
+        winners = xp.astype(a == out, grad.dtype)
+        grad = xp.reshape(grad, out.shape)
+        return grad * winners / xp.sum(winners, axis=self.axes, keepdims=True), None, None, None
+
+
+def _reduced_shape(shape, axes):
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
+def _check_nonempty(name, x, axes):
+    if 0 in [x.shape[a] for a in axes]:
+        raise IndexError(f"{name}(): Expected reduction dim to have non-zero size, got shape "
+                         f"{x.shape}. Reduce over a non-empty dimension.")
+
+
+def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
+    axes = _axes(input.ndim, dim, axis)
+    _check_nonempty("amax", input, axes)
+    return Extreme.apply(input, axes, _keep(keepdim, keepdims), True)
+
+
+def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
+    axes = _axes(input.ndim, dim, axis)
+    _check_nonempty("amin", input, axes)
+    return Extreme.apply(input, axes, _keep(keepdim, keepdims), False)
+
+
+def _max_or_min(input, dim, keepdim, axis, keepdims, largest):  # noqa: A002
+    if dim is None or not isinstance(dim, int):
+        return (amax if largest else amin)(input, dim, keepdim, axis=axis, keepdims=keepdims)
+    indices = (argmax if largest else argmin)(input, dim, keepdim=True)
+    values = gather(input, dim, indices)
+    if not _keep(keepdim, keepdims):
+        values, indices = squeeze(values, dim), squeeze(indices, dim)
+    return values_indices(values, indices)
+
+
+def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001,A002
+    """Largest value(s). With an int `dim`, returns (values, indices) as in PyTorch."""
+    return _max_or_min(input, dim, keepdim, axis, keepdims, True)
+
+
+def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001,A002
+    """Smallest value(s). With an int `dim`, returns (values, indices) as in PyTorch."""
+    return _max_or_min(input, dim, keepdim, axis, keepdims, False)
+
+
+def _arg(name, reducer):
+    def arg(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
+        chosen = dim if dim is not None else axis
+        keep = _keep(keepdim, keepdims)
+        axes = _axes(input.ndim, chosen, None)
+        _check_nonempty(name, input, axes)
+        if input.dtype == "bool":
+            input = cast(input, "uint8")
+        xp = input.device.xp
+        if chosen is None:
+            flat = xp.reshape(input._data, (-1,))
+            out = reducer(xp)(flat, axis=0)
+            if keep:
+                out = xp.reshape(out, (1,) * input.ndim)
+        else:
+            out = reducer(xp)(input._data, axis=axes[0] if axes else None, keepdims=keep)
+        return Tensor._wrap(xp.astype(out, input.device._backend.dtype("int64")), input.device)
+    arg.__name__ = name
+    return arg
+
+
+argmax = _arg("argmax", lambda xp: xp.argmax)
+argmin = _arg("argmin", lambda xp: xp.argmin)
+
+
+def _logical(name, reducer):
+    def logical(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
+        axes = _axes(input.ndim, dim, axis)
+        xp = input.device.xp
+        return _nondifferentiable(
+            lambda a: reducer(xp)(a if input.dtype == "bool" else a != 0, axis=axes,
+                                  keepdims=_keep(keepdim, keepdims)), input)
+    logical.__name__ = name
+    return logical
+
+
+all = _logical("all", lambda xp: xp.all)  # noqa: A001
+any = _logical("any", lambda xp: xp.any)  # noqa: A001
+
+
+class LogSumExp(Function):
+    def forward(self, a, axes, keepdims):
+        xp = self.xp
+        shift = xp.max(a, axis=axes, keepdims=True) if a.size else xp.zeros_like(
+            xp.sum(a, axis=axes, keepdims=True))
+        shift = xp.where(xp.isfinite(shift), shift, xp.zeros_like(shift))  # all -inf rows
+        out = xp.log(xp.sum(xp.exp(a - shift), axis=axes, keepdims=True)) + shift
+        self.save_for_backward(a, out)
+        self.axes = axes
+        return out if keepdims else xp.reshape(out, _reduced_shape(a.shape, axes))
+
+    def backward(self, grad):
+        a, out = self.saved
+        return self.xp.reshape(grad, out.shape) * self.xp.exp(a - out), None, None
+
+
+def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
+    """log(sum(exp(x))) computed with the max subtracted first, so it never overflows."""
+    _float_only("logsumexp", input)
+    return LogSumExp.apply(input, _axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
+
+
+
+def log_softmax(input, dim):  # noqa: A002
+    """x - logsumexp(x): log-probabilities along `dim`, stable for any magnitude of x."""
+    return sub(input, logsumexp(input, dim, keepdim=True))
+
+
+def softmax(input, dim):  # noqa: A002
+    return exp(log_softmax(input, dim))

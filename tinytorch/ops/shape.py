@@ -1,0 +1,302 @@
+"""Shape ops: reshape/view, flatten, permute/transpose, squeeze/unsqueeze, expand/broadcast_to,
+cat/concat, stack, split/chunk, repeat/tile and flip.
+
+Each has PyTorch's name and, where the array API standard names it
+differently, that name too (concat, permute_dims, expand_dims).
+Assumes: `view` is `reshape` (any layout works; NumPy copies when it must).
+Production does instead: PyTorch's `view` never copies and raises on
+incompatible strides, because its tensors expose strides and storage
+directly.
+"""
+
+from __future__ import annotations
+
+from .. import dtypes as _dt
+from ..autograd import Function
+from .elementwise import cast
+
+__all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose", "swapaxes",
+           "squeeze", "unsqueeze", "expand_dims", "expand", "broadcast_to", "cat", "concat",
+           "concatenate", "stack", "split", "chunk", "repeat", "tile", "flip", "movedim",
+           "moveaxis", "narrow", "unbind"]
+
+
+def _sizes(args):
+    """Accept f(2, 3), f((2, 3)) and f([2, 3]) alike."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    return tuple(int(a) for a in args)
+
+
+def _dim(d, ndim, name="dim"):
+    if not -max(ndim, 1) <= d < max(ndim, 1):
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
+                         f"{max(ndim, 1) - 1}], but got {d}) for {name}")
+    return d % max(ndim, 1)
+
+
+class Reshape(Function):
+    def forward(self, a, shape):
+        self.shape = a.shape
+        return self.xp.reshape(a, shape)
+
+    def backward(self, grad):
+        return self.xp.reshape(grad, self.shape), None
+
+
+def reshape(input, *shape):  # noqa: A002
+    shape = _sizes(shape)
+    known = 1
+    for s in shape:
+        known *= s if s != -1 else 1
+    size = input.numel()
+    if shape.count(-1) > 1 or (shape.count(-1) == 0 and known != size) or (
+            shape.count(-1) == 1 and (known == 0 or size % known)):
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size} (input "
+                           f"shape {input.shape}). The new shape must hold the same number of "
+                           f"elements; use -1 for at most one inferred dimension.")
+    if shape == input.shape:
+        return input
+    return Reshape.apply(input, shape)
+
+
+view = reshape
+
+
+def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
+    if input.ndim == 0:
+        return reshape(input, 1)
+    start, end = _dim(start_dim, input.ndim), _dim(end_dim, input.ndim)
+    shape = input.shape
+    return reshape(input, shape[:start] + (-1,) + shape[end + 1:])
+
+
+class Permute(Function):
+    def forward(self, a, axes):
+        self.axes = axes
+        return self.xp.permute_dims(a, axes)
+
+    def backward(self, grad):
+        inverse = [0] * len(self.axes)
+        for i, a in enumerate(self.axes):
+            inverse[a] = i
+        return self.xp.permute_dims(grad, tuple(inverse)), None
+
+
+def permute(input, *dims):  # noqa: A002
+    dims = tuple(_dim(d, input.ndim) for d in _sizes(dims))
+    if sorted(dims) != list(range(input.ndim)):
+        raise RuntimeError(f"permute(): number of dimensions in the tensor input does not match "
+                           f"the length of the desired ordering of dimensions: got dims {dims} "
+                           f"for a tensor of shape {input.shape}. Name each axis exactly once.")
+    if dims == tuple(range(input.ndim)):
+        return input
+    return Permute.apply(input, dims)
+
+
+def permute_dims(x, /, axes):
+    return permute(x, axes)
+
+
+def transpose(input, dim0, dim1):  # noqa: A002
+    dims = list(range(input.ndim))
+    d0, d1 = _dim(dim0, input.ndim), _dim(dim1, input.ndim)
+    dims[d0], dims[d1] = dims[d1], dims[d0]
+    return permute(input, dims)
+
+
+swapaxes = transpose
+
+
+def movedim(input, source, destination):  # noqa: A002
+    order = [d for d in range(input.ndim) if d != _dim(source, input.ndim)]
+    order.insert(_dim(destination, input.ndim), _dim(source, input.ndim))
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+def squeeze(input, dim=None):  # noqa: A002
+    if dim is None:
+        return reshape(input, tuple(n for n in input.shape if n != 1))
+    dims = {_dim(d, input.ndim) for d in ((dim,) if isinstance(dim, int) else dim)}
+    return reshape(input, tuple(n for i, n in enumerate(input.shape)
+                                if not (i in dims and n == 1)))
+
+
+def unsqueeze(input, dim):  # noqa: A002
+    dim = _dim(dim, input.ndim + 1)
+    shape = input.shape
+    return reshape(input, shape[:dim] + (1,) + shape[dim:])
+
+
+def expand_dims(x, /, axis=0):
+    return unsqueeze(x, axis)
+
+
+class BroadcastTo(Function):
+    def forward(self, a, shape):
+        return self.xp.broadcast_to(a, shape)
+
+    def backward(self, grad):
+        return grad, None  # the engine sums the gradient back to the input's shape
+
+
+def broadcast_to(input, shape):  # noqa: A002
+    shape = _sizes((shape,))
+    if shape == input.shape:
+        return input
+    if len(shape) < input.ndim or any(
+            n != 1 and n != s for n, s in zip(input.shape[::-1], shape[::-1])):
+        raise RuntimeError(f"The expanded size of the tensor {list(shape)} must match the "
+                           f"existing size {list(input.shape)} at each non-singleton dimension. "
+                           f"Only size-1 dimensions can be expanded.")
+    return BroadcastTo.apply(input, shape)
+
+
+def expand(input, *sizes):  # noqa: A002
+    sizes = _sizes(sizes)
+    offset = len(sizes) - input.ndim
+    shape = tuple(input.shape[i - offset] if s == -1 and i >= offset else s
+                  for i, s in enumerate(sizes))
+    return broadcast_to(input, shape)
+
+
+class Concat(Function):
+    def forward(self, *arrays, axis):
+        self.sizes, self.axis = [a.shape[axis] for a in arrays], axis
+        return self.xp.concat(arrays, axis=axis)
+
+    def backward(self, grad):
+        pieces, start = [], 0
+        for size in self.sizes:
+            index = (slice(None),) * self.axis + (slice(start, start + size), ...)
+            pieces.append(grad[index])
+            start += size
+        return tuple(pieces)
+
+
+def cat(tensors, dim=0):
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("cat() expected a non-empty list of Tensors")
+    dtype = _dt.result_type(*tensors)
+    tensors = [t if t.dtype == dtype else cast(t, dtype) for t in tensors]
+    ref = tensors[0]
+    axis = _dim(dim, ref.ndim)
+    for i, t in enumerate(tensors):
+        if t.ndim != ref.ndim or any(a != b for j, (a, b) in enumerate(zip(t.shape, ref.shape))
+                                     if j != axis):
+            raise RuntimeError(f"Sizes of tensors must match except in dimension {axis}. "
+                               f"Expected size {ref.shape} but got size {t.shape} for tensor "
+                               f"number {i} in the list.")
+    if len(tensors) == 1:
+        return tensors[0]
+    return Concat.apply(*tensors, axis=axis)
+
+
+def concat(arrays, /, *, axis=0):
+    return cat(arrays, axis)
+
+
+concatenate = concat
+
+
+def stack(tensors, dim=0, *, axis=None):
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("stack expects a non-empty list of tensors")
+    dim = axis if axis is not None else dim
+    for i, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{tensors[0].shape} at entry 0 and {t.shape} at entry {i}")
+    return cat([unsqueeze(t, dim) for t in tensors], dim)
+
+
+def narrow(input, dim, start, length):  # noqa: A002
+    dim = _dim(dim, input.ndim)
+    return input[(slice(None),) * dim + (slice(start, start + length),)]
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of `tensor` along `dim`: equal pieces of a given size, or the listed sizes."""
+    dim = _dim(dim, tensor.ndim)
+    total = tensor.shape[dim]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step <= 0:
+            raise ValueError(f"split_size must be positive, got {step}")
+        sizes = [min(step, total - s) for s in range(0, total, step)] or [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != total:
+            raise ValueError(f"split sizes {sizes} add up to {sum(sizes)}, but dimension {dim} "
+                             f"has size {total}. Make them sum to {total}.")
+    pieces, start = [], 0
+    for size in sizes:
+        pieces.append(narrow(tensor, dim, start, size))
+        start += size
+    return tuple(pieces)
+
+
+def chunk(input, chunks, dim=0):  # noqa: A002
+    total = input.shape[_dim(dim, input.ndim)]
+    return split(input, max(1, -(-total // chunks)), dim)
+
+
+def unbind(input, dim=0):  # noqa: A002
+    return tuple(squeeze(p, dim) for p in split(input, 1, dim))
+
+
+class Tile(Function):
+    def forward(self, a, reps):
+        self.shape, self.reps = a.shape, reps
+        return self.xp.tile(a, reps)
+
+    def backward(self, grad):
+        # Split each axis into (repeat, size) and sum over the repeats.
+        split_shape, repeat_axes = [], []
+        for i, (r, n) in enumerate(zip(self.reps, self.shape)):
+            split_shape += [r, n]
+            repeat_axes.append(2 * i)
+        grad = self.xp.reshape(grad, tuple(split_shape))
+        return self.xp.sum(grad, axis=tuple(repeat_axes)), None
+
+
+def repeat(input, *sizes):  # noqa: A002
+    """Tile the tensor `sizes[i]` times along each axis (PyTorch's Tensor.repeat)."""
+    sizes = _sizes(sizes)
+    if len(sizes) < input.ndim:
+        raise RuntimeError(f"Number of dimensions of repeat dims ({len(sizes)}) can not be "
+                           f"smaller than number of dimensions of tensor ({input.ndim})")
+    x = reshape(input, (1,) * (len(sizes) - input.ndim) + input.shape)
+    return Tile.apply(x, sizes)
+
+
+def tile(x, /, repetitions):
+    repetitions = _sizes((repetitions,))
+    if len(repetitions) < x.ndim:
+        repetitions = (1,) * (x.ndim - len(repetitions)) + repetitions
+    return repeat(x, repetitions)
+
+
+class Flip(Function):
+    def forward(self, a, axes):
+        self.axes = axes
+        return self.xp.flip(a, axis=axes)
+
+    def backward(self, grad):
+        return self.xp.flip(grad, axis=self.axes), None
+
+
+def flip(input, dims=None, *, axis=None):  # noqa: A002
+    chosen = dims if dims is not None else axis
+    if chosen is None:
+        axes = tuple(range(input.ndim))
+    else:
+        axes = tuple(_dim(d, input.ndim) for d in ((chosen,) if isinstance(chosen, int)
+                                                   else chosen))
+    return Flip.apply(input, axes)
+

@@ -1,0 +1,495 @@
+"""The Tensor: a backend array plus the dtype, device and autograd bookkeeping around it.
+
+What it does: holds `_data` (an array of the device's backend), its dtype
+string and device, and the autograd slots (`requires_grad`, `grad`,
+`grad_fn`, a version counter for in-place writes). Its operators and
+methods are thin calls into `tinytorch.ops`, where each op's forward and
+backward live together.
+
+Assumes:
+- Tensors own their arrays; views (reshape, slicing) may share memory on
+  backends that support it, but each tensor has its own version counter.
+- An in-place op that is recorded for autograd computes out of place and
+  swaps in the new buffer (so the old values stay valid for the graph, as
+  PyTorch's saved "original self" does); an unrecorded one, such as an
+  optimizer step under `no_grad()`, writes into the existing buffer.
+
+Production does instead: a PyTorch tensor is a C++ `TensorImpl` with a
+storage, sizes, strides and an offset, so views are first-class and share
+a version counter with their base; autograd metadata lives in a separate
+`AutogradMeta` only for tensors that need it.
+"""
+
+from __future__ import annotations
+
+from . import dtypes as _dtypes
+from .autograd import _grad_mode
+
+__all__ = ["Tensor"]
+
+
+class Tensor:
+    __slots__ = ("_data", "device", "dtype", "requires_grad", "grad", "grad_fn", "_version",
+                 "_hooks", "__weakref__")
+
+    __array_priority__ = 1000  # make NumPy scalars defer to Tensor's reflected operators
+
+    def __init__(self, data, dtype=None, device=None, requires_grad=False):
+        from .creation import tensor
+        made = tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
+        for slot in Tensor.__slots__[:-1]:
+            setattr(self, slot, getattr(made, slot))
+
+    @staticmethod
+    def _wrap(array, device) -> Tensor:
+        """A new tensor around a backend array that already lives on `device` (no copy)."""
+        if array.__class__ is not device._backend.array_type:
+            array = device._backend.coerce(array)
+        t = _new_tensor(Tensor)
+        t._data = array
+        t.device = device
+        t.dtype = device._backend.dtype_names[array.dtype]
+        t.requires_grad = False
+        t.grad = t.grad_fn = t._hooks = None
+        t._version = 0
+        return t
+
+    # ---- attributes -------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return tuple(self._data.shape)
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def size(self) -> int:
+        """The number of elements, as the array API standard defines `size` (see also numel())."""
+        return _numel(self._data.shape)
+
+    def numel(self) -> int:
+        return _numel(self._data.shape)
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    @property
+    def data(self) -> Tensor:
+        """The same values, detached from autograd (shares the buffer, as in PyTorch)."""
+        return self.detach()
+
+    @data.setter
+    def data(self, other: Tensor) -> None:
+        self._data, self.device, self.dtype = other._data, other.device, other.dtype
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802
+        return permute(self, tuple(reversed(range(self.ndim))))
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802
+        return transpose(self, -2, -1)
+
+    # ---- autograd ---------------------------------------------------------------------------
+    def backward(self, gradient=None, retain_graph=False) -> None:
+        """Accumulate the gradient of this tensor into the `.grad` of every leaf that needs one."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad and not _dtypes.is_floating_point(self.dtype):
+            raise TypeError(
+                f"only Tensors of floating point dtype can require gradients, got {self.dtype}. "
+                f"Convert first, e.g. x = x.float().requires_grad_().")
+        if not requires_grad and self.grad_fn is not None:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. Use "
+                               "y = y.detach() to get a tensor that does not require grad.")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self) -> Tensor:
+        return Tensor._wrap(self._data, self.device)
+
+    def detach_(self) -> Tensor:
+        self.grad_fn, self.requires_grad = None, False
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep `.grad` on this non-leaf tensor after backward (leaves keep it anyway)."""
+        import weakref
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            self.grad_fn.retained = weakref.ref(self)
+
+    def register_hook(self, hook):
+        """Call `hook(grad)` when this tensor's gradient is computed; a returned tensor replaces it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            hooks = self.grad_fn.__dict__.setdefault("hooks", [])
+        else:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
+
+    # ---- conversion -------------------------------------------------------------------------
+    def to(self, *args, **kwargs) -> Tensor:
+        """`to(device)`, `to(dtype)`, `to(device, dtype)` or `to(other_tensor)`; differentiable."""
+        device, dtype = _parse_to(args, kwargs)
+        out = self
+        if dtype is not None and dtype != self.dtype:
+            out = cast(out, dtype)
+        if device is not None and device is not self.device:
+            out = to_device(out, device)
+        return out
+
+    def cpu(self) -> Tensor:
+        return self.to("cpu")
+
+    def cuda(self, device=None) -> Tensor:
+        return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int)
+                       else device)
+
+    def astype(self, dtype) -> Tensor:
+        return self.to(dtype=dtype)
+
+    def type(self, dtype=None):
+        return self.dtype if dtype is None else self.to(dtype=dtype)
+
+    def float(self) -> Tensor:
+        return self.to(dtype="float32")
+
+    def double(self) -> Tensor:
+        return self.to(dtype="float64")
+
+    def half(self) -> Tensor:
+        return self.to(dtype="float16")
+
+    def long(self) -> Tensor:
+        return self.to(dtype="int64")
+
+    def int(self) -> Tensor:
+        return self.to(dtype="int32")
+
+    def bool(self) -> Tensor:
+        return self.to(dtype="bool")
+
+    def numpy(self):
+        """The data as a NumPy array (shares memory). CPU tensors only, as in PyTorch."""
+        if self.device.type != "cpu":
+            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
+                            f"Tensor.cpu() to copy the tensor to host memory first.")
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        return self._data
+
+    def _host(self):
+        """A host (NumPy) copy of the data, from any device."""
+        return self.device._backend.to_host(self._data)
+
+    def item(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to "
+                               f"Scalar. Index one element first, e.g. x[0].item().")
+        return self._host().reshape(()).item()
+
+    def tolist(self):
+        return self._host().tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if not _dtypes.is_integral(self.dtype):
+            raise TypeError(f"only integer tensors of a single element can be converted to an "
+                            f"index, got dtype {self.dtype}")
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self.numel()} values is "
+                               f"ambiguous. Use .any() or .all() to reduce it first.")
+        return bool(self.item())
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __repr__(self) -> str:
+        from .backends import host
+        body = host.format_array(self._host(), prefix="tensor(")
+        extras = [f"dtype={self.dtype}", f"device='{self.device}'"]
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn={self.grad_fn!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return f"tensor({body}, {', '.join(extras)})"
+
+    __hash__ = object.__hash__
+
+    def __array_namespace__(self, api_version=None):
+        import tinytorch
+        return tinytorch
+
+    def __dlpack__(self, **kwargs):
+        return self._data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
+    # ---- operators --------------------------------------------------------------------------
+    def __add__(self, other): return add(self, other)
+    def __radd__(self, other): return add(other, self)
+    def __sub__(self, other): return sub(self, other)
+    def __rsub__(self, other): return sub(other, self)
+    def __mul__(self, other): return mul(self, other)
+    def __rmul__(self, other): return mul(other, self)
+    def __truediv__(self, other): return div(self, other)
+    def __rtruediv__(self, other): return div(other, self)
+    def __floordiv__(self, other): return floor_divide(self, other)
+    def __rfloordiv__(self, other): return floor_divide(other, self)
+    def __mod__(self, other): return remainder(self, other)
+    def __rmod__(self, other): return remainder(other, self)
+    def __pow__(self, other): return pow(self, other)
+    def __rpow__(self, other): return pow(other, self)
+    def __matmul__(self, other): return matmul(self, other)
+    def __rmatmul__(self, other): return matmul(other, self)
+    def __neg__(self): return neg(self)
+    def __pos__(self): return self
+    def __abs__(self): return abs(self)
+    def __invert__(self): return bitwise_not(self)
+    def __and__(self, other): return bitwise_and(self, other)
+    def __rand__(self, other): return bitwise_and(other, self)
+    def __or__(self, other): return bitwise_or(self, other)
+    def __ror__(self, other): return bitwise_or(other, self)
+    def __xor__(self, other): return bitwise_xor(self, other)
+    def __rxor__(self, other): return bitwise_xor(other, self)
+    def __eq__(self, other):
+        return eq(self, other) if isinstance(other, (Tensor, int, float)) else NotImplemented
+
+    def __ne__(self, other):
+        return ne(self, other) if isinstance(other, (Tensor, int, float)) else NotImplemented
+
+    def __lt__(self, other): return lt(self, other)
+    def __le__(self, other): return le(self, other)
+    def __gt__(self, other): return gt(self, other)
+    def __ge__(self, other): return ge(self, other)
+    def __getitem__(self, key): return getitem(self, key)
+    def __setitem__(self, key, value): setitem(self, key, value)
+
+
+    # ---- named methods: each is the tinytorch function of the same name, with self first -----
+    def abs(self): return abs(self)
+    def exp(self): return exp(self)
+    def log(self): return log(self)
+    def log1p(self): return log1p(self)
+    def sqrt(self): return sqrt(self)
+    def rsqrt(self): return rsqrt(self)
+    def sin(self): return sin(self)
+    def cos(self): return cos(self)
+    def tanh(self): return tanh(self)
+    def sigmoid(self): return sigmoid(self)
+    def relu(self): return relu(self)
+    def sign(self): return sign(self)
+    def floor(self): return floor(self)
+    def round(self, decimals=0): return round(self, decimals)
+    def square(self): return square(self)
+    def reciprocal(self): return reciprocal(self)
+    def neg(self): return neg(self)
+    def isnan(self): return isnan(self)
+    def isinf(self): return isinf(self)
+    def isfinite(self): return isfinite(self)
+    def add(self, other, *, alpha=1): return add(self, other, alpha=alpha)
+    def sub(self, other, *, alpha=1): return sub(self, other, alpha=alpha)
+    def mul(self, other): return mul(self, other)
+    def div(self, other, *, rounding_mode=None): return div(self, other, rounding_mode=rounding_mode)
+    def pow(self, exponent): return pow(self, exponent)
+    def remainder(self, other): return remainder(self, other)
+    def matmul(self, other): return matmul(self, other)
+    def maximum(self, other): return maximum(self, other)
+    def minimum(self, other): return minimum(self, other)
+    def clamp(self, min=None, max=None): return clamp(self, min, max)  # noqa: A002
+    def clip(self, min=None, max=None): return clamp(self, min, max)  # noqa: A002
+    def where(self, condition, other): return where(condition, self, other)
+    def masked_fill(self, mask, value): return where(mask, value, self)
+    def eq(self, other): return eq(self, other)
+    def ne(self, other): return ne(self, other)
+    def lt(self, other): return lt(self, other)
+    def le(self, other): return le(self, other)
+    def gt(self, other): return gt(self, other)
+    def ge(self, other): return ge(self, other)
+    def logical_not(self): return logical_not(self)
+    def logical_and(self, other): return logical_and(self, other)
+    def logical_or(self, other): return logical_or(self, other)
+    def clone(self): return clone(self)
+    def contiguous(self): return self
+    def type_as(self, other): return self.to(dtype=other.dtype)
+
+    def sum(self, *args, **kwargs): return sum(self, *args, **kwargs)
+    def mean(self, *args, **kwargs): return mean(self, *args, **kwargs)
+    def var(self, *args, **kwargs): return var(self, *args, **kwargs)
+    def std(self, *args, **kwargs): return std(self, *args, **kwargs)
+    def prod(self, *args, **kwargs): return prod(self, *args, **kwargs)
+    def max(self, *args, **kwargs): return max(self, *args, **kwargs)
+    def min(self, *args, **kwargs): return min(self, *args, **kwargs)
+    def amax(self, *args, **kwargs): return amax(self, *args, **kwargs)
+    def amin(self, *args, **kwargs): return amin(self, *args, **kwargs)
+    def argmax(self, *args, **kwargs): return argmax(self, *args, **kwargs)
+    def argmin(self, *args, **kwargs): return argmin(self, *args, **kwargs)
+    def all(self, *args, **kwargs): return all(self, *args, **kwargs)
+    def any(self, *args, **kwargs): return any(self, *args, **kwargs)
+    def logsumexp(self, *args, **kwargs): return logsumexp(self, *args, **kwargs)
+    def softmax(self, dim): return softmax(self, dim)
+    def log_softmax(self, dim): return log_softmax(self, dim)
+
+    def reshape(self, *shape): return reshape(self, *shape)
+    def view(self, *shape): return reshape(self, *shape)
+    def view_as(self, other): return reshape(self, other.shape)
+    def reshape_as(self, other): return reshape(self, other.shape)
+    def flatten(self, start_dim=0, end_dim=-1): return flatten(self, start_dim, end_dim)
+    def permute(self, *dims): return permute(self, *dims)
+    def transpose(self, dim0, dim1): return transpose(self, dim0, dim1)
+    def t(self): return transpose(self, 0, 1) if self.ndim == 2 else self
+    def movedim(self, source, destination): return movedim(self, source, destination)
+    def squeeze(self, dim=None): return squeeze(self, dim)
+    def unsqueeze(self, dim): return unsqueeze(self, dim)
+    def expand(self, *sizes): return expand(self, *sizes)
+    def expand_as(self, other): return broadcast_to(self, other.shape)
+    def broadcast_to(self, shape): return broadcast_to(self, shape)
+    def repeat(self, *sizes): return repeat(self, *sizes)
+    def flip(self, dims=None): return flip(self, dims)
+    def split(self, split_size, dim=0): return split(self, split_size, dim)
+    def chunk(self, chunks, dim=0): return chunk(self, chunks, dim)
+    def unbind(self, dim=0): return unbind(self, dim)
+    def narrow(self, dim, start, length): return narrow(self, dim, start, length)
+    def gather(self, dim, index): return gather(self, dim, index)
+    def nonzero(self, *, as_tuple=False): return nonzero(self, as_tuple=as_tuple)
+
+    def __iadd__(self, other): return self._inplace(add(self, other))
+    def __isub__(self, other): return self._inplace(sub(self, other))
+    def __imul__(self, other): return self._inplace(mul(self, other))
+    def __itruediv__(self, other): return self._inplace(div(self, other))
+
+    def add_(self, other, *, alpha=1):
+        return self._inplace(add(self, other if alpha == 1 else mul(other, alpha)))
+
+    def sub_(self, other, *, alpha=1):
+        return self._inplace(sub(self, other if alpha == 1 else mul(other, alpha)))
+
+    def mul_(self, other): return self._inplace(mul(self, other))
+    def div_(self, other): return self._inplace(div(self, other))
+    def pow_(self, other): return self._inplace(pow(self, other))
+    def clamp_(self, min=None, max=None): return self._inplace(clamp(self, min, max))  # noqa: A002
+    def copy_(self, src): return self._inplace(_broadcast_like(src, self))
+    def fill_(self, value): return self._inplace(_broadcast_like(value, self))
+    def zero_(self): return self.fill_(0)
+
+    def uniform_(self, a=0.0, b=1.0):
+        from .creation import rand
+        return self.copy_(rand(self.shape, dtype=self.dtype, device=self.device) * (b - a) + a)
+
+    def normal_(self, mean=0.0, std=1.0):
+        from .creation import randn
+        return self.copy_(randn(self.shape, dtype=self.dtype, device=self.device) * std + mean)
+
+    def _inplace(self, result: Tensor) -> Tensor:
+        """Make `result` (computed out of place from self) the new value of self."""
+        if result.dtype != self.dtype:
+            raise RuntimeError(f"result type {result.dtype} can't be cast to the desired output "
+                               f"type {self.dtype} of an in-place op. Use an out-of-place op "
+                               f"(x = x + y), or cast first.")
+        if result.shape != self.shape:
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast "
+                               f"shape {list(result.shape)} of an in-place op. Use an "
+                               f"out-of-place op instead.")
+        node = result.grad_fn
+        if node is None:
+            self._data[...] = result._data
+            self._version += 1
+            return self
+        if self.requires_grad and self.grad_fn is None:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation. "
+                "Update parameters inside `with tinytorch.no_grad():`, or use an out-of-place op.")
+        self._version += 1
+        self._data, self.grad_fn, self.requires_grad = result._data, node, True
+        # The node's saved copy of the old self is no longer self's buffer, while its
+        # output now is; track versions accordingly.
+        node.versions = [(self, self._version) if t is result else (t, v)
+                         for t, v in node.versions if t is not self]
+        return self
+
+
+class _HookHandle:
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+_new_tensor = object.__new__
+
+
+def _numel(shape) -> int:
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _parse_to(args, kwargs):
+    from .device import device as as_device
+    device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
+    kwargs.pop("copy", None)
+    kwargs.pop("non_blocking", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            device, dtype = arg.device, arg.dtype
+        elif isinstance(arg, str) and (arg in _dtypes.DTYPES or arg in ("float", "double",
+                                                                       "half", "long")):
+            dtype = arg
+        elif arg is not None:
+            device = arg
+    return (None if device is None else as_device(device),
+            None if dtype is None else _dtypes.canonical_dtype(dtype))
+
+
+def _broadcast_like(value, target: Tensor) -> Tensor:
+    """`value` (a tensor or scalar) as a tensor of target's shape, dtype and device."""
+    if not isinstance(value, Tensor):
+        return full(target.shape, value, dtype=target.dtype, device=target.device)
+    if value.device is not target.device:
+        value = value.to(target.device)
+    return broadcast_to(cast(value, target.dtype), target.shape)
+
+
+# Imported last: the ops need the Tensor class defined above, and Tensor's methods
+# look these names up when called.
+from .creation import full  # noqa: E402
+from .ops import *  # noqa: E402,F403
