@@ -115,14 +115,17 @@ class Function:
     """
 
     # Set on a node only when it is recorded in a graph.
-    next_functions = ()    # per argument: parent Function, leaf Tensor, or None
+    edges = ()             # per argument: (parent node or leaf, shape, dtype), or None
     saved = ()
     out_device = None      # set by forward when the result lives on another device
+    hooks = None           # gradient hooks registered on the output (Tensor.register_hook)
+    retained = None        # weak reference to the output, if it called retain_grad()
+    versions = ()
     _freed = False
 
     def needs_grad(self, index: int) -> bool:
         """Whether argument `index` of forward wants a gradient (skip work when it doesn't)."""
-        return self.next_functions[index] is not None
+        return self.edges[index] is not None
 
     def save_for_backward(self, *arrays):
         self.saved = arrays
@@ -158,22 +161,26 @@ class Function:
         return result
 
     def _record(self, args, result):
-        nexts, meta, tensors = [], [], [result]
+        # One edge per argument: (the node or leaf its gradient goes to, its shape, its dtype).
+        edges = []
         for arg in args:
             if isinstance(arg, Tensor) and arg.requires_grad:
-                nexts.append(arg.grad_fn if arg.grad_fn is not None else arg)
-                meta.append((arg._data.shape, arg._data.dtype))
-                tensors.append(arg)
+                data = arg._data
+                edges.append((arg.grad_fn or arg, data.shape, data.dtype))
             else:
-                nexts.append(None)
-                meta.append(None)
-        self.next_functions = nexts
-        self.input_meta = meta
-        # Remember the version of each tensor whose buffer this node saved.
-        self.versions = [(t, t._version) for t in tensors
-                         if any(t._data is array for array in self.saved)]
+                edges.append(None)
+        self.edges = edges
+        if self.saved:  # remember the version of each tensor whose buffer this node saved
+            saved_ids = {id(array) for array in self.saved}
+            self.versions = [(t, t._version) for t in (result, *args)
+                             if isinstance(t, Tensor) and id(t._data) in saved_ids]
         result.grad_fn = self
         result.requires_grad = True
+
+    @property
+    def next_functions(self) -> tuple:
+        """The nodes (or leaf tensors) this node sends gradients to, one per argument."""
+        return tuple(edge and edge[0] for edge in self.edges)
 
     @property
     def name(self) -> str:
@@ -261,23 +268,21 @@ def backward(root, gradient=None, retain_graph=False):
                 f"tensors after they have already been freed) at {fn.name}. Saved intermediate "
                 f"values of the graph are freed when you call .backward(). Specify "
                 f"retain_graph=True if you need to backward through the graph a second time.")
-        hooks = getattr(fn, "hooks", None)
-        if hooks:
-            grad = _run_hooks(hooks, grad, fn.out_device or fn.device)
-        retained = getattr(fn, "retained", None)
-        if retained is not None and retained() is not None:
-            kept = retained()
+        if fn.hooks:
+            grad = _run_hooks(fn.hooks, grad, fn.out_device or fn.device)
+        kept = fn.retained() if fn.retained is not None else None
+        if kept is not None:
             kept.grad = Tensor._wrap(grad if kept.grad is None else kept.grad._data + grad,
                                      kept.device)
-        if fn.saved:
+        if fn.versions:
             fn._check_versions()
         input_grads = fn.backward(grad)
-        if not isinstance(input_grads, tuple):
+        if type(input_grads) is not tuple:
             input_grads = (input_grads,)
-        for parent, meta, g in zip(fn.next_functions, fn.input_meta, input_grads):
-            if parent is None or g is None:
+        for edge, g in zip(fn.edges, input_grads):
+            if edge is None or g is None:
                 continue
-            shape, dtype = meta
+            parent, shape, dtype = edge
             if g.shape != shape:
                 g = sum_to_shape(fn.xp, g, shape)
             if g.dtype != dtype:
@@ -315,13 +320,14 @@ def _accumulate(leaves):
 def _topological_order(root_fn):
     """Nodes reachable from `root_fn`, each after every node that feeds it a gradient."""
     order, visited = [], {root_fn}
-    stack = [(root_fn, iter(root_fn.next_functions))]
+    stack = [(root_fn, iter(root_fn.edges))]
     while stack:
-        fn, parents = stack[-1]
-        for parent in parents:
-            if isinstance(parent, Function) and parent not in visited:
+        fn, edges = stack[-1]
+        for edge in edges:
+            if edge is not None and isinstance(edge[0], Function) and edge[0] not in visited:
+                parent = edge[0]
                 visited.add(parent)
-                stack.append((parent, iter(parent.next_functions)))
+                stack.append((parent, iter(parent.edges)))
                 break
         else:
             stack.pop()

@@ -22,7 +22,7 @@ from . import backends
 
 __all__ = ["device", "get_default_device", "set_default_device"]
 
-_interned: dict[str, "device"] = {}
+_interned: dict[str, device] = {}
 
 
 class device(str):  # noqa: N801 - mirrors torch.device
@@ -103,7 +103,10 @@ _default: device | None = None
 
 
 def get_default_device() -> device:
-    """The device factories use when none is given: set_default_device, else TINYTORCH_DEVICE, else cpu."""
+    """The device factories use when none is given.
+
+    set_default_device() wins, then the TINYTORCH_DEVICE environment variable, then "cpu".
+    """
     global _default
     if _default is None:
         _default = device(os.environ.get("TINYTORCH_DEVICE", "cpu"))

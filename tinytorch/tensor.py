@@ -23,7 +23,6 @@ a version counter with their base; autograd metadata lives in a separate
 from __future__ import annotations
 
 from . import dtypes as _dtypes
-from .autograd import _grad_mode
 
 __all__ = ["Tensor"]
 
@@ -132,11 +131,16 @@ class Tensor:
             self.grad_fn.retained = weakref.ref(self)
 
     def register_hook(self, hook):
-        """Call `hook(grad)` when this tensor's gradient is computed; a returned tensor replaces it."""
+        """Call `hook(grad)` when this tensor's gradient is computed.
+
+        A tensor returned by the hook replaces the gradient.
+        """
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
-            hooks = self.grad_fn.__dict__.setdefault("hooks", [])
+            if self.grad_fn.hooks is None:
+                self.grad_fn.hooks = []
+            hooks = self.grad_fn.hooks
         else:
             if self._hooks is None:
                 self._hooks = []
@@ -324,7 +328,8 @@ class Tensor:
     def add(self, other, *, alpha=1): return add(self, other, alpha=alpha)
     def sub(self, other, *, alpha=1): return sub(self, other, alpha=alpha)
     def mul(self, other): return mul(self, other)
-    def div(self, other, *, rounding_mode=None): return div(self, other, rounding_mode=rounding_mode)
+    def div(self, other, *, rounding_mode=None):
+        return div(self, other, rounding_mode=rounding_mode)
     def pow(self, exponent): return pow(self, exponent)
     def remainder(self, other): return remainder(self, other)
     def matmul(self, other): return matmul(self, other)

@@ -38,8 +38,9 @@ Registering another backend (JAX, say) takes one call::
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
 __all__ = ["Backend", "BackendUnavailableError", "register", "get", "registered_types"]
 
@@ -75,10 +76,10 @@ class Backend:
     from_host: Callable[[Any, Any], Any]
     to_host: Callable[[Any], Any]
     check_available: Callable[[], None] = lambda: None
-    index_add: Optional[Callable[..., Any]] = None
+    index_add: Callable[..., Any] | None = None
     index_put: Callable[..., Any] = None
-    to_array: Optional[Callable[[Any], Any]] = None
-    array_type: Optional[type] = None
+    to_array: Callable[[Any], Any] | None = None
+    array_type: type | None = None
     default_index: int = 0
     _xp: Any = field(default=None, repr=False)
     dtypes: dict = field(default_factory=dict, repr=False)

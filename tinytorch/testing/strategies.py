@@ -1,0 +1,102 @@
+"""Hypothesis strategies for tinytorch: dtypes, shapes, broadcastable shapes and tensors.
+
+Use them to property-test your own code on any device::
+
+    from hypothesis import given
+    from tinytorch.testing import strategies as tts
+
+    @given(tts.tensors(dtype="float32", shape=tts.shapes(max_dims=3), device="strict:1"))
+    def test_double_negation(x):
+        assert (-(-x) == x).all()
+
+Values are drawn as Python numbers and built with `tinytorch.tensor`, so a
+tensor lands on its device the way user data does. Float elements default
+to a bounded range without nan or inf; pass `elements=` to change that.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from .. import dtypes as _dt
+from ..creation import tensor
+
+__all__ = ["dtypes", "shapes", "broadcastable_shapes", "tensors", "elements", "FLOAT_DTYPES",
+           "INTEGER_DTYPES", "ALL_DTYPES"]
+
+FLOAT_DTYPES = ("float32", "float64")
+INTEGER_DTYPES = _dt.SIGNED + _dt.UNSIGNED
+ALL_DTYPES = _dt.DTYPES
+
+_RANGES = {"int8": (-128, 127), "int16": (-2**15, 2**15 - 1), "int32": (-2**31, 2**31 - 1),
+           "int64": (-2**63, 2**63 - 1), "uint8": (0, 255), "uint16": (0, 2**16 - 1),
+           "uint32": (0, 2**32 - 1), "uint64": (0, 2**64 - 1)}
+
+
+def dtypes(kinds=("bool", "int", "uint", "float")):
+    """A dtype string of the given kinds ("bool", "int", "uint", "float")."""
+    chosen = []
+    for d in _dt.DTYPES:
+        kind = "bool" if d == "bool" else "uint" if d.startswith("u") else d.rstrip("0123456789")
+        if kind in kinds:
+            chosen.append(d)
+    return st.sampled_from(chosen)
+
+
+def shapes(min_dims=0, max_dims=3, min_side=1, max_side=4):
+    """A shape tuple; allow empty dimensions with min_side=0."""
+    return st.lists(st.integers(min_side, max_side), min_size=min_dims,
+                    max_size=max_dims).map(tuple)
+
+
+@st.composite
+def broadcastable_shapes(draw, shape, min_dims=0, max_dims=None, min_side=1, max_side=4):
+    """A shape that broadcasts with `shape`: some axes set to 1, leading axes added or dropped."""
+    max_dims = len(shape) + 1 if max_dims is None else max_dims
+    ndim = draw(st.integers(min_dims, max(min_dims, max_dims)))
+    result = []
+    for i in range(ndim):
+        j = len(shape) - ndim + i
+        if j < 0:
+            result.append(draw(st.integers(min_side, max_side)))
+        elif draw(st.booleans()):
+            result.append(1)
+        else:
+            result.append(shape[j])
+    return tuple(result)
+
+
+def elements(dtype, min_value=None, max_value=None, allow_nan=False, allow_infinity=False):
+    """Python numbers that fit `dtype`."""
+    if dtype == "bool":
+        return st.booleans()
+    if dtype in _RANGES:
+        low, high = _RANGES[dtype]
+        low = low if min_value is None else max(low, int(min_value))
+        high = high if max_value is None else min(high, int(max_value))
+        return st.integers(low, high)
+    width = {"float16": 16, "float32": 32, "float64": 64}[dtype]
+    return st.floats(min_value=-1e3 if min_value is None else min_value,
+                     max_value=1e3 if max_value is None else max_value,
+                     allow_nan=allow_nan, allow_infinity=allow_infinity, width=width)
+
+
+@st.composite
+def tensors(draw, dtype=None, shape=None, device="cpu", elements=None, requires_grad=False,
+            min_value=None, max_value=None):
+    """A tinytorch tensor; `dtype`, `shape` and `device` may be values or strategies."""
+    dtype = _resolve(draw, dtype if dtype is not None else dtypes())
+    shape = _resolve(draw, shape if shape is not None else shapes())
+    device = _resolve(draw, device)
+    source = elements if elements is not None else globals()["elements"](dtype, min_value,
+                                                                        max_value)
+    count = 1
+    for s in shape:
+        count *= s
+    values = draw(st.lists(source, min_size=count, max_size=count))
+    out = tensor(values, dtype=dtype, device=device).reshape(shape)
+    return out.requires_grad_() if requires_grad else out
+
+
+def _resolve(draw, value):
+    return draw(value) if isinstance(value, st.SearchStrategy) else value
