@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from weakref import ref as _weakref
 
 __all__ = ["Function", "backward", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled"]
@@ -172,7 +173,9 @@ class Function:
         self.edges = edges
         if self.saved:  # remember the version of each tensor whose buffer this node saved
             saved_ids = {id(array) for array in self.saved}
-            self.versions = [(t, t._version) for t in (result, *args)
+            # Weak references: the output points at this node, so a strong one would make a
+            # reference cycle and keep every saved buffer alive until the cyclic GC runs.
+            self.versions = [(_weakref(t), t._version) for t in (result, *args)
                              if isinstance(t, Tensor) and id(t._data) in saved_ids]
         result.grad_fn = self
         result.requires_grad = True
@@ -191,8 +194,9 @@ class Function:
 
     def _check_versions(self):
         """Raise if a tensor whose buffer this node saved was modified in place since."""
-        for tensor, version in self.versions:
-            if tensor._version != version:
+        for ref, version in self.versions:
+            tensor = ref()
+            if tensor is not None and tensor._version != version:
                 shape = "x".join(map(str, tensor.shape)) or "scalar"
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified by "

@@ -22,6 +22,9 @@ a version counter with their base; autograd metadata lives in a separate
 
 from __future__ import annotations
 
+import weakref
+
+from . import autograd as _autograd
 from . import dtypes as _dtypes
 
 __all__ = ["Tensor"]
@@ -101,8 +104,7 @@ class Tensor:
     # ---- autograd ---------------------------------------------------------------------------
     def backward(self, gradient=None, retain_graph=False) -> None:
         """Accumulate the gradient of this tensor into the `.grad` of every leaf that needs one."""
-        from .autograd import backward
-        backward(self, gradient, retain_graph)
+        _autograd.backward(self, gradient, retain_graph)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad and not _dtypes.is_floating_point(self.dtype):
@@ -124,7 +126,6 @@ class Tensor:
 
     def retain_grad(self) -> None:
         """Keep `.grad` on this non-leaf tensor after backward (leaves keep it anyway)."""
-        import weakref
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
@@ -442,8 +443,8 @@ class Tensor:
         self._data, self.grad_fn, self.requires_grad = result._data, node, True
         # The node's saved copy of the old self is no longer self's buffer, while its
         # output now is; track versions accordingly.
-        node.versions = [(self, self._version) if t is result else (t, v)
-                         for t, v in node.versions if t is not self]
+        node.versions = [(weakref.ref(self), self._version) if ref() is result else (ref, v)
+                         for ref, v in node.versions if ref() is not self]
         return self
 
 
