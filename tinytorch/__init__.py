@@ -17,6 +17,8 @@ from .dtypes import (
 )
 from .ops import *  # noqa: F403
 from .tensor import Tensor
+from . import data, optim
+from .serialization import load, save
 
 __version__ = "0.1.0"
 __array_api_version__ = "2023.12"

@@ -84,3 +84,27 @@ def compare(actual, expected, *, rtol, atol, equal_nan=True) -> str | None:
     where = tuple(int(i) for i in np.argwhere(bad)[0])
     return (f"{int(bad.sum())} of {a.size} elements differ (rtol={rtol}, atol={atol}); first at "
             f"index {where}: actual {a[where]!r}, expected {e[where]!r}")
+
+
+def copy(host):
+    """A fresh host array with the values of `host` (so a tensor never aliases the caller's)."""
+    return np.array(host, copy=True)
+
+
+def c_contiguous(host):
+    """`host` itself if its bytes are in C order, else a C-ordered copy (keeps 0-d arrays 0-d).
+
+    Byte-level writers such as safetensors read an array's raw memory, which
+    is only its values in order when the array is C-contiguous.
+    """
+    return host if host.flags.c_contiguous else np.array(host, order="C", copy=True)
+
+
+def new_generator(seed: int) -> np.random.Generator:
+    """A random stream of its own, apart from `manual_seed`'s (a DataLoader's `seed`)."""
+    return np.random.default_rng(seed)
+
+
+def permutation_from(gen: np.random.Generator, n: int) -> list[int]:
+    """A shuffled list of range(n), drawn from a generator made by `new_generator`."""
+    return gen.permutation(n).tolist()

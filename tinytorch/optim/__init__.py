@@ -1,0 +1,22 @@
+"""Optimizers (SGD, Adam, AdamW) and learning-rate schedules (`tinytorch.optim.lr_scheduler`).
+
+The training loop they serve::
+
+    opt = tinytorch.optim.AdamW(model.parameters(), lr=1e-3)
+    sched = tinytorch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
+    for epoch in range(epochs):
+        for x, y in loader:
+            opt.zero_grad()
+            loss_fn(model(x), y).backward()
+            opt.step()
+        sched.step()
+
+Read optimizer.py first (groups, state, state dicts), then sgd.py and adam.py.
+"""
+
+from . import lr_scheduler
+from .adam import Adam, AdamW
+from .optimizer import Optimizer
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "lr_scheduler"]
