@@ -255,7 +255,7 @@ def backward(root, gradient=None, retain_graph=False):
         if gradient.device is not root.device:
             raise RuntimeError(f"gradient is on {gradient.device} but the output is on "
                                f"{root.device}; move it with gradient.to('{root.device}').")
-        grad = gradient._data
+        grad = xp.asarray(gradient._data, copy=True)  # leaves' .grad must not alias `gradient`
 
     if root.grad_fn is None:  # a leaf: backward on itself
         _accumulate({id(root): (root, grad)})
@@ -311,11 +311,15 @@ def _run_hooks(hooks, grad, device):
 
 
 def _accumulate(leaves):
+    stored = set()  # ops such as add hand one array to both inputs; each .grad gets its own
     for tensor, grad in leaves.values():
         hooks = tensor._hooks
         if hooks:
             grad = _run_hooks(hooks, grad, tensor.device)
         if tensor.grad is None:
+            if id(grad) in stored:
+                grad = tensor.device.xp.asarray(grad, copy=True)
+            stored.add(id(grad))
             tensor.grad = Tensor._wrap(grad, tensor.device)
         else:
             tensor.grad = Tensor._wrap(tensor.grad._data + grad, tensor.device)

@@ -15,6 +15,8 @@ kernels and per-device generators.
 
 from __future__ import annotations
 
+import operator
+
 from . import dtypes as _dt
 from .backends import host
 from .device import device as as_device
@@ -33,7 +35,10 @@ def _device(device):
 def _shape(size):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
-    shape = tuple(int(s) for s in size)
+    try:
+        shape = tuple(operator.index(s) for s in size)
+    except TypeError:
+        raise TypeError(f"sizes must be integers, got {size!r}") from None
     if any(s < 0 for s in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension: {shape}. Sizes "
                            f"must be non-negative.")
@@ -90,10 +95,23 @@ def as_tensor(data, dtype=None, device=None, *, requires_grad=False, copy=None) 
         raise ValueError(f"can't build a tensor from this data: {exc}. Nested lists must be "
                          f"rectangular and hold only numbers or bools.") from exc
     dtype = _infer_dtype(host_array, from_python) if dtype is None else _dt.canonical_dtype(dtype)
+    if from_python and _dt.is_integral(dtype):
+        for value in host.int_extremes(host_array):
+            _check_fits(value, dtype)
     dev.xp  # noqa: B018 - load the backend (and check the device) before copying to it
     dev._backend.dtype(dtype)  # a clear error if this backend lacks the dtype
-    array = dev._backend.from_host(host.astype(host_array, dtype), dev.native)
+    host_array = host.astype(host_array, dtype)
+    if copy and not from_python:  # tensor(ndarray) copies, as documented; lists are fresh anyway
+        host_array = host.copy(host_array)
+    array = dev._backend.from_host(host_array, dev.native)
     return _finish(array, dev, requires_grad)
+
+
+def _check_fits(value: int, dtype: str) -> None:
+    low, high = _dt.int_range(dtype)
+    if not low <= value <= high:
+        raise RuntimeError(f"value {value} cannot be converted to type {dtype} without overflow "
+                           f"({dtype} holds {low} to {high}). Pick a wider dtype, e.g. int64.")
 
 
 def _contains_tensor(data) -> bool:
@@ -139,6 +157,8 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
     dtype = _dt.result_type(fill_value) if dtype is None else _dt.canonical_dtype(dtype)
     value = bool(fill_value) if dtype == "bool" else (
         int(fill_value) if _dt.is_integral(dtype) else float(fill_value))
+    if _dt.is_integral(dtype):
+        _check_fits(value, dtype)
     array = dev.xp.full(_shape((size,) if isinstance(size, int) else (size,)), value,
                         dtype=dev._backend.dtype(dtype), device=dev.native)
     return _finish(array, dev, requires_grad)

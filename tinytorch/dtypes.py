@@ -76,6 +76,12 @@ def is_integral(dtype: str) -> _py_bool:
     return dtype in SIGNED or dtype in UNSIGNED
 
 
+def int_range(dtype: str) -> tuple[int, int]:
+    """The smallest and largest value of an integer dtype."""
+    bits = _BITS[dtype]
+    return (-(1 << bits - 1), (1 << bits - 1) - 1) if dtype in SIGNED else (0, (1 << bits) - 1)
+
+
 def get_default_dtype() -> str:
     """The dtype a Python float becomes (float32 unless changed)."""
     return _default_float

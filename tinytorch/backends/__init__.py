@@ -149,7 +149,10 @@ def one_hot_index_add(xp, zeros, axis, index, values):
     n = zeros.shape[axis]
     moved = xp.moveaxis(values, axis, 0)
     rest = moved.shape[1:]
-    flat = xp.reshape(moved, (moved.shape[0], -1))
+    width = 1
+    for size in rest:
+        width *= size
+    flat = xp.reshape(moved, (moved.shape[0], width))  # not -1: ambiguous when a size is 0
     positions = xp.arange(n, dtype=index.dtype, device=index.device)
     one_hot = xp.astype(positions[:, None] == index[None, :], flat.dtype)
     summed = xp.reshape(one_hot @ flat, (n, *rest))

@@ -25,6 +25,13 @@ def to_host(data):
     return np.asarray(data)
 
 
+def int_extremes(host) -> tuple:
+    """(min, max) of a non-empty integer array as Python ints; () for anything else."""
+    if host.dtype.kind not in "iu" or host.size == 0:
+        return ()
+    return int(host.min()), int(host.max())
+
+
 def host_dtype_name(host) -> str:
     return host.dtype.name
 

@@ -8,9 +8,9 @@ trailing Ellipsis is added). The basic part (ints, slices, None) is one
 tensor selects along its axis; several are folded into one linear index
 over their axes. Repeated indices accumulate their gradients.
 
-Assumes: NumPy's rules for where the indexed dimensions go (in place if
-the integer tensors are adjacent in the key, first otherwise, with a
-Python int between them counting as a break). Writes with repeated
+Assumes: PyTorch's rules for where the indexed dimensions go: in place if
+the integer tensors are adjacent once the Python ints are applied (an int
+between them does not separate them), first otherwise. Writes with repeated
 indices keep the last value written.
 Production does instead: PyTorch implements advanced indexing in C++
 (`index`, `index_put_`) with dedicated scatter/gather kernels, and writes
@@ -34,8 +34,14 @@ class BasicIndex(Function):
         return a[key]
 
     def backward(self, grad):
+        # None only added size-1 axes: drop them from grad and key (the standard's setitem
+        # does not take None), then write grad into the positions the key selected.
+        new_axes = [k for k in self.key if not isinstance(k, int)]
+        added = tuple(i for i, k in enumerate(new_axes) if k is None)
+        if added:
+            grad = self.xp.squeeze(grad, axis=added)
         out = self.xp.zeros(self.shape, dtype=self.dtype, device=grad.device)
-        out[self.key] = grad
+        out[tuple(k for k in self.key if k is not None)] = grad
         return out, None
 
 
@@ -114,7 +120,7 @@ def _normalise(x, key):
     and any Ellipsis expanded into slices."""
     if not isinstance(key, tuple):
         key = (key,)
-    items = []
+    items, masks = [], []
     for k in key:
         if isinstance(k, (list, range)):
             from ..creation import tensor
@@ -125,7 +131,9 @@ def _normalise(x, key):
                                    f"({x.device}), but got {k.device}. Move them with "
                                    f"index.to('{x.device}').")
             if k.dtype == "bool":
-                items.extend(nonzero(k, as_tuple=True) if k.ndim else [k])
+                parts = nonzero(k, as_tuple=True) if k.ndim else [k]
+                masks += [(parts[0], k.shape)] if k.ndim else []
+                items.extend(parts)
                 continue
             if k.ndim == 0:
                 k = int(k.item())
@@ -146,7 +154,28 @@ def _normalise(x, key):
         items[at:at + 1] = [slice(None)] * (x.ndim - consumed)
     else:
         items += [slice(None)] * (x.ndim - consumed)
+    axis = 0
+    for i, k in enumerate(items):  # clip slice bounds to each axis, as Python lists do
+        if isinstance(k, slice) and k != slice(None):
+            items[i] = _in_bounds(k, x.shape[axis])
+        axis += k is not None
+    for first, shape in masks:  # a mask must match the axes it covers, as in PyTorch
+        at = next(i for i, k in enumerate(items) if k is first)
+        axis = sum(1 for k in items[:at] if k is not None)
+        if x.shape[axis:axis + len(shape)] != shape:
+            raise IndexError(f"The shape of the mask {list(shape)} does not match the shape "
+                             f"{list(x.shape[axis:axis + len(shape)])} of the axes it indexes "
+                             f"(from axis {axis} of a tensor of shape {list(x.shape)}). Give a "
+                             f"mask of that shape.")
     return items
+
+
+def _in_bounds(k, size):
+    """The slice `k` with start and stop inside an axis of `size` (the array API need not clip)."""
+    start, stop, step = k.indices(size)
+    if not len(range(start, stop, step)):
+        return slice(0, 0, 1)
+    return slice(start, stop if stop >= 0 else None, step)
 
 
 def getitem(x, key):
@@ -182,14 +211,17 @@ def _take_many(y, tensors, axes, items):
     rest = [a for a in range(y.ndim) if a not in axes]
     moved = permute(y, axes + rest)
     sizes = [y.shape[a] for a in axes]
-    flat = reshape(moved, (-1,) + tuple(y.shape[a] for a in rest))
+    count = 1
+    for size in sizes:
+        count *= size
+    flat = reshape(moved, (count,) + tuple(y.shape[a] for a in rest))  # no -1: rest may be empty
     linear = None
     for t, size in zip(tensors, sizes):
         t = _wrap_negative(broadcast_to(t, shape), size)
         linear = t if linear is None else linear * size + t
     out = take(flat, linear, 0)
-    positions = [i for i, k in enumerate(items) if isinstance(k, Tensor)]
-    adjacent = positions == list(range(positions[0], positions[0] + len(positions)))
+    # Adjacent after the ints are applied, as in PyTorch: x[:, i, 0, j] keeps the result in place.
+    adjacent = axes == list(range(axes[0], axes[0] + len(axes)))
     if adjacent and axes[0] > 0:
         n = len(shape)
         order = list(range(n, n + axes[0])) + list(range(n)) + list(range(n + axes[0], out.ndim))
@@ -214,7 +246,8 @@ class SetFlat(Function):
 
     def forward(self, a, values, linear):
         xp = self.xp
-        self.shape = a.shape
+        self.shape, self.values_shape = a.shape, values.shape
+        linear = xp.reshape(linear, (-1,))  # index_put and take want a 1-D index
         self.save_for_backward(linear)
         flat = self.device._backend.index_put(xp, xp.reshape(a, (-1,)), linear,
                                               xp.reshape(values, (-1,)))
@@ -224,9 +257,9 @@ class SetFlat(Function):
         xp = self.xp
         (linear,) = self.saved
         flat = xp.reshape(grad, (-1,))
-        picked = xp.reshape(xp.take(flat, linear, axis=0), linear.shape)
+        picked = xp.take(flat, linear, axis=0)
         cleared = self.device._backend.index_put(xp, flat, linear, xp.zeros_like(picked))
-        return xp.reshape(cleared, self.shape), picked, None
+        return xp.reshape(cleared, self.shape), xp.reshape(picked, self.values_shape), None
 
 
 class SetBasic(Function):
@@ -257,16 +290,34 @@ def setitem(x, key, value):
     items = tuple(_normalise(x, key))
     advanced = any(isinstance(k, Tensor) for k in items)
     recording = is_grad_enabled() and (x.requires_grad or value.requires_grad)
+    linear = getitem(reshape(_arange_like(x), x.shape), items) if advanced else None
+    target = linear.shape if advanced else x._data[items].shape
+    value = _fit_value(value, target)
+    if not advanced and None in items:  # array-API writes take no None: write without them
+        items = tuple(k for k in items if k is not None)
+        value = reshape(broadcast_to(value, target), x._data[items].shape)
     if not advanced and not recording:
         x._data[items] = value._data
         x._version += 1
         return
     if advanced:
-        linear = getitem(reshape(_arange_like(x), x.shape), items)
         result = SetFlat.apply(x, broadcast_to(value, linear.shape), linear._data)
     else:
         result = SetBasic.apply(x, value, items)
     x._inplace(result)
+
+
+def _fit_value(value, target):
+    """`value` without the leading size-1 axes that `target` lacks; raise unless it broadcasts."""
+    shape = value.shape
+    while len(shape) > len(target) and shape[0] == 1:
+        shape = shape[1:]
+    if len(shape) > len(target) or any(v != 1 and v != t
+                                       for v, t in zip(shape[::-1], tuple(target)[::-1])):
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be "
+                           f"broadcast to indexing result of shape {list(target)}. Give a value "
+                           f"of that shape, or one that broadcasts to it.")
+    return value if shape == value.shape else reshape(value, shape)
 
 
 def _arange_like(x):

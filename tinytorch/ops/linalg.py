@@ -28,7 +28,7 @@ class Matmul(Function):
 
 
 def matmul(input, other):  # noqa: A002
-    a, b = _promote(input, other)
+    a, b = _promote(input, other, broadcast=False)
     if a.dtype == "bool":
         raise TypeError("matmul is not supported for bool tensors; cast first, e.g. a.float()")
     if a.ndim == 0 or b.ndim == 0:
@@ -38,6 +38,10 @@ def matmul(input, other):  # noqa: A002
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_shape(a)} and "
                            f"{_shape(b)}): the last axis of the first must equal the "
                            f"{'second-to-last' if b.ndim > 1 else 'only'} axis of the second.")
+    batch_a, batch_b = a.shape[:-2], b.shape[:-2]
+    if any(m != n and 1 not in (m, n) for m, n in zip(batch_a[::-1], batch_b[::-1])):
+        raise RuntimeError(f"matmul batch axes {batch_a} and {batch_b} (of shapes {_shape(a)} "
+                           f"and {_shape(b)}) do not broadcast. Make each batch axis equal or 1.")
     if a.ndim == 1:
         return squeeze(matmul(reshape(a, 1, -1), b), -2 if b.ndim > 1 else -1)
     if b.ndim == 1:

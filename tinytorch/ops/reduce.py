@@ -41,7 +41,9 @@ def _axes(ndim, dim, axis):
     chosen = dim if dim is not None else axis
     if chosen is None:
         return tuple(range(ndim))
-    items = (chosen,) if isinstance(chosen, int) else tuple(chosen)
+    items = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)
+    if [d for d in items if not isinstance(d, int)]:  # (all() here is the reduction)
+        raise TypeError(f"dim must be an int or a tuple of ints, got {chosen!r}")
     out, span = [], ndim or 1  # a 0-d tensor accepts dim 0 and -1, as in PyTorch
     for d in items:
         if not -span <= d < span:
@@ -193,12 +195,16 @@ def _check_nonempty(name, x, axes):
 def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
     axes = _axes(input.ndim, dim, axis)
     _check_nonempty("amax", input, axes)
+    if input.dtype == "bool":  # the array API has no max of bools; it is any()
+        return any(input, axes, _keep(keepdim, keepdims))
     return Extreme.apply(input, axes, _keep(keepdim, keepdims), True)
 
 
 def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
     axes = _axes(input.ndim, dim, axis)
     _check_nonempty("amin", input, axes)
+    if input.dtype == "bool":  # the array API has no min of bools; it is all()
+        return all(input, axes, _keep(keepdim, keepdims))
     return Extreme.apply(input, axes, _keep(keepdim, keepdims), False)
 
 
@@ -225,6 +231,9 @@ def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A
 def _arg(name, reducer):
     def arg(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
         chosen = dim if dim is not None else axis
+        if isinstance(chosen, (tuple, list)):
+            raise TypeError(f"{name}() takes one dim (an int) or None, got {chosen!r}. To search "
+                            f"several axes, flatten them first, e.g. x.flatten(0, 1).{name}(0).")
         keep = _keep(keepdim, keepdims)
         axes = _axes(input.ndim, chosen, None)
         _check_nonempty(name, input, axes)

@@ -11,6 +11,8 @@ directly.
 
 from __future__ import annotations
 
+import operator
+
 from .. import dtypes as _dt
 from ..autograd import Function
 from .elementwise import cast
@@ -25,7 +27,10 @@ def _sizes(args):
     """Accept f(2, 3), f((2, 3)) and f([2, 3]) alike."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
-    return tuple(int(a) for a in args)
+    try:
+        return tuple(operator.index(a) for a in args)
+    except TypeError:
+        raise TypeError(f"sizes must be integers, got {args!r}") from None
 
 
 def _dim(d, ndim, name="dim"):
