@@ -17,7 +17,7 @@ from .dtypes import (
 )
 from .ops import *  # noqa: F403
 from .tensor import Tensor
-from . import data, optim
+from . import data, nn, optim
 from .serialization import load, save
 
 __version__ = "0.1.0"

@@ -1,0 +1,660 @@
+"""tinytorch.nn.functional: every layer and loss as a plain function of tensors.
+
+What it does: each function checks its arguments (shapes, dtypes, ranges,
+with messages that say how to fix the call), then runs either one
+Function from tinytorch/nn/ops (linear, conv2d, pooling, norms, losses,
+softmax, GELU, embedding, dropout) or a few tinytorch ops (attention, MSE,
+one_hot, pad). The Module classes in tinytorch.nn hold parameters and call
+these.
+
+Assumes: PyTorch's signatures and defaults (reduction="mean",
+ignore_index=-100, momentum=0.1, eps=1e-5, ...), so code written against
+torch.nn.functional reads the same. Input and weight must share a dtype
+and a device; nothing is cast or moved implicitly.
+Production does instead: torch.nn.functional dispatches to fused C++/CUDA
+kernels (cuDNN, oneDNN, FlashAttention) and supports more options
+(padding modes, sparse gradients, nested tensors).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from .. import dtypes as _dt
+from ..autograd import no_grad
+from ..creation import arange, full, rand
+from ..ops import cat, matmul, movedim, reshape, where
+from ..ops import relu as _relu
+from ..ops import sigmoid as _sigmoid
+from ..ops import tanh as _tanh
+from ..tensor import Tensor
+from .ops.activation import Gelu, GeluTanh, LogSoftmax, Softmax
+from .ops.conv import Conv2dFunction
+from .ops.dropout import DropoutFunction
+from .ops.embedding import EmbeddingFunction
+from .ops.erf import Erf
+from .ops.linear import LinearFunction
+from .ops.loss import BCEFunction, BCEWithLogitsFunction, ClassNLLFunction
+from .ops.normalization import NormalizeFunction
+from .ops.pool import AvgPool2dFunction, MaxPool2dFunction
+
+__all__ = [
+    "linear", "conv2d", "max_pool2d", "avg_pool2d", "dropout", "batch_norm", "layer_norm",
+    "embedding", "relu", "leaky_relu", "gelu", "silu", "sigmoid", "tanh", "softmax",
+    "log_softmax", "erf", "mse_loss", "l1_loss", "cross_entropy", "nll_loss",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "scaled_dot_product_attention", "one_hot", "pad",
+]
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+def _pair(value, name):
+    if isinstance(value, int):
+        return (value, value)
+    value = tuple(value)
+    if len(value) != 2 or not all(isinstance(v, int) for v in value):
+        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
+    return value
+
+
+def _size(t: Tensor) -> str:
+    return "[" + ", ".join(map(str, t.shape)) + "]"
+
+
+def _same_device(name, x, other, what="weight"):
+    if other is not None and other.device is not x.device:
+        raise RuntimeError(f"{name}: the input is on {x.device} but the {what} is on "
+                           f"{other.device}. Move the input with x.to('{other.device}'), or the "
+                           f"model (or {what}) with .to('{x.device}').")
+
+
+def _same_dtype(name, x, weight):
+    _same_device(name, x, weight)
+    if x.dtype != weight.dtype:
+        fix = f"convert the input with x.to('{weight.dtype}')"
+        if _dt.is_floating_point(x.dtype):
+            fix += f", or the model with model.to('{x.dtype}')"
+        raise RuntimeError(f"{name}: the input has dtype {x.dtype} but the weight has dtype "
+                           f"{weight.dtype}; they must match: {fix}.")
+
+
+def _check_reduction(reduction):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction!r} is not a valid value for reduction; use 'none', "
+                         f"'mean' or 'sum'.")
+
+
+def _float_input(name, x):
+    if not _dt.is_floating_point(x.dtype):
+        raise TypeError(f"{name} expects a floating-point input, got {x.dtype}. Convert it "
+                        f"first, e.g. x.float().")
+
+
+# ---- linear and convolution ---------------------------------------------------------------
+
+def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's parameter name
+    """y = input @ weight.T + bias, for input (..., in_features) and weight (out, in)."""
+    if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
+        rows = input.numel() // input.shape[-1] if input.ndim and input.shape[-1] else 1
+        last = input.shape[-1] if input.ndim else 1
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{last} and "
+            f"{weight.shape[1]}x{weight.shape[0]}): a linear layer with in_features="
+            f"{weight.shape[1]} needs inputs whose last dimension is {weight.shape[1]}, but got "
+            f"input of shape {tuple(input.shape)}. Check the size produced by the layer before "
+            f"it (e.g. the Flatten in front of this Linear).")
+    _same_dtype("linear", input, weight)
+    return LinearFunction.apply(input, weight, bias)
+
+
+def _conv_padding(padding, kernel, dilation, stride):
+    """(top, bottom, left, right) from an int, a pair, 'valid' or 'same'."""
+    if padding == "valid":
+        return (0, 0, 0, 0)
+    if padding == "same":
+        if stride != (1, 1):
+            raise ValueError("padding='same' is not supported for strided convolutions; pass "
+                             "explicit padding numbers instead.")
+        pads = []
+        for k, d in zip(kernel, dilation):
+            total = d * (k - 1)
+            pads += [total // 2, total - total // 2]
+        return tuple(pads)
+    if isinstance(padding, str):
+        raise ValueError(f"padding string {padding!r} is not supported; use 'valid', 'same' "
+                         f"or numbers")
+    ph, pw = _pair(padding, "padding")
+    if ph < 0 or pw < 0:
+        raise ValueError(f"padding must be non-negative, got {padding}")
+    return (ph, ph, pw, pw)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    """2-D cross-correlation of input (N, C, H, W) or (C, H, W) with weight (OC, C/groups, kh, kw).
+
+    `padding` is an int, a pair, 'valid' or 'same' (zeros are added).
+    """
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
+                           f"input of size: {_size(input)}. Images go in as (N, C, H, W), e.g. "
+                           f"x.reshape(-1, 1, 8, 8) for a batch of 8x8 grayscale images.")
+    if weight.ndim != 4:
+        raise RuntimeError(f"conv2d expects a 4-D weight (out_channels, in_channels/groups, kh, "
+                           f"kw), got size {_size(weight)}")
+    if input.ndim == 3:
+        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups)[0]
+    stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
+    if min(stride) < 1 or min(dilation) < 1 or groups < 1:
+        raise ValueError(f"stride, dilation and groups must be positive, got stride={stride}, "
+                         f"dilation={dilation}, groups={groups}")
+    out_channels, group_channels, kh, kw = weight.shape
+    channels = input.shape[1]
+    if out_channels % groups:
+        raise ValueError(f"out_channels ({out_channels}) must be divisible by groups ({groups})")
+    if channels != group_channels * groups:
+        hint = (" If this is a batch of single-channel images, add the channel axis: "
+                "x.unsqueeze(1)." if input.ndim == 4 and group_channels * groups == 1 else "")
+        raise RuntimeError(f"Given groups={groups}, weight of size {_size(weight)}, expected "
+                           f"input{_size(input)} to have {group_channels * groups} channels, "
+                           f"but got {channels} channels instead.{hint}")
+    _same_dtype("conv2d", input, weight)
+    pads = _conv_padding(padding, (kh, kw), dilation, stride)
+    padded_h, padded_w = input.shape[2] + pads[0] + pads[1], input.shape[3] + pads[2] + pads[3]
+    span_h, span_w = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1
+    if span_h > padded_h or span_w > padded_w:
+        raise RuntimeError(f"Calculated padded input size per channel: ({padded_h} x "
+                           f"{padded_w}). Kernel size: ({span_h} x {span_w}). Kernel size "
+                           f"can't be greater than actual input size; pad the input or use a "
+                           f"smaller kernel.")
+    return Conv2dFunction.apply(input, weight, bias, stride, pads, dilation, groups)
+
+
+# ---- pooling -------------------------------------------------------------------------------
+
+def _pool_args(name, input, kernel_size, stride, padding, dilation=1):  # noqa: A002
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"{name}: expected 3D (C, H, W) or 4D (N, C, H, W) input, but got "
+                           f"input of size: {_size(input)}")
+    kernel = _pair(kernel_size, "kernel_size")
+    stride = kernel if stride is None or stride == [] else _pair(stride, "stride")
+    padding, dilation = _pair(padding, "padding"), _pair(dilation, "dilation")
+    if min(kernel) < 1 or min(stride) < 1 or min(dilation) < 1:
+        raise ValueError(f"{name}: kernel_size, stride and dilation must be positive, got "
+                         f"{kernel}, {stride}, {dilation}")
+    for p, k, d in zip(padding, kernel, dilation):
+        if p < 0 or p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"{name}: pad should be at most half of effective kernel size, "
+                               f"but got pad={p}, kernel_size={k} and dilation={d}")
+    for size, p, k, d in zip(input.shape[-2:], padding, kernel, dilation):
+        if size + 2 * p < d * (k - 1) + 1:
+            raise RuntimeError(f"{name}: the input of size {_size(input)} is too small for "
+                               f"kernel {kernel} with padding {padding}: the output would be "
+                               f"empty. Pool less, or pad the input.")
+    return kernel, stride, padding, dilation
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+               return_indices=False):
+    """Maximum over each kernel_size window (stride defaults to kernel_size)."""
+    kernel, stride, padding, dilation = _pool_args("max_pool2d", input, kernel_size, stride,
+                                                   padding, dilation)
+    _float_input("max_pool2d", input)
+    if input.ndim == 3:
+        out = max_pool2d(input.unsqueeze(0), kernel, stride, padding, dilation, ceil_mode,
+                         return_indices)
+        return (out[0][0], out[1][0]) if return_indices else out[0]
+    out = MaxPool2dFunction.apply(input, kernel, stride, padding, dilation, bool(ceil_mode))
+    if not return_indices:
+        return out
+    return out, _max_pool_indices(input, out, kernel, stride, padding, dilation)
+
+
+def _max_pool_indices(input, out, kernel, stride, padding, dilation):  # noqa: A002
+    """Flat positions (row * W + col) in each input plane of the maxima, as PyTorch returns."""
+    h, w = input.shape[-2:]
+    oh, ow = out.shape[-2:]
+    device = input.device
+    best = None
+    with no_grad():
+        rows0 = reshape(arange(oh, device=device) * stride[0] - padding[0], (oh, 1))
+        cols0 = reshape(arange(ow, device=device) * stride[1] - padding[1], (1, ow))
+        found = None
+        for i in range(kernel[0]):
+            for j in range(kernel[1]):
+                r, c = rows0 + i * dilation[0], cols0 + j * dilation[1]
+                inside = (r >= 0) & (r < h) & (c >= 0) & (c < w)
+                flat = r.clamp(0, h - 1) * w + c.clamp(0, w - 1)
+                picked = input.reshape(*input.shape[:2], h * w)[..., reshape(flat, (-1,))]
+                hit = (picked.reshape(out.shape) == out) & inside
+                if found is None:
+                    found, best = hit, flat.expand(out.shape)
+                else:
+                    best = where(hit & ~found, flat.expand(out.shape), best)
+                    found = found | hit
+    return best
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # noqa: A002
+               count_include_pad=True, divisor_override=None):
+    """Mean over each kernel_size window (stride defaults to kernel_size)."""
+    kernel, stride, padding, _ = _pool_args("avg_pool2d", input, kernel_size, stride, padding)
+    _float_input("avg_pool2d", input)
+    if divisor_override is not None and divisor_override <= 0:
+        raise ValueError(f"divisor_override must be positive, got {divisor_override}")
+    if input.ndim == 3:
+        return avg_pool2d(input.unsqueeze(0), kernel, stride, padding, ceil_mode,
+                          count_include_pad, divisor_override)[0]
+    divisor = None if divisor_override is None else float(divisor_override)
+    return AvgPool2dFunction.apply(input, kernel, stride, padding, bool(ceil_mode),
+                                   bool(count_include_pad), divisor)
+
+
+# ---- dropout, normalisation, embedding -----------------------------------------------------
+
+def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zero each element with probability p and scale the rest by 1/(1-p) (training only).
+
+    The mask comes from tinytorch.rand, so tinytorch.manual_seed makes it reproducible.
+    `inplace` is accepted for compatibility; the result is always a new tensor.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    _float_input("dropout", input)
+    if p == 1.0:
+        return input * 0.0
+    with no_grad():
+        keep = rand(input.shape, dtype=input.dtype, device=input.device) >= p
+        scaled_mask = keep.to(input.dtype) * (1.0 / (1.0 - p))
+    return DropoutFunction.apply(input, scaled_mask)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,  # noqa: A002
+               momentum=0.1, eps=1e-5):
+    """Normalise each channel (axis 1) over the batch and spatial axes.
+
+    Training (or no running statistics): use the batch's mean and biased variance, and
+    update running_mean/running_var in place as (1 - momentum) * old + momentum * new
+    (with the unbiased variance). Evaluation: use the running statistics.
+    """
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm expects input of shape (N, C) or (N, C, ...), got "
+                         f"{_size(input)}")
+    _float_input("batch_norm", input)
+    _same_device("batch_norm", input, weight)
+    _same_device("batch_norm", input, running_mean, "running_mean")
+    channels = input.shape[1]
+    for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean),
+                    ("running_var", running_var)):
+        if t is not None and t.shape != (channels,):
+            raise RuntimeError(f"batch_norm: {name} has shape {t.shape} but the input has "
+                               f"{channels} channels (axis 1 of {_size(input)}); it must be "
+                               f"({channels},). Check num_features of the BatchNorm layer.")
+    axes = (0, *range(2, input.ndim))
+    param_shape = (1, channels) + (1,) * (input.ndim - 2)
+    use_batch = training or running_mean is None or running_var is None
+    mean = var = None
+    if use_batch:
+        count = input.numel() // channels
+        if count <= 1 and training:
+            raise ValueError(f"Expected more than 1 value per channel when training, got "
+                             f"input size {_size(input)}. Use a batch larger than 1, or call "
+                             f"model.eval().")
+        if training and running_mean is not None and running_var is not None:
+            with no_grad():
+                mean = input.mean(axes, keepdim=True)
+                var = input.var(axes, correction=0, keepdim=True)
+                unbiased = var.reshape(channels) * (count / max(count - 1, 1))
+                running_mean.mul_(1 - momentum).add_(
+                    (mean.reshape(channels) * momentum).to(running_mean.dtype))
+                running_var.mul_(1 - momentum).add_((unbiased * momentum).to(running_var.dtype))
+    else:
+        mean = running_mean.reshape(param_shape).to(input.dtype)
+        var = running_var.reshape(param_shape).to(input.dtype)
+    return NormalizeFunction.apply(input, weight, bias, mean, var, eps=eps, axes=axes,
+                                   batch_stats=use_batch, param_shape=param_shape,
+                                   param_axes=axes)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
+    """Normalise over the trailing `normalized_shape` axes of each sample."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                           f"[*, {', '.join(map(str, shape))}], but got input of size "
+                           f"{_size(input)}")
+    _float_input("layer_norm", input)
+    _same_device("layer_norm", input, weight)
+    axes = tuple(range(input.ndim - k, input.ndim))
+    return NormalizeFunction.apply(input, weight, bias, None, None, eps=eps, axes=axes,
+                                   batch_stats=True, param_shape=shape,
+                                   param_axes=tuple(range(input.ndim - k)))
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # noqa: A002
+              scale_grad_by_freq=False, sparse=False):
+    """Rows of `weight` (num_embeddings, dim) at the integer indices `input` (any shape)."""
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: max_norm, scale_grad_by_freq and sparse are not "
+                                  "supported in tinytorch; leave them at their defaults.")
+    if not _dt.is_integral(input.dtype):
+        raise TypeError(f"embedding expects integer indices (int64 or int32), got {input.dtype}."
+                        f" Convert them with indices.long().")
+    if weight.ndim != 2:
+        raise RuntimeError(f"embedding expects a 2-D weight, got size {_size(weight)}")
+    _same_device("embedding", input, weight)
+    if padding_idx is not None:
+        rows = weight.shape[0]
+        if not -rows <= padding_idx < rows:
+            raise ValueError(f"padding_idx must be within num_embeddings ({rows}), got "
+                             f"{padding_idx}")
+        padding_idx %= rows
+    return EmbeddingFunction.apply(weight, input, padding_idx=padding_idx)
+
+
+# ---- activations ---------------------------------------------------------------------------
+
+def relu(input, inplace=False):  # noqa: A002
+    return _relu(input)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
+    return where(input > 0, input, input * negative_slope)
+
+
+def gelu(input, approximate="none"):  # noqa: A002
+    """x * Phi(x) (Phi the normal CDF, through an exact erf), or its tanh approximation."""
+    _float_input("gelu", input)
+    if approximate == "none":
+        return Gelu.apply(input)
+    if approximate == "tanh":
+        return GeluTanh.apply(input)
+    raise ValueError(f"approximate argument must be either 'none' or 'tanh', got "
+                     f"{approximate!r}")
+
+
+def silu(input, inplace=False):  # noqa: A002
+    return input * _sigmoid(input)
+
+
+def sigmoid(input):  # noqa: A002
+    return _sigmoid(input)
+
+
+def tanh(input):  # noqa: A002
+    return _tanh(input)
+
+
+def erf(input):  # noqa: A002
+    """The error function (see nn/ops/erf.py for the method and its accuracy)."""
+    _float_input("erf", input)
+    return Erf.apply(input)
+
+
+def _axis(name, input, dim):  # noqa: A002
+    if dim is None:
+        raise TypeError(f"{name}() needs dim, the axis to normalise over (e.g. dim=-1 for the "
+                        f"last axis); PyTorch's implicit choice is deprecated and not copied.")
+    if not -max(input.ndim, 1) <= dim < max(input.ndim, 1):
+        raise IndexError(f"Dimension out of range (expected to be in range of "
+                         f"[{-max(input.ndim, 1)}, {max(input.ndim, 1) - 1}], but got {dim})")
+    return dim % input.ndim if input.ndim else None
+
+
+def softmax(input, dim=None, dtype=None):  # noqa: A002
+    """exp(x) / sum(exp(x)) along dim, computed stably."""
+    if dtype is not None:
+        input = input.to(dtype)
+    _float_input("softmax", input)
+    return Softmax.apply(input, _axis("softmax", input, dim))
+
+
+def log_softmax(input, dim=None, dtype=None):  # noqa: A002
+    """x - logsumexp(x) along dim, computed stably (no overflow for any magnitude)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    _float_input("log_softmax", input)
+    return LogSoftmax.apply(input, _axis("log_softmax", input, dim))
+
+
+# ---- losses --------------------------------------------------------------------------------
+
+def _class_targets(name, input, target):  # noqa: A002
+    """Check class-index targets against input (N, C, d1, ...) and return them as int64."""
+    if not _dt.is_integral(target.dtype):
+        raise TypeError(f"{name} expects integer class indices as target (dtype int64), got "
+                        f"{target.dtype}. Convert with target.long(); for class probabilities "
+                        f"pass a float target of the input's shape to cross_entropy.")
+    expected = input.shape[:1] + input.shape[2:]
+    if tuple(target.shape) != tuple(expected):
+        raise ValueError(f"{name}: expected target of shape {tuple(expected)} for input of shape"
+                         f" {tuple(input.shape)} (classes on axis 1), but got target of shape "
+                         f"{tuple(target.shape)}. Targets hold one class index per sample, not "
+                         f"one-hot vectors; use target.argmax(1) to convert one-hot targets.")
+    return target if target.dtype == "int64" else target.long()
+
+
+def _class_nll(name, scores, target, weight, ignore_index, reduction, smoothing,
+               from_logits):
+    """The class-index loss of (N, C, d1, ...) scores: log-probabilities, or logits when
+    from_logits (then log_softmax over C happens inside the same Function)."""
+    _check_reduction(reduction)
+    if scores.ndim == 1:  # one unbatched sample
+        out = _class_nll(name, scores.unsqueeze(0), target.reshape(1), weight, ignore_index,
+                         reduction, smoothing, from_logits)
+        return out.reshape(()) if reduction == "none" else out
+    _same_device(name, scores, target, "target")
+    target = _class_targets(name, scores, target)
+    classes = scores.shape[1]
+    if weight is not None and weight.shape != (classes,):
+        raise ValueError(f"{name}: weight should have one entry per class ({classes},), got "
+                         f"{weight.shape}")
+    if weight is not None and weight.dtype != scores.dtype:
+        weight = weight.to(scores.dtype)
+    if scores.ndim > 2:
+        scores = reshape(movedim(scores, 1, -1), (-1, classes))
+    loss = ClassNLLFunction.apply(scores, reshape(target, (-1,)), weight,
+                                  ignore_index=ignore_index, smoothing=smoothing,
+                                  reduction=reduction, from_logits=from_logits)
+    return reshape(loss, target.shape) if reduction == "none" else loss
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  # noqa: A002
+    """Negative log-likelihood of class indices, from log-probabilities (N, C, d1, ...)."""
+    _float_input("nll_loss", input)
+    return _class_nll("nll_loss", input, target, weight, ignore_index, reduction, 0.0, False)
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",  # noqa: A002
+                  label_smoothing=0.0):
+    """Softmax cross-entropy of logits (N, C) or (N, C, d1, ...) against class indices
+    (or against class probabilities of the input's shape). Stable for any logit magnitude."""
+    _float_input("cross_entropy", input)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+    _check_reduction(reduction)
+    if _dt.is_floating_point(target.dtype):
+        class_axis = 0 if input.ndim == 1 else 1
+        return _soft_cross_entropy(log_softmax(input, class_axis), target, weight, reduction,
+                                   label_smoothing, class_axis)
+    return _class_nll("cross_entropy", input, target, weight, ignore_index, reduction,
+                      label_smoothing, True)
+
+
+def _soft_cross_entropy(logp, target, weight, reduction, smoothing, class_axis):
+    if target.shape != logp.shape:
+        raise ValueError(f"cross_entropy: a float target is read as class probabilities and "
+                         f"must have the input's shape {tuple(logp.shape)}, got "
+                         f"{tuple(target.shape)}. If it holds class indices, convert it with "
+                         f"target.long().")
+    classes = logp.shape[class_axis]
+    if smoothing:
+        target = target * (1 - smoothing) + smoothing / classes
+    terms = logp * target
+    if weight is not None:
+        terms = terms * reshape(weight, (classes,) + (1,) * (logp.ndim - class_axis - 1))
+    loss = -terms.sum(class_axis)
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    return total if reduction == "sum" else total / (logp.numel() // classes)
+
+
+def _binary_args(name, input, target, weight):  # noqa: A002
+    _same_device(name, input, target, "target")
+    if target.shape != input.shape:
+        raise ValueError(f"{name}: Target size ({tuple(target.shape)}) must be the same as "
+                         f"input size ({tuple(input.shape)}). Reshape the target, e.g. "
+                         f"target.reshape(input.shape).")
+    _float_input(name, input)
+    if not _dt.is_floating_point(target.dtype):
+        raise TypeError(f"{name} expects float targets (0.0 or 1.0, or probabilities), got "
+                        f"{target.dtype}. Convert with target.to('{input.dtype}').")
+    if target.dtype != input.dtype:
+        target = target.to(input.dtype)
+    if weight is not None and weight.dtype != input.dtype:
+        weight = weight.to(input.dtype)
+    return target, weight
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",  # noqa: A002
+                                     pos_weight=None):
+    """-[y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))] from logits x, without overflow."""
+    _check_reduction(reduction)
+    target, weight = _binary_args("binary_cross_entropy_with_logits", input, target, weight)
+    if pos_weight is not None and pos_weight.dtype != input.dtype:
+        pos_weight = pos_weight.to(input.dtype)
+    return BCEWithLogitsFunction.apply(input, target, weight, pos_weight, reduction=reduction)
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):  # noqa: A002
+    """-[y log p + (1 - y) log(1 - p)] from probabilities p in [0, 1] (logs clamped at -100)."""
+    _check_reduction(reduction)
+    target, weight = _binary_args("binary_cross_entropy", input, target, weight)
+    with no_grad():
+        outside = ((input < 0) | (input > 1)).any()
+    if bool(outside):
+        raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 "
+                           "and 1. Apply sigmoid first, or better, use "
+                           "binary_cross_entropy_with_logits on the raw scores.")
+    return BCEFunction.apply(input, target, weight, reduction=reduction)
+
+
+def _warn_broadcast(name, input, target):  # noqa: A002
+    if input.shape != target.shape:
+        warnings.warn(f"{name}: using a target size ({tuple(target.shape)}) that is different "
+                      f"to the input size ({tuple(input.shape)}). This will likely lead to "
+                      f"incorrect results due to broadcasting. Please ensure they have the same "
+                      f"size.", stacklevel=3)
+
+
+def _reduce(loss, reduction):
+    _check_reduction(reduction)
+    if reduction == "none":
+        return loss
+    return loss.sum() if reduction == "sum" else loss.mean()
+
+
+def mse_loss(input, target, reduction="mean"):  # noqa: A002
+    """Mean (or sum) of squared differences."""
+    _warn_broadcast("mse_loss", input, target)
+    difference = input - target
+    return _reduce(difference * difference, reduction)
+
+
+def l1_loss(input, target, reduction="mean"):  # noqa: A002
+    """Mean (or sum) of absolute differences."""
+    _warn_broadcast("l1_loss", input, target)
+    return _reduce((input - target).abs(), reduction)
+
+
+# ---- attention -----------------------------------------------------------------------------
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None):
+    """softmax(Q K^T * scale + mask) V for Q (..., L, E), K (..., S, E), V (..., S, Ev).
+
+    attn_mask: a bool mask where True means "may attend" (PyTorch's convention for this
+    function), or a float mask added to the scores; broadcastable to (..., L, S).
+    is_causal: position i attends to positions j <= i only. scale defaults to 1/sqrt(E).
+    A row whose every score is masked gives nan, as in PyTorch.
+    """
+    if query.shape[-1] != key.shape[-1]:
+        raise RuntimeError(f"scaled_dot_product_attention: query and key need the same last "
+                           f"dimension (embedding size), got {query.shape} and {key.shape}")
+    if key.shape[-2] != value.shape[-2]:
+        raise RuntimeError(f"scaled_dot_product_attention: key and value need the same "
+                           f"sequence length (axis -2), got {key.shape} and {value.shape}")
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("scaled_dot_product_attention: pass either attn_mask or "
+                           "is_causal=True, not both")
+    length, source = query.shape[-2], key.shape[-2]
+    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scores = matmul(query * scale, key.mT)
+    if is_causal:
+        attn_mask = causal_mask(length, source, query.device)
+    if attn_mask is not None:
+        scores = _apply_mask(scores, attn_mask, allowed_when_true=True)
+    weights = softmax(scores, -1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, dropout_p, True)
+    return matmul(weights, value)
+
+
+def causal_mask(length, source, device):
+    """A bool (length, source) mask, True where key j <= query i (may attend)."""
+    rows = reshape(arange(length, device=device), (length, 1))
+    return rows >= reshape(arange(source, device=device), (1, source))
+
+
+def _apply_mask(scores, mask, allowed_when_true):
+    """Add a float mask, or send disallowed positions of a bool mask to -inf."""
+    if mask.dtype == "bool":
+        blocked = ~mask if allowed_when_true else mask
+        return where(blocked, -math.inf, scores)
+    if not _dt.is_floating_point(mask.dtype):
+        raise TypeError(f"attention masks must be bool or float, got {mask.dtype}")
+    return scores + mask.to(scores.dtype)
+
+
+# ---- small utilities -----------------------------------------------------------------------
+
+def one_hot(tensor, num_classes=-1):
+    """int64 tensor of shape (*tensor.shape, num_classes) with a 1 at each index."""
+    if not _dt.is_integral(tensor.dtype):
+        raise TypeError(f"one_hot is only applicable to index tensors (integers), got "
+                        f"{tensor.dtype}")
+    if num_classes == -1:
+        num_classes = int(tensor.max().item()) + 1 if tensor.numel() else 0
+    if tensor.numel() and (int(tensor.min().item()) < 0
+                           or int(tensor.max().item()) >= num_classes):
+        raise RuntimeError(f"one_hot: class values must be in [0, {num_classes - 1}]")
+    classes = arange(num_classes, device=tensor.device)
+    return (tensor.unsqueeze(-1) == classes).long()
+
+
+def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
+    """Add `value` around the last len(pad)//2 axes; pad = (left, right, top, bottom, ...)
+    starting from the last axis, as in PyTorch. Only mode='constant' and non-negative pads."""
+    if mode != "constant":
+        raise NotImplementedError(f"pad mode {mode!r} is not supported; only 'constant'")
+    if len(pad) % 2 or len(pad) // 2 > input.ndim:
+        raise ValueError(f"pad needs pairs of sizes for at most {input.ndim} axes, got {pad}")
+    if any(p < 0 for p in pad):
+        raise ValueError(f"negative padding (cropping) is not supported, got {pad}; slice the "
+                         f"tensor instead")
+    out = input
+    for i in range(len(pad) // 2):
+        axis = input.ndim - 1 - i
+        before, after = pad[2 * i], pad[2 * i + 1]
+        pieces = []
+        for size in (before, after):
+            shape = list(out.shape)
+            shape[axis] = size
+            pieces.append(full(tuple(shape), value, dtype=out.dtype, device=out.device))
+        out = cat([pieces[0], out, pieces[1]], axis)
+    return out

@@ -1,0 +1,81 @@
+"""Activation Functions with hand-written derivatives: GELU (exact and tanh), softmax, log-softmax.
+
+GELU(x) = x * Phi(x), with Phi the standard normal CDF 0.5 * (1 + erf(x / sqrt 2));
+its derivative is Phi(x) + x * phi(x), phi the normal density. The tanh form
+approximates Phi(x) by 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))).
+
+Softmax and log-softmax subtract the maximum along the axis before exp, so
+they never overflow (logits of 1e4 are fine); their backward passes use the
+saved output: softmax' = y * (g - sum(g * y)), log_softmax' = g - exp(y) * sum(g).
+
+Assumes: the input is floating; a row that is entirely -inf gives nan, as in PyTorch.
+Production does instead: PyTorch runs each as one fused, vectorised kernel
+(and fuses softmax into attention kernels where it can).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ...autograd import Function
+from .erf import erf_array
+
+__all__ = ["Gelu", "GeluTanh", "Softmax", "LogSoftmax"]
+
+_INV_SQRT2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_CUBIC = 0.044715
+
+
+class Gelu(Function):
+    def forward(self, x):
+        cdf = 0.5 * (1.0 + erf_array(self.xp, x * _INV_SQRT2))
+        self.save_for_backward(x, cdf)
+        return x * cdf
+
+    def backward(self, grad):
+        x, cdf = self.saved
+        return grad * (cdf + x * (_INV_SQRT_2PI * self.xp.exp(-0.5 * x * x)))
+
+
+class GeluTanh(Function):
+    def forward(self, x):
+        t = self.xp.tanh(_SQRT_2_OVER_PI * (x + _CUBIC * x * x * x))
+        self.save_for_backward(x, t)
+        return 0.5 * x * (1.0 + t)
+
+    def backward(self, grad):
+        x, t = self.saved
+        inner_slope = _SQRT_2_OVER_PI * (1.0 + 3 * _CUBIC * x * x)
+        return grad * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * inner_slope)
+
+
+class Softmax(Function):
+    def forward(self, x, axis):
+        xp = self.xp
+        e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
+        out = e / xp.sum(e, axis=axis, keepdims=True)
+        self.axis = axis
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved
+        weighted = grad * out
+        return weighted - out * self.xp.sum(weighted, axis=self.axis, keepdims=True), None
+
+
+class LogSoftmax(Function):
+    def forward(self, x, axis):
+        xp = self.xp
+        shifted = x - xp.max(x, axis=axis, keepdims=True)
+        out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+        self.axis = axis
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved
+        xp = self.xp
+        return grad - xp.exp(out) * xp.sum(grad, axis=self.axis, keepdims=True), None

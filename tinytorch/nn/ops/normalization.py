@@ -1,0 +1,77 @@
+"""Batch and layer normalisation as Functions with their closed-form backward passes.
+
+Both compute y = (x - mean) / sqrt(var + eps) * weight + bias, the statistics
+taken over `axes`: batch norm over every axis but the channel axis 1
+(weight per channel), layer norm over the trailing normalised axes
+(weight of their shape). With x_hat the normalised input, g the output
+gradient times weight and averages taken over `axes`:
+
+    dx = (g - mean(g) - x_hat * mean(g * x_hat)) / sqrt(var + eps)
+
+which is the chain rule through x_hat, mean and var combined (the three
+terms: direct path, through the mean, through the variance). dweight and
+dbias sum g * x_hat and g over the other axes. When the statistics are
+fixed (batch norm in eval mode) only the direct term remains.
+
+Assumes: the biased variance (divide by n) normalises, as in PyTorch; the
+caller passes the statistics (functional.batch_norm computes the batch
+ones itself when it also updates the running averages; otherwise forward
+computes them).
+Production does instead: PyTorch's native_batch_norm computes the
+statistics, updates the running buffers and normalises in one kernel
+(Welford's algorithm for the variance), with cuDNN/oneDNN fast paths.
+"""
+
+from __future__ import annotations
+
+from ...autograd import Function
+
+__all__ = ["NormalizeFunction"]
+
+
+class NormalizeFunction(Function):
+    """y = (x - mean) * invstd * weight + bias; weight/bias may be None.
+
+    `mean`/`var` are arrays broadcastable to x, or None to compute them from x over
+    `axes`. `batch_stats` says whether they are x's own statistics over `axes` (then the
+    gradient flows through them too).
+    `param_axes` are the axes of x that weight and bias do not have.
+    """
+
+    def forward(self, x, weight, bias, mean, var, *, eps, axes, batch_stats, param_shape,
+                param_axes):
+        xp = self.xp
+        if mean is None:  # statistics of this input, over `axes`
+            mean = xp.mean(x, axis=axes, keepdims=True)
+            centred = x - mean
+            var = xp.mean(centred * centred, axis=axes, keepdims=True)
+        invstd = 1.0 / xp.sqrt(var + eps)
+        x_hat = (x - mean) * invstd
+        out = x_hat
+        if weight is not None:
+            out = out * xp.reshape(weight, param_shape)
+        if bias is not None:
+            out = out + xp.reshape(bias, param_shape)
+        self.save_for_backward(x_hat, invstd, weight)
+        self.axes, self.batch_stats, self.param_axes = axes, batch_stats, param_axes
+        self.param_shape = param_shape
+        return out
+
+    def backward(self, grad):
+        xp = self.xp
+        x_hat, invstd, weight = self.saved
+        grad_w = grad_b = grad_x = None
+        # Summing over param_axes leaves exactly the parameters' shape.
+        if self.needs_grad(1):
+            grad_w = xp.sum(grad * x_hat, axis=self.param_axes)
+        if self.needs_grad(2):
+            grad_b = xp.sum(grad, axis=self.param_axes)
+        if self.needs_grad(0):
+            g = grad if weight is None else grad * xp.reshape(weight, self.param_shape)
+            if self.batch_stats:
+                g_mean = xp.mean(g, axis=self.axes, keepdims=True)
+                gx_mean = xp.mean(g * x_hat, axis=self.axes, keepdims=True)
+                grad_x = (g - g_mean - x_hat * gx_mean) * invstd
+            else:
+                grad_x = g * invstd
+        return grad_x, grad_w, grad_b, None, None

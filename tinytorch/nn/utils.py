@@ -1,0 +1,65 @@
+"""Gradient utilities: clip_grad_norm_ and clip_grad_value_.
+
+clip_grad_norm_ treats the gradients of all given parameters as one long
+vector: it computes that vector's p-norm (the p-norm of the per-tensor
+norms) and, if it exceeds max_norm, scales every gradient in place by
+max_norm / (norm + 1e-6). It returns the total norm from before clipping,
+as PyTorch does, so it can be logged. clip_grad_value_ clamps each
+gradient element to [-clip_value, clip_value].
+
+Assumes: gradients live on one device or can be compared after moving the
+per-tensor norms to the first gradient's device.
+Production does instead: torch.nn.utils uses fused multi-tensor ("foreach")
+kernels to compute all norms and scale all gradients in a few launches.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..autograd import no_grad
+from ..creation import tensor
+from ..ops import stack
+from ..tensor import Tensor
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+
+
+def _grads(parameters):
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    return [p.grad for p in parameters if p.grad is not None]
+
+
+def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False):
+    """Scale gradients in place so their combined norm is at most max_norm; return that norm."""
+    grads = _grads(parameters)
+    norm_type = float(norm_type)
+    if not grads:
+        return tensor(0.0)
+    device = grads[0].device
+    with no_grad():
+        if norm_type == math.inf:
+            norms = [g.abs().max().to(device) for g in grads]
+            total = stack(norms).max()
+        else:
+            norms = [((g.abs() ** norm_type).sum() ** (1.0 / norm_type)).to(device)
+                     for g in grads]
+            total = (stack(norms) ** norm_type).sum() ** (1.0 / norm_type)
+        if error_if_nonfinite and not bool(total.isfinite()):
+            raise RuntimeError(f"The total norm of order {norm_type} for gradients from "
+                               f"`parameters` is non-finite, so it cannot be clipped. To disable "
+                               f"this error and scale the gradients by the non-finite norm "
+                               f"anyway, set `error_if_nonfinite=False`")
+        factor = (max_norm / (total + 1e-6)).clamp(max=1.0)
+        for g in grads:
+            g.mul_(factor.to(g.device).to(g.dtype))
+    return total
+
+
+def clip_grad_value_(parameters, clip_value: float) -> None:
+    """Clamp every gradient element to [-clip_value, clip_value], in place."""
+    with no_grad():
+        for g in _grads(parameters):
+            g.clamp_(-clip_value, clip_value)
