@@ -55,6 +55,15 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     if outputs:
         weighted(outputs).backward()
     analytical = [inputs[i].grad for i in checked]
+    for i, got in zip(checked, analytical):  # a gradient mirrors its input's shape, dtype, device
+        x = inputs[i]
+        if got is not None and (got.shape, got.dtype, got.device) != (x.shape, x.dtype, x.device):
+            message = (f"the gradient of input {i} has shape {got.shape}, dtype {got.dtype} and "
+                       f"device {got.device}, but the input has shape {x.shape}, dtype "
+                       f"{x.dtype} and device {x.device}.")
+            if raise_exception:
+                raise GradcheckError(message)
+            return False
 
     for position, i in enumerate(checked):
         x = inputs[i]

@@ -6,22 +6,63 @@ The unit tests (tests/test_gradients.py) and the conformance suite
 `Function` subclass that no entry exercises, so a new op without a test
 fails the coverage checks.
 
-An entry's `fn` takes tinytorch tensors, `reference` takes NumPy arrays
-(it runs in the tests, never in tinytorch), `arity` is the number of tensor
-arguments, and `low`/`high` bound the drawn values (chosen away from points
-where the op is not differentiable). `shapes` says how argument shapes
-relate: "broadcast" (mutually broadcastable), "same", "matmul", or "single".
+Fields of an `OpSpec`:
+
+- `fn` takes `arity` tinytorch tensors (all on one device) and returns a
+  tensor or a tuple of tensors (split, chunk, max(dim=...)). Parameters that
+  depend on the input (dims, index tensors, masks, shapes) are derived from
+  the tensors inside `fn`, and index tensors are built on the input's device.
+- `reference` takes the same arguments as NumPy arrays and returns a NumPy
+  array (or a tuple, matching `fn`). It runs in the tests only. It computes
+  the values; result dtypes follow NumPy, so compare values, not dtypes.
+- `dtypes`: the dtypes the op is meant for (every argument has the same one).
+- `low`/`high`: the range values are drawn from (integers are clipped to
+  their dtype's range too).
+- `shapes`: how the argument shapes relate:
+  "single" (one argument, any shape), "same" (equal shapes), "broadcast"
+  (mutually broadcastable), "matmul" ((..., n, k) and (..., k, m), batch
+  axes broadcast), "matvec" ((..., n, k) and (k,)), "vecmat" ((k,) and
+  (..., k, m)), "dot" ((k,) and (k,)).
+- `differentiable`: False for ops that record no graph (comparisons, logic,
+  argmax, floor_divide, integer casts); their outputs have no grad_fn.
+- `functions`: the `Function` subclasses the entry exercises.
+- `min_dims`: the fewest dimensions each argument may have.
+- `extra` (all optional):
+    "min_side": int   - the smallest size of every dimension (1: no empty
+                        dimensions, e.g. max; 2: var with correction=1).
+    "kinks": tuple    - points where the op is not differentiable (or is
+                        discontinuous, or loses precision); every drawn
+                        value stays at least `margin` away from each of
+                        them (exact zeros excepted when "zeros" is set).
+    "margin": float   - that distance (default MARGIN).
+    "distinct": True  - all float values of all arguments are pairwise at
+                        least `margin` apart (no ties for max/min/clamp).
+    "zeros": True     - draw exact zeros often (prod's zero handling).
+    "valid": callable - takes the NumPy arguments and says whether they are
+                        usable (e.g. remainder: a / b away from integers).
+    "gradcheck": dict - keyword arguments for gradcheck (e.g. a larger eps
+                        for ops that round, like a cast to float32).
+
+`admissible(spec, *arrays)` checks the value constraints ("kinks",
+"distinct", "valid") on NumPy arguments, for tests that draw values their
+own way and filter with hypothesis' `assume`. `arguments(spec, dtype)` is a
+hypothesis strategy that draws NumPy arguments satisfying all of the above.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-__all__ = ["OpSpec", "OPS", "uncovered_functions", "by_name"]
+__all__ = ["OpSpec", "OPS", "uncovered_functions", "by_name", "admissible", "arguments",
+           "MARGIN", "FLOATS", "NUMERIC", "INTEGERS"]
 
 FLOATS = ("float32", "float64")
 NUMERIC = ("int8", "int16", "int32", "int64", "uint8", "float32", "float64")
+SIGNED = ("int8", "int16", "int32", "int64", "float32", "float64")
+INTEGERS = ("bool", "int8", "int16", "int32", "int64", "uint8")
+MARGIN = 1e-3
 
 
 @dataclass(frozen=True)
@@ -45,7 +86,121 @@ def _np():
     return numpy
 
 
+def _tt():
+    import tinytorch
+    return tinytorch
+
+
+# ---- helpers that fn entries use to derive parameters from their inputs ---------------------
+
+def _index(values, like):
+    """An int64 index tensor on `like`'s device."""
+    return _tt().tensor(list(values), dtype="int64", device=like.device)
+
+
+def _repeated(n):
+    """Indices into a dimension of size n >= 1, with repeats and a negative index."""
+    return [0, n - 1, 0, -1]
+
+
+def _round_trip(a):
+    """a moved to another device type and back (cpu -> strict:0 -> cpu, strict:i -> cpu ->)."""
+    tt = _tt()
+    hop = "strict:0" if a.device.type != "strict" else "cpu"
+    return tt.to_device(tt.to_device(a, hop), a.device)
+
+
+def _strict_hop(a):
+    """a moved strict:0 -> strict:1 -> back (or cpu -> strict:0 -> strict:1 -> cpu)."""
+    tt = _tt()
+    first = a if a.device.type == "strict" else tt.to_device(a, "strict:0")
+    other = "strict:1" if first.device.index == 0 else "strict:0"
+    return tt.to_device(tt.to_device(first, other), a.device)
+
+
+def _set(a, key, value):
+    """A copy of `a` with out[key] = value (setitem as a function, differentiable in both)."""
+    out = a.clone()
+    out[key] = value
+    return out
+
+
+def _key(key, like):
+    """A key whose lists become index tensors on `like`'s device."""
+    return tuple(_index(k, like) if isinstance(k, list) else k for k in key)
+
+
+def _gather_index(a):
+    """An index for gather along the last axis: same shape as a, repeated positions."""
+    tt = _tt()
+    n = a.shape[-1]
+    row = (tt.arange(n, device=a.device) * 2 + 1) % max(n, 1)
+    return tt.broadcast_to(row, a.shape)
+
+
+def _gather_index_np(a):
+    np = _np()
+    n = a.shape[-1]
+    return np.broadcast_to((np.arange(n) * 2 + 1) % max(n, 1), a.shape)
+
+
+def _parity_mask(a):
+    """Bool mask over the last axis: True at even positions."""
+    tt = _tt()
+    return tt.broadcast_to(tt.arange(a.shape[-1], device=a.device) % 2 == 0, a.shape)
+
+
+def _lse(a, axis=None, keepdims=False):
+    np = _np()
+    if axis is None:
+        axis = tuple(range(a.ndim))
+    m = np.max(a, axis=axis, keepdims=True)
+    out = np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def _not_near_integer_ratio(a, b):
+    np = _np()
+    ratio = np.asarray(a, dtype="float64") / np.asarray(b, dtype="float64")
+    return bool(np.all(np.abs(ratio - np.round(ratio)) > 1e-3))
+
+
+def _not_near_integer(a):
+    return _not_near_integer_ratio(a, 1.5)
+
+
+def _rmod_valid(a):
+    return _not_near_integer_ratio(2.5, a)
+
+
+def _first_two_reversed(n):
+    return [n - 1, 0] if n > 1 else [0]
+
+
+def _np_set(a, key, value):
+    out = a.copy()
+    out[key] = value
+    return out
+
+
+def _np_key(key):
+    np = _np()
+    return tuple(np.asarray(k) if isinstance(k, list) else k for k in key)
+
+
+# prod's gradient divides its result by each input: tiny inputs lose float32 precision
+_AWAY_FROM_ZERO = {"kinks": (0.0,), "margin": 0.05}
+_I = tuple(range(-3, 4))                        # integers: floor's jumps
+_HALF = (-2.5, -1.5, -0.5, 0.5, 1.5, 2.5)       # round's jumps
+_N = NUMERIC
+
+
+def _spec(name, fn, reference, **kw):
+    return OpSpec(name, fn, reference, **kw)
+
+
 OPS: list[OpSpec] = [
+    # ---- arithmetic ---------------------------------------------------------------------------
     OpSpec("add", lambda a, b: a + b, lambda a, b: a + b, arity=2, dtypes=NUMERIC,
            functions=("Add",)),
     OpSpec("mul", lambda a, b: a * b, lambda a, b: a * b, arity=2, dtypes=NUMERIC,
@@ -53,6 +208,377 @@ OPS: list[OpSpec] = [
     OpSpec("exp", lambda a: a.exp(), lambda a: _np().exp(a), functions=("Exp",)),
     OpSpec("matmul", lambda a, b: a @ b, lambda a, b: a @ b, arity=2, shapes="matmul",
            dtypes=NUMERIC, functions=("Matmul",)),
+    _spec("sub", lambda a, b: a - b, lambda a, b: a - b, arity=2, dtypes=SIGNED,
+          functions=("Sub",)),
+    _spec("add_alpha", lambda a, b: _tt().add(a, b, alpha=2), lambda a, b: a + 2 * b, arity=2,
+          dtypes=SIGNED, functions=("Add", "Mul")),
+    _spec("div", lambda a, b: a / b, lambda a, b: a / b, arity=2,
+          extra={"kinks": (0.0,), "margin": 0.25}, functions=("Div",)),
+    _spec("radd", lambda a: 2 + a, lambda a: 2 + a, shapes="single", dtypes=_N,
+          functions=("Add",)),
+    _spec("rsub", lambda a: 2 - a, lambda a: 2 - a, shapes="single", dtypes=SIGNED,
+          functions=("Sub",)),
+    _spec("rmul", lambda a: 3 * a, lambda a: 3 * a, shapes="single", dtypes=_N,
+          functions=("Mul",)),
+    _spec("rtruediv", lambda a: 2.0 / a, lambda a: 2.0 / a, shapes="single",
+          extra={"kinks": (0.0,), "margin": 0.25}, functions=("Div",)),
+    _spec("add_scalar", lambda a: a + 1.5, lambda a: a + 1.5, shapes="single",
+          functions=("Add",)),
+    _spec("sub_scalar", lambda a: a - 0.5, lambda a: a - 0.5, shapes="single",
+          functions=("Sub",)),
+    _spec("div_scalar", lambda a: a / 4.0, lambda a: a / 4.0, shapes="single",
+          functions=("Div",)),
+    _spec("pow", lambda a, b: a ** b, lambda a, b: a ** b, arity=2, low=0.5, high=2.0,
+          functions=("Pow",)),
+    _spec("pow_int_exponent", lambda a: a ** 3, lambda a: a ** 3, shapes="single",
+          dtypes=SIGNED, low=-2.0, high=2.0, functions=("Pow",)),
+    _spec("pow_float_exponent", lambda a: a ** 2.5, lambda a: a ** 2.5, shapes="single",
+          low=0.2, high=3.0, functions=("Pow",)),
+    _spec("rpow", lambda a: 2.0 ** a, lambda a: 2.0 ** a, shapes="single", functions=("Pow",)),
+    _spec("remainder", lambda a, b: a % b, lambda a, b: _np().remainder(a, b), arity=2,
+          low=0.5, high=3.0, extra={"valid": _not_near_integer_ratio},
+          functions=("Remainder",)),
+    _spec("remainder_scalar", lambda a: _tt().remainder(a, 1.5),
+          lambda a: _np().remainder(a, 1.5), shapes="single",
+          extra={"valid": _not_near_integer}, functions=("Remainder",)),
+    _spec("rremainder", lambda a: 2.5 % a, lambda a: _np().remainder(2.5, a),
+          shapes="single", low=0.5, high=3.0, extra={"valid": _rmod_valid},
+          functions=("Remainder",)),
+    _spec("floor_divide", lambda a, b: a // b, lambda a, b: _np().floor_divide(a, b), arity=2,
+          dtypes=_N, low=1.0, high=7.0, differentiable=False),
+    _spec("rfloor_divide", lambda a: 7 // a, lambda a: _np().floor_divide(7, a),
+          shapes="single", dtypes=_N, low=1.0, high=7.0, differentiable=False),
+    _spec("neg", lambda a: -a, lambda a: -a, shapes="single", dtypes=SIGNED,
+          functions=("Neg",)),
+    _spec("abs", lambda a: a.abs(), lambda a: _np().abs(a), shapes="single", dtypes=SIGNED,
+          extra={"kinks": (0.0,)}, functions=("Abs",)),
+
+    # ---- math functions -----------------------------------------------------------------------
+    _spec("log", lambda a: a.log(), lambda a: _np().log(a), shapes="single", low=0.1,
+          functions=("Log",)),
+    _spec("log1p", lambda a: a.log1p(), lambda a: _np().log1p(a), shapes="single", low=-0.9,
+          functions=("Log1p",)),
+    _spec("sqrt", lambda a: a.sqrt(), lambda a: _np().sqrt(a), shapes="single", low=0.1,
+          functions=("Sqrt",)),
+    _spec("rsqrt", lambda a: a.rsqrt(), lambda a: 1 / _np().sqrt(a), shapes="single",
+          low=0.25, functions=("Sqrt", "Div")),
+    _spec("sin", lambda a: a.sin(), lambda a: _np().sin(a), shapes="single",
+          functions=("Sin",)),
+    _spec("cos", lambda a: a.cos(), lambda a: _np().cos(a), shapes="single",
+          functions=("Cos",)),
+    _spec("tanh", lambda a: a.tanh(), lambda a: _np().tanh(a), shapes="single",
+          functions=("Tanh",)),
+    _spec("sigmoid", lambda a: a.sigmoid(), lambda a: 1 / (1 + _np().exp(-a)),
+          shapes="single", low=-6.0, high=6.0, functions=("Sigmoid",)),
+    _spec("relu", lambda a: a.relu(), lambda a: _np().maximum(a, 0), shapes="single",
+          dtypes=SIGNED, extra={"kinks": (0.0,)}, functions=("Relu",)),
+    _spec("sign", lambda a: a.sign(), lambda a: _np().sign(a), shapes="single", dtypes=SIGNED,
+          extra={"kinks": (0.0,)}, functions=("ZeroGrad",)),
+    _spec("floor", lambda a: a.floor(), lambda a: _np().floor(a), shapes="single",
+          extra={"kinks": _I}, functions=("ZeroGrad",)),
+    _spec("round", lambda a: a.round(), lambda a: _np().round(a), shapes="single",
+          extra={"kinks": _HALF}, functions=("ZeroGrad",)),
+    _spec("round_decimals", lambda a: a.round(1), lambda a: _np().round(a, 1),
+          shapes="single", extra={"valid": lambda a: _not_near_integer_ratio(a - 0.05, 0.1)},
+          functions=("ZeroGrad", "Mul", "Div")),
+    _spec("square", lambda a: a.square(), lambda a: a * a, shapes="single", dtypes=SIGNED,
+          functions=("Mul",)),
+    _spec("reciprocal", lambda a: a.reciprocal(), lambda a: 1 / a, shapes="single",
+          extra={"kinks": (0.0,), "margin": 0.25}, functions=("Div",)),
+
+    # ---- maximum, minimum, clamp, where -------------------------------------------------------
+    _spec("maximum", lambda a, b: _tt().maximum(a, b), lambda a, b: _np().maximum(a, b),
+          arity=2, extra={"distinct": True}, functions=("Maximum",)),
+    _spec("minimum", lambda a, b: _tt().minimum(a, b), lambda a, b: _np().minimum(a, b),
+          arity=2, extra={"distinct": True}, functions=("Maximum", "Neg")),
+    _spec("maximum_scalar", lambda a: _tt().maximum(a, 0.5), lambda a: _np().maximum(a, 0.5),
+          shapes="single", extra={"kinks": (0.5,)}, functions=("Clamp",)),
+    _spec("clamp", lambda a: a.clamp(-1.0, 1.0), lambda a: _np().clip(a, -1.0, 1.0),
+          shapes="single", extra={"kinks": (-1.0, 1.0)}, functions=("Clamp",)),
+    _spec("clamp_min", lambda a: a.clamp(min=0.5), lambda a: _np().maximum(a, 0.5),
+          shapes="single", extra={"kinks": (0.5,)}, functions=("Clamp",)),
+    _spec("clamp_max", lambda a: _tt().clamp(a, max=-0.5), lambda a: _np().minimum(a, -0.5),
+          shapes="single", extra={"kinks": (-0.5,)}, functions=("Clamp",)),
+    _spec("clamp_tensor", lambda a, lo, hi: _tt().clamp(a, lo, hi),
+          lambda a, lo, hi: _np().minimum(_np().maximum(a, lo), hi), arity=3,
+          extra={"distinct": True}, functions=("Maximum", "Neg")),
+    _spec("clamp_tensor_min", lambda a, lo: a.clamp(min=lo), lambda a, lo: _np().maximum(a, lo),
+          arity=2, extra={"distinct": True}, functions=("Maximum",)),
+    _spec("clip", lambda a: _tt().clip(a, -1.0, 2.0), lambda a: _np().clip(a, -1.0, 2.0),
+          shapes="single", extra={"kinks": (-1.0, 2.0)}, functions=("Clamp",)),
+    _spec("where", lambda c, a, b: _tt().where(c > 0, a, b),
+          lambda c, a, b: _np().where(c > 0, a, b), arity=3, extra={"kinks": (0.0,)},
+          functions=("Where",)),
+    _spec("where_scalar", lambda a: _tt().where(a > 0, a, 0.5),
+          lambda a: _np().where(a > 0, a, 0.5), shapes="single", extra={"kinks": (0.0,)},
+          functions=("Where",)),
+
+    # ---- comparisons and logic (no gradients) -------------------------------------------------
+    *[_spec(name, op, ref, arity=2, dtypes=_N, differentiable=False)
+      for name, op, ref in [
+          ("eq", lambda a, b: a == b, lambda a, b: a == b),
+          ("ne", lambda a, b: a != b, lambda a, b: a != b),
+          ("lt", lambda a, b: a < b, lambda a, b: a < b),
+          ("le", lambda a, b: a <= b, lambda a, b: a <= b),
+          ("gt", lambda a, b: a > b, lambda a, b: a > b),
+          ("ge", lambda a, b: _tt().greater_equal(a, b), lambda a, b: a >= b)]],
+    _spec("gt_scalar", lambda a: a > 0.5, lambda a: a > 0.5, shapes="single", dtypes=_N,
+          differentiable=False),
+    _spec("eq_scalar", lambda a: a == 1, lambda a: a == 1, shapes="single", dtypes=_N,
+          differentiable=False),
+    *[_spec(name, op, ref, arity=2, dtypes=INTEGERS, differentiable=False)
+      for name, op, ref in [
+          ("bitwise_and", lambda a, b: a & b, lambda a, b: a & b),
+          ("bitwise_or", lambda a, b: a | b, lambda a, b: a | b),
+          ("bitwise_xor", lambda a, b: _tt().bitwise_xor(a, b), lambda a, b: a ^ b)]],
+    _spec("bitwise_not", lambda a: ~a, lambda a: ~a, shapes="single", dtypes=INTEGERS,
+          differentiable=False),
+    *[_spec(name, op, ref, arity=2, dtypes=("bool",) + _N, differentiable=False)
+      for name, op, ref in [
+          ("logical_and", lambda a, b: _tt().logical_and(a, b),
+           lambda a, b: _np().logical_and(a, b)),
+          ("logical_or", lambda a, b: _tt().logical_or(a, b),
+           lambda a, b: _np().logical_or(a, b)),
+          ("logical_xor", lambda a, b: _tt().logical_xor(a, b),
+           lambda a, b: _np().logical_xor(a, b))]],
+    _spec("logical_not", lambda a: _tt().logical_not(a), lambda a: _np().logical_not(a),
+          shapes="single", dtypes=("bool",) + _N, differentiable=False),
+    _spec("isnan", lambda a: _tt().isnan(a), lambda a: _np().isnan(a), shapes="single",
+          differentiable=False),
+    _spec("isinf", lambda a: _tt().isinf(a), lambda a: _np().isinf(a), shapes="single",
+          differentiable=False),
+    _spec("isfinite", lambda a: _tt().isfinite(a), lambda a: _np().isfinite(a),
+          shapes="single", differentiable=False),
+
+    # ---- reductions ---------------------------------------------------------------------------
+    _spec("sum", lambda a: a.sum(), lambda a: _np().sum(a), shapes="single", dtypes=_N,
+          functions=("Sum",)),
+    _spec("sum_dim", lambda a: a.sum(dim=-1), lambda a: _np().sum(a, axis=-1),
+          shapes="single", dtypes=_N, min_dims=1, functions=("Sum",)),
+    _spec("sum_dims_keepdim", lambda a: a.sum(dim=(0, -1), keepdim=True),
+          lambda a: _np().sum(a, axis=(0, -1), keepdims=True), shapes="single", min_dims=2,
+          functions=("Sum",)),
+    _spec("sum_axis_keepdims", lambda a: _tt().sum(a, axis=0, keepdims=True),
+          lambda a: _np().sum(a, axis=0, keepdims=True), shapes="single", min_dims=1,
+          functions=("Sum",)),
+    _spec("mean", lambda a: a.mean(), lambda a: _np().mean(a), shapes="single",
+          extra={"min_side": 1}, functions=("Sum", "Div")),
+    _spec("mean_dim", lambda a: a.mean(dim=0, keepdim=True),
+          lambda a: _np().mean(a, axis=0, keepdims=True), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("Sum", "Div")),
+    _spec("var", lambda a: a.var(), lambda a: _np().var(a, ddof=1), shapes="single",
+          min_dims=1, extra={"min_side": 2}, functions=("Var",)),
+    _spec("var_dim_correction0", lambda a: a.var(dim=-1, correction=0),
+          lambda a: _np().var(a, axis=-1), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("Var",)),
+    _spec("var_dim_keepdim", lambda a: a.var(0, keepdim=True),
+          lambda a: _np().var(a, axis=0, ddof=1, keepdims=True), shapes="single", min_dims=1,
+          extra={"min_side": 2}, functions=("Var",)),
+    _spec("std", lambda a: a.std(dim=-1), lambda a: _np().std(a, axis=-1, ddof=1),
+          shapes="single", min_dims=1, extra={"min_side": 2, "distinct": True},
+          functions=("Var", "Sqrt")),
+    _spec("std_correction0", lambda a: a.std(correction=0), lambda a: _np().std(a),
+          shapes="single", min_dims=1, extra={"min_side": 2, "distinct": True},
+          functions=("Var", "Sqrt")),
+    _spec("prod", lambda a: a.prod(), lambda a: _np().prod(a), shapes="single", low=-2.0,
+          high=2.0, extra=_AWAY_FROM_ZERO,
+          functions=("Prod",)),
+    _spec("prod_dim", lambda a: a.prod(dim=-1), lambda a: _np().prod(a, axis=-1),
+          shapes="single", low=-2.0, high=2.0, min_dims=1, extra=_AWAY_FROM_ZERO,
+          functions=("Prod",)),
+    _spec("prod_zeros", lambda a: a.prod(dim=0, keepdim=True),
+          lambda a: _np().prod(a, axis=0, keepdims=True), shapes="single", low=-2.0, high=2.0,
+          min_dims=1, extra={"zeros": True, **_AWAY_FROM_ZERO}, functions=("Prod",)),
+    _spec("prod_all_zeros", lambda a: a.prod(), lambda a: _np().prod(a), shapes="single",
+          low=-2.0, high=2.0, extra={"zeros": True, **_AWAY_FROM_ZERO}, functions=("Prod",)),
+    _spec("max", lambda a: a.max(), lambda a: _np().max(a), shapes="single",
+          extra={"min_side": 1, "distinct": True}, functions=("Extreme",)),
+    _spec("min", lambda a: a.min(), lambda a: _np().min(a), shapes="single",
+          extra={"min_side": 1, "distinct": True}, functions=("Extreme",)),
+    _spec("max_dim", lambda a: tuple(a.max(dim=-1)),
+          lambda a: (_np().max(a, axis=-1), _np().argmax(a, axis=-1)), shapes="single",
+          min_dims=1, extra={"min_side": 1, "distinct": True}, functions=("Gather", "Reshape")),
+    _spec("min_dim_keepdim", lambda a: tuple(a.min(dim=0, keepdim=True)),
+          lambda a: (_np().min(a, axis=0, keepdims=True),
+                     _np().argmin(a, axis=0, keepdims=True)), shapes="single", min_dims=1,
+          extra={"min_side": 1, "distinct": True}, functions=("Gather",)),
+    _spec("amax", lambda a: a.amax(dim=(0, -1)), lambda a: _np().max(a, axis=(0, -1)),
+          shapes="single", min_dims=2, extra={"min_side": 1, "distinct": True},
+          functions=("Extreme",)),
+    _spec("amin", lambda a: _tt().amin(a, axis=-1, keepdims=True),
+          lambda a: _np().min(a, axis=-1, keepdims=True), shapes="single", min_dims=1,
+          extra={"min_side": 1, "distinct": True}, functions=("Extreme",)),
+    _spec("argmax", lambda a: a.argmax(), lambda a: _np().argmax(a), shapes="single",
+          dtypes=_N, differentiable=False, extra={"min_side": 1}),
+    _spec("argmax_dim", lambda a: a.argmax(dim=-1, keepdim=True),
+          lambda a: _np().argmax(a, axis=-1, keepdims=True), shapes="single", dtypes=_N,
+          min_dims=1, differentiable=False, extra={"min_side": 1}),
+    _spec("argmin_dim", lambda a: a.argmin(dim=0), lambda a: _np().argmin(a, axis=0),
+          shapes="single", dtypes=_N, min_dims=1, differentiable=False, extra={"min_side": 1}),
+    _spec("all", lambda a: a.all(), lambda a: _np().all(a), shapes="single",
+          dtypes=("bool",) + _N, differentiable=False),
+    _spec("any_dim", lambda a: a.any(dim=-1), lambda a: _np().any(a, axis=-1),
+          shapes="single", dtypes=("bool",) + _N, min_dims=1, differentiable=False),
+    _spec("logsumexp", lambda a: a.logsumexp(), lambda a: _lse(a), shapes="single",
+          extra={"min_side": 1}, functions=("LogSumExp",)),
+    _spec("logsumexp_dim", lambda a: a.logsumexp(dim=-1, keepdim=True),
+          lambda a: _lse(a, -1, True), shapes="single", min_dims=1, extra={"min_side": 1},
+          functions=("LogSumExp",)),
+    _spec("softmax", lambda a: a.softmax(-1),
+          lambda a: _np().exp(a - _lse(a, -1, True)), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("LogSumExp", "Sub", "Exp")),
+    _spec("log_softmax", lambda a: a.log_softmax(0), lambda a: a - _lse(a, 0, True),
+          shapes="single", min_dims=1, extra={"min_side": 1}, functions=("LogSumExp", "Sub")),
+
+    # ---- shape ops ----------------------------------------------------------------------------
+    _spec("reshape", lambda a: a.reshape(1, -1), lambda a: a.reshape(1, -1), shapes="single",
+          dtypes=_N, functions=("Reshape",)),
+    _spec("view_reversed", lambda a: a.view(a.shape[::-1]), lambda a: a.reshape(a.shape[::-1]),
+          shapes="single", dtypes=_N, functions=("Reshape",)),
+    _spec("flatten", lambda a: a.flatten(), lambda a: a.reshape(-1), shapes="single",
+          dtypes=_N, functions=("Reshape",)),
+    _spec("permute", lambda a: a.permute(*reversed(range(a.ndim))),
+          lambda a: _np().transpose(a), shapes="single", dtypes=_N, min_dims=2,
+          functions=("Permute",)),
+    _spec("transpose", lambda a: a.transpose(0, -1), lambda a: _np().swapaxes(a, 0, -1),
+          shapes="single", dtypes=_N, min_dims=1, functions=("Permute",)),
+    _spec("movedim", lambda a: a.movedim(0, -1), lambda a: _np().moveaxis(a, 0, -1),
+          shapes="single", dtypes=_N, min_dims=1, functions=("Permute",)),
+    _spec("squeeze", lambda a: a.squeeze(), lambda a: _np().squeeze(a), shapes="single",
+          dtypes=_N, functions=("Reshape",)),
+    _spec("squeeze_dim", lambda a: a.squeeze(0), lambda a: a[0] if a.shape[0] == 1 else a,
+          shapes="single", dtypes=_N, min_dims=1, functions=("Reshape",)),
+    _spec("unsqueeze", lambda a: a.unsqueeze(-1), lambda a: _np().expand_dims(a, -1),
+          shapes="single", dtypes=_N, functions=("Reshape",)),
+    _spec("expand", lambda a: a.expand(2, *[-1] * a.ndim),
+          lambda a: _np().broadcast_to(a, (2,) + a.shape), shapes="single", dtypes=_N,
+          functions=("BroadcastTo",)),
+    _spec("broadcast_to", lambda a: _tt().broadcast_to(a, tuple(3 if n == 1 else n
+                                                                for n in a.shape)),
+          lambda a: _np().broadcast_to(a, tuple(3 if n == 1 else n for n in a.shape)),
+          shapes="single", dtypes=_N, functions=("BroadcastTo",)),
+    _spec("cat", lambda a, b: _tt().cat([a, b, a], dim=0),
+          lambda a, b: _np().concatenate([a, b, a], axis=0), arity=2, shapes="same",
+          dtypes=_N, min_dims=1, functions=("Concat",)),
+    _spec("cat_last", lambda a, b: _tt().concat([a, b], axis=-1),
+          lambda a, b: _np().concatenate([a, b], axis=-1), arity=2, shapes="same",
+          dtypes=_N, min_dims=1, functions=("Concat",)),
+    _spec("stack", lambda a, b: _tt().stack([a, b], dim=-1),
+          lambda a, b: _np().stack([a, b], axis=-1), arity=2, shapes="same", dtypes=_N,
+          functions=("Concat", "Reshape")),
+    _spec("split", lambda a: a.split(2, dim=-1),
+          lambda a: tuple(_np().split(a, range(2, a.shape[-1], 2), axis=-1)),
+          shapes="single", dtypes=_N, min_dims=1, extra={"min_side": 1},
+          functions=("BasicIndex",)),
+    _spec("split_sections", lambda a: _tt().split(a, [1, a.shape[0] - 1], 0),
+          lambda a: tuple(_np().split(a, [1], axis=0)), shapes="single", dtypes=_N,
+          min_dims=1, extra={"min_side": 1}, functions=("BasicIndex",)),
+    _spec("chunk", lambda a: a.chunk(2, 0),
+          lambda a: tuple(_np().split(a, range(-(-a.shape[0] // 2), a.shape[0],
+                                               -(-a.shape[0] // 2)), axis=0)),
+          shapes="single", dtypes=_N, min_dims=1, extra={"min_side": 1},
+          functions=("BasicIndex",)),
+    _spec("unbind", lambda a: a.unbind(0), lambda a: tuple(a[i] for i in range(a.shape[0])),
+          shapes="single", dtypes=_N, min_dims=1, extra={"min_side": 1},
+          functions=("BasicIndex", "Reshape")),
+    _spec("repeat", lambda a: a.repeat(2, *[1, 2, 1][:a.ndim]),
+          lambda a: _np().tile(a, (2, *[1, 2, 1][:a.ndim])), shapes="single", dtypes=_N,
+          functions=("Tile",)),
+    _spec("tile", lambda a: _tt().tile(a, (2,)), lambda a: _np().tile(a, (2,)),
+          shapes="single", dtypes=_N, functions=("Tile",)),
+    _spec("flip", lambda a: a.flip(-1), lambda a: _np().flip(a, -1), shapes="single",
+          dtypes=_N, min_dims=1, functions=("Flip",)),
+    _spec("flip_all", lambda a: _tt().flip(a), lambda a: _np().flip(a), shapes="single",
+          dtypes=_N, functions=("Flip",)),
+    _spec("narrow", lambda a: a.narrow(-1, a.shape[-1] // 2, (a.shape[-1] + 1) // 2),
+          lambda a: a[..., a.shape[-1] // 2:], shapes="single", dtypes=_N, min_dims=1,
+          functions=("BasicIndex",)),
+
+    # ---- indexing -----------------------------------------------------------------------------
+    _spec("getitem_basic", lambda a: a[..., None, ::2], lambda a: a[..., None, ::2],
+          shapes="single", dtypes=_N, min_dims=1, functions=("BasicIndex",)),
+    _spec("getitem_int", lambda a: a[0], lambda a: a[0], shapes="single", dtypes=_N,
+          min_dims=1, extra={"min_side": 1}, functions=("BasicIndex",)),
+    _spec("getitem_mixed", lambda a: a[-1, 1:, None], lambda a: a[-1, 1:, None],
+          shapes="single", dtypes=_N, min_dims=2, extra={"min_side": 1},
+          functions=("BasicIndex",)),
+    _spec("getitem_negative_step", lambda a: a[::-1, ::2], lambda a: a[::-1, ::2],
+          shapes="single", dtypes=_N, min_dims=2, functions=("BasicIndex",)),
+    _spec("getitem_repeated", lambda a: a[_index(_repeated(a.shape[0]), a)],
+          lambda a: a[_np().asarray(_repeated(a.shape[0]))], shapes="single", dtypes=_N,
+          min_dims=1, extra={"min_side": 1}, functions=("Take",)),
+    _spec("getitem_tensor_after_slice",
+          lambda a: a[1:, _index(_repeated(a.shape[1]), a)],
+          lambda a: a[1:, _np().asarray(_repeated(a.shape[1]))], shapes="single", dtypes=_N,
+          min_dims=2, extra={"min_side": 1}, functions=("BasicIndex", "Take")),
+    _spec("getitem_mask", lambda a: a[a > 0], lambda a: a[a > 0], shapes="single",
+          min_dims=1, extra={"kinks": (0.0,)}, functions=("Take", "Permute", "Reshape")),
+    _spec("getitem_two_tensors",
+          lambda a: a[_index(_repeated(a.shape[0]), a), _index([0, 0, -1, 0], a)],
+          lambda a: a[_np().asarray(_repeated(a.shape[0])), _np().asarray([0, 0, -1, 0])],
+          shapes="single", dtypes=_N, min_dims=2, extra={"min_side": 1},
+          functions=("Take", "Reshape")),
+    _spec("getitem_split_tensors",
+          lambda a: a[_index([0, -1], a), :, _index([-1, 0], a)],
+          lambda a: a[_np().asarray([0, -1]), :, _np().asarray([-1, 0])], shapes="single",
+          dtypes=_N, min_dims=3, extra={"min_side": 1}, functions=("Take", "Permute")),
+    _spec("setitem_int", lambda a, v: _set(a, 0, v[0]), lambda a, v: _np_set(a, 0, v[0]),
+          arity=2, shapes="same", min_dims=1, extra={"min_side": 1},
+          functions=("Clone", "SetBasic", "BasicIndex")),
+    _spec("setitem_slice_broadcast", lambda a, v: _set(a, (..., slice(None, None, 2)), v.sum()),
+          lambda a, v: _np_set(a, (..., slice(None, None, 2)), v.sum()), arity=2,
+          shapes="same", min_dims=1, functions=("Clone", "SetBasic", "Sum")),
+    _spec("setitem_index",
+          lambda a, v: _set(a, _index(_first_two_reversed(a.shape[0]), a),
+                            v[:len(_first_two_reversed(a.shape[0]))]),
+          lambda a, v: _np_set(a, _np().asarray(_first_two_reversed(a.shape[0])),
+                               v[:len(_first_two_reversed(a.shape[0]))]),
+          arity=2, shapes="same", min_dims=1, extra={"min_side": 1},
+          functions=("Clone", "SetFlat")),
+    _spec("setitem_mask", lambda a, v: _set(a, a > 0, v[a > 0]),
+          lambda a, v: _np_set(a, a > 0, v[a > 0]), arity=2, shapes="same", min_dims=1,
+          extra={"kinks": (0.0,)}, functions=("Clone", "SetFlat", "Take")),
+    _spec("setitem_scalar", lambda a: _set(a, (..., 0), 5.0),
+          lambda a: _np_set(a, (..., 0), 5.0), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("Clone", "SetBasic")),
+    _spec("gather", lambda a: a.gather(-1, _gather_index(a)),
+          lambda a: _np().take_along_axis(a, _gather_index_np(a), axis=-1), shapes="single",
+          dtypes=_N, min_dims=1, extra={"min_side": 1}, functions=("Gather",)),
+    _spec("take", lambda a: _tt().take(a, _index(_repeated(a.numel()), a)),
+          lambda a: _np().take(a, _repeated(a.size)), shapes="single", dtypes=_N,
+          extra={"min_side": 1}, functions=("Take", "Reshape")),
+    _spec("nonzero", lambda a: a.nonzero(), lambda a: _np().argwhere(a), shapes="single",
+          dtypes=_N, min_dims=1, differentiable=False),
+
+    # ---- matmul -------------------------------------------------------------------------------
+    _spec("matvec", lambda a, b: a @ b, lambda a, b: a @ b, arity=2, shapes="matvec",
+          functions=("Matmul", "Reshape")),
+    _spec("vecmat", lambda a, b: _tt().matmul(a, b), lambda a, b: a @ b, arity=2,
+          shapes="vecmat", functions=("Matmul", "Reshape")),
+    _spec("dot", lambda a, b: _tt().dot(a, b), lambda a, b: _np().dot(a, b), arity=2,
+          shapes="dot", functions=("Matmul", "Reshape")),
+    _spec("outer", lambda a, b: _tt().outer(a.reshape(-1), b.reshape(-1)),
+          lambda a, b: _np().outer(a, b), arity=2, functions=("Mul", "Reshape")),
+
+    # ---- casts, devices, clone ----------------------------------------------------------------
+    _spec("to_float32", lambda a: a.to("float32"), lambda a: a.astype("float32"),
+          shapes="single", dtypes=("float64",), extra={"gradcheck": {"eps": 1e-2}},
+          functions=("Cast",)),
+    _spec("astype_float64", lambda a: a.astype("float64"), lambda a: a.astype("float64"),
+          shapes="single", dtypes=("float32",), extra={"gradcheck": {"eps": 1e-2}},
+          functions=("Cast",)),
+    _spec("cast_roundtrip", lambda a: _tt().cast(_tt().cast(a, "float32"), "float64") * a,
+          lambda a: a.astype("float32").astype("float64") * a, shapes="single",
+          extra={"gradcheck": {"eps": 1e-2, "rtol": 1e-3, "atol": 1e-4}},
+          functions=("Cast", "Mul")),
+    _spec("to_int64", lambda a: a.to("int64"), lambda a: a.astype("int64"), shapes="single",
+          dtypes=_N, differentiable=False),
+    _spec("to_device", lambda a: _round_trip(a) * 2, lambda a: a * 2, shapes="single",
+          dtypes=_N, functions=("ToDevice", "Mul")),
+    _spec("to_device_strict", _strict_hop, lambda a: a, shapes="single", dtypes=_N,
+          functions=("ToDevice",)),
+    _spec("clone", lambda a: a.clone(), lambda a: a.copy(), shapes="single", dtypes=_N,
+          functions=("Clone",)),
 ]
 
 
@@ -66,6 +592,7 @@ def by_name(name: str) -> OpSpec:
 def uncovered_functions() -> list[str]:
     """Names of Function subclasses in tinytorch.ops that no OpSpec lists in `functions`."""
     import tinytorch.ops  # noqa: F401 - defines every Function subclass
+
     from ..autograd import Function
 
     found, stack = set(), list(Function.__subclasses__())
@@ -76,3 +603,150 @@ def uncovered_functions() -> list[str]:
         stack.extend(cls.__subclasses__())
     covered = {name for spec in OPS for name in spec.functions}
     return sorted(found - covered)
+
+
+# ---- value constraints and a hypothesis strategy for arguments ------------------------------
+
+def admissible(spec: OpSpec, *arrays) -> bool:
+    """Whether NumPy arguments satisfy the spec's "kinks", "distinct" and "valid" constraints."""
+    np = _np()
+    margin = spec.extra.get("margin", MARGIN)
+    floats = [np.asarray(a, dtype="float64").reshape(-1) for a in arrays
+              if np.asarray(a).dtype.kind == "f"]
+    values = np.concatenate(floats) if floats else np.zeros(0)
+    near = values[values != 0] if spec.extra.get("zeros") else values
+    for kink in spec.extra.get("kinks", ()):
+        if np.any(np.abs(near - kink) < margin):
+            return False
+    if spec.extra.get("distinct") and values.size > 1:
+        ordered = np.sort(values)
+        if np.any(np.diff(ordered) < margin):
+            return False
+    valid = spec.extra.get("valid")
+    return valid is None or bool(valid(*arrays))
+
+
+def arguments(spec: OpSpec, dtype: str = "float64", *, max_dims: int = 3, max_side: int = 3,
+              allow_empty: bool = True):
+    """A hypothesis strategy for a tuple of `spec.arity` NumPy arrays of `dtype`.
+
+    Shapes follow `spec.shapes`, `min_dims` and `extra["min_side"]` (dimensions
+    of size 0 appear only when `allow_empty`); values satisfy `admissible`.
+    """
+    from hypothesis import strategies as st
+
+    @st.composite
+    def draw_arguments(draw):
+        shapes = draw(_shapes(spec, max_dims, max_side, allow_empty))
+        counts = [_size(s) for s in shapes]
+        flat = draw(_values(spec, dtype, sum(counts)))
+        np = _np()
+        out, start = [], 0
+        for shape, count in zip(shapes, counts):
+            out.append(np.asarray(flat[start:start + count], dtype=dtype).reshape(shape))
+            start += count
+        return tuple(out)
+
+    valid = spec.extra.get("valid")
+    strategy = draw_arguments()
+    return strategy.filter(lambda arrays: bool(valid(*arrays))) if valid else strategy
+
+
+def _size(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _shapes(spec, max_dims, max_side, allow_empty):
+    from hypothesis import strategies as st
+
+    low_side = max(spec.extra.get("min_side", 0), 0 if allow_empty else 1)
+    side = st.integers(low_side, max(low_side, max_side))
+    min_dims = spec.min_dims
+    top = max(max_dims, min_dims)
+
+    @st.composite
+    def draw_shapes(draw):
+        kind = spec.shapes
+        if kind in ("single", "same", "broadcast"):
+            full = tuple(draw(st.lists(side, min_size=min_dims, max_size=top)))
+            if kind != "broadcast":
+                return (full,) * spec.arity
+            # each argument: a trailing part of `full`, some axes squashed to 1 (unless
+            # min_side forbids it); one argument keeps every axis, so `full` is the result
+            shapes = [full]
+            for _ in range(spec.arity - 1):
+                ndim = draw(st.integers(min_dims, len(full)))
+                shapes.append(tuple(1 if low_side <= 1 and draw(st.booleans()) else n
+                                    for n in full[len(full) - ndim:]))
+            return tuple(draw(st.permutations(shapes)))
+        n, k, m = draw(side), draw(side), draw(side)
+        if kind == "dot":
+            return (k,), (k,)
+        batch = tuple(draw(st.lists(side, max_size=max(top - 2, 0))))
+        other = tuple(1 if draw(st.booleans()) else n
+                      for n in batch[len(batch) - draw(st.integers(0, len(batch))):])
+        if kind == "matmul":
+            first, second = draw(st.permutations([batch, other]))
+            return first + (n, k), second + (k, m)
+        if kind == "matvec":
+            return batch + (n, k), (k,)
+        if kind == "vecmat":
+            return (k,), batch + (k, m)
+        raise ValueError(f"unknown shapes kind {kind!r} in op spec {spec.name!r}")
+
+    return draw_shapes()
+
+
+_INT_RANGES = {"int8": (-128, 127), "int16": (-2**15, 2**15 - 1), "int32": (-2**31, 2**31 - 1),
+               "int64": (-2**63, 2**63 - 1), "uint8": (0, 255), "uint16": (0, 2**16 - 1),
+               "uint32": (0, 2**32 - 1), "uint64": (0, 2**64 - 1)}
+
+
+def _values(spec, dtype, count):
+    """A strategy for a list of `count` Python numbers for `spec`'s arguments."""
+    import math
+
+    from hypothesis import strategies as st
+
+    if dtype == "bool":
+        return st.lists(st.booleans(), min_size=count, max_size=count)
+    if dtype in _INT_RANGES:
+        lo, hi = _INT_RANGES[dtype]
+        lo, hi = max(lo, math.ceil(spec.low)), min(hi, math.floor(spec.high))
+        return st.lists(st.integers(lo, hi), min_size=count, max_size=count)
+    margin = spec.extra.get("margin", MARGIN)
+    kinks = spec.extra.get("kinks", ())
+    width = 32 if dtype == "float32" else 64
+    if spec.extra.get("distinct"):
+        # distinct slots of a grid, each jittered inside its slot: neighbours stay >= margin apart
+        slots = max(64, count)
+        step = (spec.high - spec.low) / slots
+        jitter = st.floats(0.25, 0.75)
+        return st.tuples(
+            st.lists(st.integers(0, slots - 1), unique=True, min_size=count, max_size=count),
+            st.lists(jitter, min_size=count, max_size=count),
+        ).map(lambda kj: [_fit(spec.low + (k + j) * step, width) for k, j in zip(*kj)]).filter(
+            lambda values: all(abs(v - c) >= margin for v in values for c in kinks))
+    low, high = spec.low, spec.high
+    if width == 32:  # hypothesis wants bounds that float32 represents exactly
+        np = _np()
+        low32, high32 = np.float32(low), np.float32(high)
+        low = float(low32 if low32 >= low else np.nextafter(low32, np.float32(np.inf)))
+        high = float(high32 if high32 <= high else np.nextafter(high32, np.float32(-np.inf)))
+    element = st.floats(low, high, allow_nan=False, allow_infinity=False, width=width,
+                        allow_subnormal=False)
+    if kinks:
+        element = element.filter(lambda v: all(abs(v - c) >= margin for c in kinks))
+    if spec.extra.get("zeros"):
+        element = st.one_of(st.just(0.0), element)
+    return st.lists(element, min_size=count, max_size=count)
+
+
+def _fit(value, width):
+    if width == 32:
+        import struct
+        return struct.unpack("f", struct.pack("f", value))[0]
+    return value
