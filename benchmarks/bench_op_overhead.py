@@ -23,13 +23,10 @@ def main() -> None:
           + (f"; torch {torch.__version__}" if torch else ""))
     print(f"{'op (16x16 float32)':<22}{'numpy us':>10}{'tinytorch us':>14}{'overhead us':>13}"
           f"{'ratio':>8}{'torch us':>10}")
-    for name, np_fn, tt_fn, torch_fn in [
-        ("add", lambda: a + b, lambda: ta + tb, None),
-        ("matmul", lambda: a @ b, lambda: ta @ tb, None),
-    ]:
-        if torch:
-            pa, pb = torch.from_numpy(a), torch.from_numpy(b)
-            torch_fn = (lambda: pa + pb) if name == "add" else (lambda: pa @ pb)
+    pa, pb = (torch.from_numpy(a), torch.from_numpy(b)) if torch else (None, None)
+    for name, op in [("add", lambda x, y: x + y), ("matmul", lambda x, y: x @ y)]:
+        np_fn, tt_fn = (lambda op=op: op(a, b)), (lambda op=op: op(ta, tb))
+        torch_fn = (lambda op=op: op(pa, pb)) if torch else None
         t_np, t_tt = per_call_us(np_fn, n), per_call_us(tt_fn, n)
         t_torch = f"{per_call_us(torch_fn, n):10.2f}" if torch_fn else f"{'-':>10}"
         verdict = "ok" if t_tt - t_np <= 3.0 else "OVER 3us"

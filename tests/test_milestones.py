@@ -1,4 +1,4 @@
-"""The milestone scripts learn: shortened runs here, full runs (with their targets) under -m slow."""
+"""The milestone scripts learn: shortened runs here, full runs with their targets under -m slow."""
 
 import importlib
 import sys
