@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from ..errors import TensorIndexError
 from .module import Module
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict"]
@@ -143,5 +144,5 @@ class ModuleDict(Module):
 
 def _index(index: int, length: int) -> int:
     if not -length <= index < length:
-        raise IndexError(f"index {index} is out of range for a container of {length} modules")
+        raise TensorIndexError(f"index {index} is out of range for a container of {length} modules")
     return index % length

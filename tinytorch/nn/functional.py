@@ -24,6 +24,7 @@ import warnings
 from .. import dtypes as _dt
 from ..autograd import no_grad
 from ..creation import arange, full, rand
+from ..errors import TensorIndexError
 from ..ops import cat, matmul, movedim, reshape, where
 from ..ops import relu as _relu
 from ..ops import sigmoid as _sigmoid
@@ -400,8 +401,8 @@ def _axis(name, input, dim):  # noqa: A002
         raise TypeError(f"{name}() needs dim, the axis to normalise over (e.g. dim=-1 for the "
                         f"last axis); PyTorch's implicit choice is deprecated and not copied.")
     if not -max(input.ndim, 1) <= dim < max(input.ndim, 1):
-        raise IndexError(f"Dimension out of range (expected to be in range of "
-                         f"[{-max(input.ndim, 1)}, {max(input.ndim, 1) - 1}], but got {dim})")
+        raise TensorIndexError(f"Dimension out of range (expected to be in range of "
+                               f"[{-max(input.ndim, 1)}, {max(input.ndim, 1) - 1}], but got {dim})")
     return dim % input.ndim if input.ndim else None
 
 

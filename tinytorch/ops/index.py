@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from .. import dtypes as _dt
 from ..autograd import Function, is_grad_enabled
+from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .elementwise import cast
 from .shape import permute, reshape
@@ -71,11 +72,11 @@ def _wrap_negative(index, size):
     xp = index.device.xp
     data = index._data
     if not _dt.is_integral(index.dtype):
-        raise IndexError(f"tensors used as indices must be long, int or bool tensors, got "
-                         f"{index.dtype}")
+        raise TensorIndexError(f"tensors used as indices must be long, int or bool tensors, got "
+                               f"{index.dtype}")
     if data.size and (bool(xp.any(data >= size)) or bool(xp.any(data < -size))):
         bad = int(xp.max(data)) if bool(xp.any(data >= size)) else int(xp.min(data))
-        raise IndexError(f"index {bad} is out of bounds for dimension with size {size}")
+        raise TensorIndexError(f"index {bad} is out of bounds for dimension with size {size}")
     data = xp.where(data < 0, data + size, data)
     return Tensor._wrap(xp.astype(data, index.device._backend.dtype("int64")), index.device)
 
@@ -140,15 +141,16 @@ def _normalise(x, key):
         elif hasattr(k, "__index__") and not isinstance(k, (bool, slice)):
             k = int(k)
         elif not (k is None or k is Ellipsis or isinstance(k, slice)):
-            raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or "
-                             f"bool tensors are valid indices, got {type(k).__name__}")
+            raise TensorIndexError(f"only integers, slices (`:`), ellipsis (`...`), None and "
+                                   f"long or bool tensors are valid indices, got "
+                                   f"{type(k).__name__}")
         items.append(k)
     consumed = sum(1 for k in items if k is not None and k is not Ellipsis)
     if consumed > x.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
+        raise TensorIndexError(f"too many indices for tensor of dimension {x.ndim}")
     ellipses = [i for i, k in enumerate(items) if k is Ellipsis]  # `is`: == would compare tensors
     if len(ellipses) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
+        raise TensorIndexError("an index can only have a single ellipsis ('...')")
     if ellipses:
         at = ellipses[0]
         items[at:at + 1] = [slice(None)] * (x.ndim - consumed)
@@ -163,10 +165,11 @@ def _normalise(x, key):
         at = next(i for i, k in enumerate(items) if k is first)
         axis = sum(1 for k in items[:at] if k is not None)
         if x.shape[axis:axis + len(shape)] != shape:
-            raise IndexError(f"The shape of the mask {list(shape)} does not match the shape "
-                             f"{list(x.shape[axis:axis + len(shape)])} of the axes it indexes "
-                             f"(from axis {axis} of a tensor of shape {list(x.shape)}). Give a "
-                             f"mask of that shape.")
+            indexed = list(x.shape[axis:axis + len(shape)])
+            raise TensorIndexError(f"The shape of the mask {list(shape)} does not match the "
+                                   f"shape {indexed} of the axes it indexes (from axis {axis} of "
+                                   f"a tensor of shape {list(x.shape)}). Give a mask of that "
+                                   f"shape.")
     return items
 
 
@@ -190,7 +193,7 @@ def getitem(x, key):
         elif isinstance(k, int):
             size = x.shape[len([b for b in basic if b is not None])]
             if not -size <= k < size:
-                raise IndexError(f"index {k} is out of bounds for dimension with size {size}")
+                raise TensorIndexError(f"index {k} is out of bounds for dimension with size {size}")
             basic.append(k)
         else:
             basic.append(k)
@@ -235,8 +238,8 @@ def _broadcast_shapes(shapes):
     for i in range(ndim):
         sizes = {s[len(s) - ndim + i] for s in shapes if len(s) - ndim + i >= 0} - {1}
         if len(sizes) > 1:
-            raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together "
-                             f"with shapes {[list(s) for s in shapes]}")
+            raise TensorIndexError(f"shape mismatch: indexing tensors could not be broadcast "
+                                   f"together with shapes {[list(s) for s in shapes]}")
         result.append(sizes.pop() if sizes else 1)
     return tuple(result)
 

@@ -23,6 +23,7 @@ from collections import namedtuple
 
 from .. import dtypes as _dt
 from ..autograd import Function
+from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .elementwise import _nondifferentiable, cast, div, exp, sqrt, sub
 from .index import gather
@@ -47,8 +48,8 @@ def _axes(ndim, dim, axis):
     out, span = [], ndim or 1  # a 0-d tensor accepts dim 0 and -1, as in PyTorch
     for d in items:
         if not -span <= d < span:
-            raise IndexError(f"Dimension out of range (expected to be in range of "
-                             f"[{-span}, {span - 1}], but got {d})")
+            raise TensorIndexError(f"Dimension out of range (expected to be in range of "
+                                   f"[{-span}, {span - 1}], but got {d})")
         out.append(d % ndim if ndim else 0)
     if len(set(out)) != len(out):
         raise ValueError(f"dim {chosen} names an axis more than once")
@@ -188,8 +189,8 @@ def _reduced_shape(shape, axes):
 
 def _check_nonempty(name, x, axes):
     if 0 in [x.shape[a] for a in axes]:
-        raise IndexError(f"{name}(): Expected reduction dim to have non-zero size, got shape "
-                         f"{x.shape}. Reduce over a non-empty dimension.")
+        raise TensorIndexError(f"{name}(): Expected reduction dim to have non-zero size, got shape "
+                               f"{x.shape}. Reduce over a non-empty dimension.")
 
 
 def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002

@@ -15,6 +15,7 @@ import operator
 
 from .. import dtypes as _dt
 from ..autograd import Function
+from ..errors import TensorIndexError
 from .elementwise import cast
 
 __all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose", "swapaxes",
@@ -35,8 +36,8 @@ def _sizes(args):
 
 def _dim(d, ndim, name="dim"):
     if not -max(ndim, 1) <= d < max(ndim, 1):
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
-                         f"{max(ndim, 1) - 1}], but got {d}) for {name}")
+        raise TensorIndexError(f"Dimension out of range (expected to be in range of "
+                               f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d}) for {name}")
     return d % max(ndim, 1)
 
 

@@ -14,6 +14,7 @@ duplicated indices deterministically.
 from __future__ import annotations
 
 from ...autograd import Function
+from ...errors import TensorIndexError
 
 __all__ = ["EmbeddingFunction"]
 
@@ -24,7 +25,7 @@ class EmbeddingFunction(Function):
         flat = xp.reshape(indices, (-1,))
         rows = weight.shape[0]
         if flat.shape[0] and bool(xp.any((flat < 0) | (flat >= rows))):
-            raise IndexError(
+            raise TensorIndexError(
                 f"index out of range in embedding: indices must lie in [0, {rows - 1}] "
                 f"(num_embeddings={rows}), but they range from {int(xp.min(flat))} to "
                 f"{int(xp.max(flat))}. Make the vocabulary larger or map unknown tokens to a "

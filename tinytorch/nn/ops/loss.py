@@ -24,6 +24,7 @@ nll_loss only in some backends.
 from __future__ import annotations
 
 from ...autograd import Function
+from ...errors import TensorIndexError
 
 __all__ = ["ClassNLLFunction", "BCEWithLogitsFunction", "BCEFunction"]
 
@@ -66,7 +67,7 @@ class ClassNLLFunction(Function):
         if 0 <= ignore_index < classes or int(xp.sum(q)) != rows:
             valid = target != ignore_index
             if bool(xp.any(valid & ((target < 0) | (target >= classes)))):
-                raise IndexError(
+                raise TensorIndexError(
                     f"Target out of bounds: class indices must lie in [0, {classes - 1}] (the "
                     f"input has {classes} classes) or equal ignore_index={ignore_index}, but "
                     f"the targets range from {int(xp.min(target))} to {int(xp.max(target))}. "
