@@ -45,12 +45,13 @@ class Tensor:
     @staticmethod
     def _wrap(array, device) -> Tensor:
         """A new tensor around a backend array that already lives on `device` (no copy)."""
-        if array.__class__ is not device._backend.array_type:
-            array = device._backend.coerce(array)
+        backend = device._backend
+        if array.__class__ is not backend.array_type:
+            array = backend.coerce(array)
         t = _new_tensor(Tensor)
         t._data = array
         t.device = device
-        t.dtype = device._backend.dtype_names[array.dtype]
+        t.dtype = backend.dtype_names[array.dtype]
         t.requires_grad = False
         t.grad = t.grad_fn = t._hooks = None
         t._version = 0

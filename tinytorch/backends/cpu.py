@@ -3,14 +3,31 @@
 Assumes: one CPU device ("cpu"). NumPy returns scalars rather than 0-d
 arrays from some operations; tinytorch keeps 0-d arrays, so `from_host`
 and the front end's wrap step turn those scalars back into arrays.
+The namespace is a copy of array-api-compat's, except for the array
+creation functions: NumPy 2 already implements those as the standard says
+(`device=` included), and calling them directly halves their cost on the
+small arrays of a backward pass. array-api-compat itself is not modified.
 Production does instead: PyTorch's CPU kernels are its own C++ (ATen, with
 oneDNN/MKL for matmul and convolution) rather than a host array library.
 """
 
-import array_api_compat.numpy as xp
+import types
+
+import array_api_compat.numpy as compat
 import numpy as np
 
 from . import Backend
+
+_NUMPY_CREATION = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
+                   "full_like")
+
+
+def _namespace():
+    xp = types.ModuleType("tinytorch.backends.cpu.namespace", compat.__doc__)
+    xp.__dict__.update({k: v for k, v in vars(compat).items() if not k.startswith("__")})
+    for name in _NUMPY_CREATION:
+        setattr(xp, name, getattr(np, name))
+    return xp
 
 
 def _index_add(xp_, zeros, axis, index, values):
@@ -27,7 +44,7 @@ def _index_put(xp_, flat, index, values):
 
 BACKEND = Backend(
     name="cpu",
-    load=lambda: xp,
+    load=_namespace,
     device_count=lambda: 1,
     native_device=lambda index: "cpu",
     from_host=lambda host, device: np.asarray(host),

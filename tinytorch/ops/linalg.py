@@ -29,6 +29,14 @@ class Matmul(Function):
 
 def matmul(input, other):  # noqa: A002
     a, b = _promote(input, other, broadcast=False)
+    shape_a, shape_b = a._data.shape, b._data.shape
+    if len(shape_a) == 2 == len(shape_b) and shape_a[1] == shape_b[0] and a.dtype != "bool":
+        return Matmul.apply(a, b)  # the common case, checked as cheaply as possible
+    return _matmul_checked(a, b)
+
+
+def _matmul_checked(a, b):
+    """matmul for 1-D and batched operands, and the errors for operands that don't fit."""
     if a.dtype == "bool":
         raise TypeError("matmul is not supported for bool tensors; cast first, e.g. a.float()")
     if a.ndim == 0 or b.ndim == 0:
