@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import backends
 from ..tensor import Tensor
 
-__all__ = ["assert_close", "available_devices"]
+__all__ = ["assert_close", "available_devices", "assert_on_device", "placement_problem"]
 
 _TOLERANCES = {"float16": (1e-3, 1e-5), "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7)}
 
@@ -47,3 +47,43 @@ def available_devices() -> list[str]:
             continue
         found += ["cpu"] if name == "cpu" else [f"{name}:{i}" for i in range(count)]
     return found
+
+
+def placement_problem(t, device=None) -> str | None:
+    """None if `t` really lives on `device` (default: its own `t.device`), else what is wrong.
+
+    Checks that `t.device` is `device`, that the backing array `t._data` is
+    exactly the backend's array type (not, say, a NumPy array that leaked
+    onto the strict or cuda device), that the array reports the device's
+    native device, and that its dtype is the one `t.dtype` names. The same
+    holds for `t.grad` when it is set.
+    """
+    from ..device import device as as_device
+    if not isinstance(t, Tensor):
+        return f"expected a tinytorch Tensor, got {type(t).__module__}.{type(t).__name__}"
+    want = t.device if device is None else as_device(device)
+    if t.device is not want:
+        return f"tensor is on {t.device}, expected {want}"
+    backend = want.backend
+    data = t._data
+    if type(data) is not backend.array_type:
+        return (f"tensor on {want} is backed by a {type(data).__module__}."
+                f"{type(data).__qualname__}, not the {backend.name!r} backend's "
+                f"{backend.array_type.__module__}.{backend.array_type.__qualname__}")
+    native = getattr(data, "device", None)
+    if native is not None and native != want.native:
+        return f"tensor on {want} has its array on native device {native!r}, not {want.native!r}"
+    if backend.dtype_names.get(data.dtype) != t.dtype:
+        return f"tensor says dtype {t.dtype} but its array has dtype {data.dtype}"
+    if t.grad is not None:
+        problem = placement_problem(t.grad, want)
+        if problem:
+            return f".grad: {problem}"
+    return None
+
+
+def assert_on_device(t, device=None) -> None:
+    """Raise AssertionError unless `t` (and its .grad) is backed by `device`'s own arrays."""
+    problem = placement_problem(t, device)
+    if problem:
+        raise AssertionError(problem)

@@ -635,9 +635,13 @@ def arguments(spec: OpSpec, dtype: str = "float64", *, max_dims: int = 3, max_si
     """
     from hypothesis import strategies as st
 
+    # built once here, not per draw: each @st.composite definition costs hypothesis a source
+    # lookup (inspect.getsource), which was a third of the conformance suite's run time
+    shape_strategy = _shapes(spec, max_dims, max_side, allow_empty)
+
     @st.composite
     def draw_arguments(draw):
-        shapes = draw(_shapes(spec, max_dims, max_side, allow_empty))
+        shapes = draw(shape_strategy)
         counts = [_size(s) for s in shapes]
         flat = draw(_values(spec, dtype, sum(counts)))
         np = _np()

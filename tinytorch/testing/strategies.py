@@ -22,7 +22,8 @@ from .. import dtypes as _dt
 from ..creation import tensor
 
 __all__ = ["dtypes", "shapes", "broadcastable_shapes", "tensors", "elements", "FLOAT_DTYPES",
-           "INTEGER_DTYPES", "ALL_DTYPES"]
+           "INTEGER_DTYPES", "ALL_DTYPES", "mutually_broadcastable_shapes", "devices",
+           "device_dtypes"]
 
 FLOAT_DTYPES = ("float32", "float64")
 INTEGER_DTYPES = _dt.SIGNED + _dt.UNSIGNED
@@ -76,9 +77,12 @@ def elements(dtype, min_value=None, max_value=None, allow_nan=False, allow_infin
         high = high if max_value is None else min(high, int(max_value))
         return st.integers(low, high)
     width = {"float16": 16, "float32": 32, "float64": 64}[dtype]
-    return st.floats(min_value=-1e3 if min_value is None else min_value,
-                     max_value=1e3 if max_value is None else max_value,
-                     allow_nan=allow_nan, allow_infinity=allow_infinity, width=width)
+    finite = st.floats(min_value=-1e3 if min_value is None else min_value,
+                       max_value=1e3 if max_value is None else max_value,
+                       allow_nan=False, allow_infinity=False, width=width)
+    # hypothesis refuses nan or inf next to bounds, so the special values are mixed in instead
+    specials = [float("nan")] * allow_nan + [float("inf"), float("-inf")] * allow_infinity
+    return st.one_of(finite, st.sampled_from(specials)) if specials else finite
 
 
 @st.composite
@@ -100,3 +104,48 @@ def tensors(draw, dtype=None, shape=None, device="cpu", elements=None, requires_
 
 def _resolve(draw, value):
     return draw(value) if isinstance(value, st.SearchStrategy) else value
+
+
+def mutually_broadcastable_shapes(num_shapes, *, min_dims=0, max_dims=3, min_side=1,
+                                  max_side=4):
+    """`num_shapes` shapes that broadcast together, as (input_shapes, result_shape).
+
+    Built on hypothesis.extra.array_api (through tinytorch's own array-API
+    namespace), so shapes shrink the way hypothesis shrinks array shapes.
+    """
+    return _array_api_strategies().mutually_broadcastable_shapes(
+        num_shapes, min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+
+def devices(types=None):
+    """A device string available on this machine (optionally only of the given types)."""
+    from .compare import available_devices
+    found = [d for d in available_devices() if types is None or d.partition(":")[0] in types]
+    if not found:
+        raise ValueError(f"no available device of type {types}")
+    return st.sampled_from(found)
+
+
+def device_dtypes(device, kinds=("bool", "int", "uint", "float")):
+    """A dtype of the given kinds that `device`'s backend holds (strict has no float16)."""
+    from ..device import device as as_device
+    backend = as_device(device).backend
+    backend.xp  # noqa: B018 - builds the backend's dtype table
+    return st.sampled_from([d for d in _dt.DTYPES if d in backend.dtypes and _kind(d) in kinds])
+
+
+def _kind(d):
+    return "bool" if d == "bool" else "uint" if d.startswith("u") else d.rstrip("0123456789")
+
+
+_namespace = None
+
+
+def _array_api_strategies():
+    global _namespace
+    if _namespace is None:
+        from hypothesis.extra import array_api
+
+        import tinytorch
+        _namespace = array_api.make_strategies_namespace(tinytorch)
+    return _namespace

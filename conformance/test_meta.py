@@ -1,0 +1,134 @@
+"""Category "meta": the suite can fail. Each test breaks tinytorch on purpose (see breakages.py),
+runs the conformance tests that should notice in a subprocess, and checks that they fail with
+the expected kind of message and a small, shrunk example.
+
+The subprocesses start together (they are independent), so the four cost about as much wall
+time as the slowest one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from .breakages import ENV
+
+pytestmark = pytest.mark.conformance("meta")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RUNS = {
+    "neg_backward": ["--device", "cpu",
+                     "conformance/test_op_gradients.py::test_gradcheck_float64[cpu-neg]"],
+    "sigmoid_backward_strict": [
+        "--device", "strict:1",
+        "conformance/test_cross_device.py::test_random_programs_agree_with_cpu_and_numpy",
+        "conformance/test_op_gradients.py::"
+        "test_float32_gradients_match_float64_on_cpu[strict:1-sigmoid]"],
+    "dtype_table": ["--device", "cpu", "conformance/test_dtype_rules.py"],
+    "strict_leak": ["--device", "strict:1",
+                    "conformance/test_device_placement.py::"
+                    "test_every_op_returns_tensors_on_its_inputs_device",
+                    "conformance/test_op_values.py::test_op_matches_numpy[strict:1-exp]"],
+}
+
+
+@pytest.fixture(scope="module")
+def broken_runs():
+    """Start every broken run at once; return {name: (exit code, output)}."""
+    started = {}
+    for name, args in RUNS.items():
+        env = {**os.environ, ENV: name, "PYTHONDONTWRITEBYTECODE": "1"}
+        started[name] = subprocess.Popen(
+            [sys.executable, "-m", "pytest", "-p", "conformance.breakages", "-p",
+             "no:cacheprovider", "-q", "--no-header", "-rf", *args],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    results = {}
+    for name, process in started.items():
+        output, _ = process.communicate(timeout=300)
+        results[name] = (process.returncode, output)
+    return results
+
+
+def _failed(result, name, *needles):
+    code, output = result
+    assert code == 1, f"breakage {name}: pytest exited {code}, expected 1 (tests failed):\n{output}"
+    for needle in needles:
+        assert re.search(needle, output), (f"breakage {name}: expected {needle!r} in the "
+                                           f"output:\n{output}")
+    return output
+
+
+def _drawn(output, label):
+    """The text hypothesis printed for the falsifying example's `label` draw (pytest prefixes
+    each line with "E"; an array or a program may span several lines)."""
+    lines = output.splitlines()
+    for k, line in enumerate(lines):
+        match = re.search(rf"Draw \d+ \({re.escape(label)}\): (.*)$", line)
+        if not match:
+            continue
+        start, text = match.start(), [match.group(1)]
+        for following in lines[k + 1:]:
+            if following[:start].strip() not in ("", "E") or following[start:start + 1] != " ":
+                break
+            text.append(following[start:])
+        return "\n".join(re.sub(r"\s+#.*$", "", t) for t in text)
+    raise AssertionError(f"no falsifying '{label}' draw in the output:\n{output}")
+
+
+def _shrunk_arrays(output):
+    """The NumPy arrays of the falsifying example's arguments."""
+    namespace = {"array": np.array, "float32": np.float32, "float64": np.float64,
+                 "int64": np.int64, "nan": np.nan, "inf": np.inf}
+    return eval(_drawn(output, "arguments"), namespace)  # noqa: S307 - NumPy reprs
+
+
+def _summary_row(output, device, category):
+    match = re.search(rf"^{re.escape(device)}\s+.*?\s{category}\s+(\d+)\s+(\d+)\s+(\d+)\s*$",
+                      output, re.M)
+    assert match, f"no summary row for {device} / {category}:\n{output}"
+    return tuple(int(n) for n in match.groups())
+
+
+def test_wrong_sign_in_a_backward_is_caught(broken_runs):
+    output = _failed(broken_runs["neg_backward"], "neg_backward", r"GradcheckError",
+                     r"Jacobian mismatch", r"Falsifying example|Failing test case")
+    arrays = _shrunk_arrays(output)
+    assert sum(np.size(a) for a in arrays) <= 2, f"example not shrunk: {arrays}"
+    assert _summary_row(output, "cpu", "gradients")[1] == 1
+
+
+def test_device_only_gradient_bug_is_caught_across_devices(broken_runs):
+    output = _failed(broken_runs["sigmoid_backward_strict"], "sigmoid_backward_strict",
+                     r"grad on strict:1 against cpu", r"leaf 0 of sigmoid")
+    program = _drawn(output, "program")
+    assert program.startswith("Program(") and program.count(" = ") <= 4, (
+        f"program not shrunk:\n{program}")
+    assert _summary_row(output, "strict:1", "cross-device")[1] == 1
+    assert _summary_row(output, "strict:1", "gradients")[1] == 1
+
+
+def test_wrong_promotion_entry_is_caught(broken_runs):
+    output = _failed(broken_runs["dtype_table"], "dtype_table",
+                     r"dtypes\._TABLE\[int8, uint8\] = int8, documented int16",
+                     r"not commutative: \(int8, uint8\)",
+                     r"add\(int8, uint8\) gives int8, documented int16")
+    failed = _summary_row(output, "(any)", "dtypes")[1] + _summary_row(output, "cpu",
+                                                                        "dtypes")[1]
+    assert failed >= 3
+
+
+def test_numpy_array_leaking_onto_strict_is_caught(broken_runs):
+    output = _failed(broken_runs["strict_leak"], "strict_leak",
+                     r"exp\(.*backed by a numpy\.ndarray, not the 'strict' backend's",
+                     r"Falsifying example|Failing test case")
+    arrays = _shrunk_arrays(output)
+    assert sum(np.size(a) for a in arrays) <= 1, f"example not shrunk: {arrays}"
+    assert _summary_row(output, "strict:1", "devices")[1] == 1
+    assert _summary_row(output, "strict:1", "values")[1] == 1
