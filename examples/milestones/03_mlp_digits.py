@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from _common import Progress, parse_args, save_loss_curve
+from _common import fit, parse_args, save_loss_curve
 
 import tinytorch as tt
 from tinytorch import nn
@@ -32,28 +32,14 @@ def accuracy(model, images, labels) -> float:
     return (predicted == labels).float().mean().item()
 
 
-def train(model, train_set, args, batch_size=64, lr=0.05):
-    loader = DataLoader(TensorDataset(*train_set), batch_size=batch_size, shuffle=True)
-    optimizer = tt.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
-    loss_fn = nn.CrossEntropyLoss()
-    losses, progress = [], Progress(args.epochs, quiet=args.quiet)
-    for epoch in range(1, args.epochs + 1):
-        for images, labels in loader:
-            loss = loss_fn(model(images), labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
-        progress.update(epoch, loss=losses[-1])
-    return losses
-
-
 def main(argv=None) -> dict:
     args = parse_args(argv, "1986 MLP on the 8x8 digits", epochs=30)
     (train_x, train_y), (test_x, test_y) = digits_split(args.device)
     model = nn.Sequential(nn.Flatten(), nn.Linear(64, 128), nn.ReLU(),
                           nn.Linear(128, 10)).to(args.device)
-    losses = train(model, (train_x, train_y), args)
+    loader = DataLoader(TensorDataset(train_x, train_y), batch_size=64, shuffle=True)
+    optimizer = tt.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    losses = fit(model, loader, optimizer, nn.CrossEntropyLoss(), args)
     test_accuracy = accuracy(model, test_x, test_y)
     save_loss_curve(losses, "03_mlp_digits", "MLP on digits", args)
     print(f"MLP test accuracy: {test_accuracy:.1%} (target >= 95%)")

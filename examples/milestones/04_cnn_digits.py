@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-from _common import Progress, parse_args, save_loss_curve
+from _common import fit, parse_args, save_loss_curve
 
 import tinytorch as tt
 from tinytorch import nn
@@ -38,16 +38,8 @@ def main(argv=None) -> dict:
     model = make_cnn().to(args.device)
     loader = DataLoader(TensorDataset(train_x, train_y), batch_size=64, shuffle=True)
     optimizer = tt.optim.Adam(model.parameters(), lr=3e-3)
-    loss_fn = nn.CrossEntropyLoss()
-    losses, progress = [], Progress(args.epochs, quiet=args.quiet)
-    for epoch in range(1, args.epochs + 1):
-        for images, labels in loader:
-            loss = loss_fn(model(images), labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
-        progress.update(epoch, loss=losses[-1], test_acc=mlp.accuracy(model, test_x, test_y))
+    losses = fit(model, loader, optimizer, nn.CrossEntropyLoss(), args,
+                 epoch_metrics=lambda: {"test_acc": mlp.accuracy(model, test_x, test_y)})
     test_accuracy = mlp.accuracy(model, test_x, test_y)
     save_loss_curve(losses, "04_cnn_digits", "CNN on digits", args)
     print(f"CNN test accuracy: {test_accuracy:.1%} (target >= 97%)")

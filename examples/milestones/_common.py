@@ -59,6 +59,23 @@ class Progress:
             print(line, file=sys.stderr, flush=True)
 
 
+def fit(model, loader, optimizer, loss_fn, args, epoch_metrics=None) -> list[float]:
+    """The classic loop (forward, loss, zero_grad, backward, step) for `args.epochs` epochs.
+
+    Returns every batch's loss; `epoch_metrics()`, if given, adds numbers to the progress bar.
+    """
+    losses, progress = [], Progress(args.epochs, quiet=args.quiet)
+    for epoch in range(1, args.epochs + 1):
+        for inputs, targets in loader:
+            loss = loss_fn(model(inputs), targets)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        progress.update(epoch, loss=losses[-1], **(epoch_metrics() if epoch_metrics else {}))
+    return losses
+
+
 def save_loss_curve(losses, name: str, title: str, args) -> Path | None:
     """Write `<name>.png` next to the script (a plain line plot of the training loss)."""
     if args.no_plot:

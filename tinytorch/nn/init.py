@@ -26,7 +26,8 @@ from ..autograd import no_grad
 from ..creation import full, rand, randn
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "zeros_", "ones_", "constant_",
-           "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
+           "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+           "default_layer_init_"]
 
 
 def calculate_gain(nonlinearity: str, param=None) -> float:
@@ -126,3 +127,13 @@ def kaiming_normal_(tensor, a: float = 0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu"):
     """He normal: N(0, std^2) with std = gain / sqrt(fan)."""
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity))
+
+
+def default_layer_init_(weight, bias=None) -> None:
+    """PyTorch's default for Linear and Conv layers: kaiming_uniform_(a=sqrt(5)) on the weight,
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in)) on the bias."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in = _fans(weight)[0]
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)

@@ -12,8 +12,6 @@ single BLAS addmm call (see nn/ops/linear.py).
 
 from __future__ import annotations
 
-import math
-
 from ..creation import empty
 from . import functional as F
 from . import init
@@ -48,10 +46,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init.default_layer_init_(self.weight, self.bias)
 
     def forward(self, x):
         return F.linear(x, self.weight, self.bias)
