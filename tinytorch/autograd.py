@@ -289,7 +289,7 @@ def backward(root, gradient=None, retain_graph=False):
             parent, shape, dtype = edge
             if g.shape != shape:
                 g = sum_to_shape(fn.xp, g, shape)
-            if g.dtype != dtype:
+            if g.dtype is not dtype and g.dtype != dtype:  # `is` first: the common, cheap case
                 g = fn.xp.astype(g, dtype)
             if isinstance(parent, Function):
                 previous = grads.get(parent)

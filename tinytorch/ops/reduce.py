@@ -78,7 +78,8 @@ class Sum(Function):
         return self.xp.sum(a, axis=None if len(axes) == a.ndim else axes, keepdims=keepdims)
 
     def backward(self, grad):
-        grad = self.xp.reshape(grad, _kept_shape(self.shape, self.axes))
+        if grad.ndim:  # a 0-d gradient (everything was summed) broadcasts as it is
+            grad = self.xp.reshape(grad, _kept_shape(self.shape, self.axes))
         # zeros + grad broadcasts like broadcast_to, but costs a third as much for small tensors
         return self.xp.zeros(self.shape, dtype=grad.dtype, device=grad.device) + grad, None, None
 
