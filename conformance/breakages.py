@@ -28,7 +28,7 @@ def _neg_backward():
 
 
 def _sigmoid_backward_strict():
-    from tinytorch.ops.elementwise import Sigmoid
+    from tinytorch.ops.unary import Sigmoid
     right = Sigmoid.backward
 
     def backward(self, grad):
@@ -46,7 +46,7 @@ def _strict_leak():
     import numpy as np
 
     from tinytorch import backends
-    from tinytorch.ops.elementwise import Exp
+    from tinytorch.ops.unary import Exp
     strict = backends.get("strict")
     strict.xp  # noqa: B018 - build its dtype tables before widening them
     strict.to_array = np.asarray  # accept foreign arrays without complaint...

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 import tinytorch as tt
-from tinytorch import nn
 from tinytorch.testing import assert_close
 
 

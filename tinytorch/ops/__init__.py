@@ -1,19 +1,30 @@
 """Every op of tinytorch, each a Function with its forward and backward side by side.
 
-The modules split the ops by kind: elementwise (arithmetic, math,
-comparisons, casts), reduce, shape, index and linalg. `tinytorch` re-exports
+The modules split the ops by kind: elementwise (arithmetic and the dtype
+plumbing every op shares), unary (math functions), select (maximum,
+minimum, clamp, where), logic (comparisons, bitwise ops), convert (casts,
+device moves, clone), reduce, shape, index and linalg. `tinytorch` re-exports
 all of them, and `Tensor` methods call them by name.
 """
 
+from .convert import *  # noqa: F403
+from .convert import __all__ as _convert
 from .elementwise import *  # noqa: F403
 from .elementwise import __all__ as _elementwise
 from .index import *  # noqa: F403
 from .index import __all__ as _index
 from .linalg import *  # noqa: F403
 from .linalg import __all__ as _linalg
+from .logic import *  # noqa: F403
+from .logic import __all__ as _logic
 from .reduce import *  # noqa: F403
 from .reduce import __all__ as _reduce
+from .select import *  # noqa: F403
+from .select import __all__ as _select
 from .shape import *  # noqa: F403
 from .shape import __all__ as _shape
+from .unary import *  # noqa: F403
+from .unary import __all__ as _unary
 
-__all__ = [*_elementwise, *_reduce, *_shape, *_index, *_linalg]
+__all__ = [*_elementwise, *_unary, *_select, *_logic, *_convert, *_reduce, *_shape, *_index,
+           *_linalg]

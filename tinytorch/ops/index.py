@@ -23,7 +23,7 @@ from .. import dtypes as _dt
 from ..autograd import Function, is_grad_enabled
 from ..errors import TensorIndexError
 from ..tensor import Tensor
-from .elementwise import cast
+from .convert import cast
 from .shape import permute, reshape
 
 __all__ = ["getitem", "setitem", "take", "gather", "nonzero"]

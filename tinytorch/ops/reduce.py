@@ -25,9 +25,11 @@ from .. import dtypes as _dt
 from ..autograd import Function
 from ..errors import TensorIndexError
 from ..tensor import Tensor
-from .elementwise import _nondifferentiable, cast, div, exp, sqrt, sub
+from .convert import cast
+from .elementwise import _nondifferentiable, div, sub
 from .index import gather
 from .shape import squeeze
+from .unary import exp, sqrt
 
 __all__ = ["sum", "mean", "var", "std", "prod", "max", "min", "amax", "amin", "argmax",
            "argmin", "all", "any", "logsumexp", "softmax", "log_softmax"]

@@ -16,7 +16,7 @@ import operator
 from .. import dtypes as _dt
 from ..autograd import Function
 from ..errors import TensorIndexError
-from .elementwise import cast
+from .convert import cast
 
 __all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose", "swapaxes",
            "squeeze", "unsqueeze", "expand_dims", "expand", "broadcast_to", "cat", "concat",

@@ -1,0 +1,87 @@
+"""Comparisons and logic: == != < <= > >=, & | ^ ~, logical_*, isnan, isinf, isfinite.
+
+None of them is differentiable, so they compute directly on the arrays and
+record nothing. Results are bool (comparisons) or the promoted integer or
+bool dtype (bitwise ops); bitwise ops on floats raise a TypeError.
+Assumes: bools are ordered as 0 < 1 (the array API orders numbers only, so
+bool comparisons run on uint8).
+Production does instead: PyTorch also offers out= variants and in-place
+logical ops, and compares on device without materialising casts.
+"""
+
+from __future__ import annotations
+
+from .. import dtypes as _dt
+from ..tensor import Tensor
+from .convert import cast
+from .elementwise import _bool_pair, _nondifferentiable, _promote
+
+__all__ = [
+    "bitwise_not", "logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf",
+    "isfinite", "eq", "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or",
+    "bitwise_xor", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
+]
+
+
+# ---- comparisons and logic (no gradients) --------------------------------------------------
+
+
+def _comparison(op):
+    def compare(input, other):  # noqa: A002
+        a, b = _promote(input, other)
+        if _bool_pair(a, b):  # the array API orders numbers only; False < True as uint8
+            a, b = (cast(x, "uint8") if isinstance(x, Tensor) else int(x) for x in (a, b))
+        return _nondifferentiable(op, a, b)
+    return compare
+
+
+eq = equal = _comparison(lambda a, b: a == b)
+ne = not_equal = _comparison(lambda a, b: a != b)
+lt = less = _comparison(lambda a, b: a < b)
+le = less_equal = _comparison(lambda a, b: a <= b)
+gt = greater = _comparison(lambda a, b: a > b)
+ge = greater_equal = _comparison(lambda a, b: a >= b)
+
+
+def _bitwise(name, op):
+    def bitwise(input, other):  # noqa: A002
+        a, b = _promote(input, other)
+        dtype = a.dtype if isinstance(a, Tensor) else b.dtype
+        if _dt.is_floating_point(dtype):
+            raise TypeError(f"{name} is only supported for integer and bool tensors, got "
+                            f"{dtype}. Compare first (x > 0) to get a bool mask.")
+        return _nondifferentiable(op, a, b)
+    bitwise.__name__ = name
+    return bitwise
+
+
+bitwise_and = _bitwise("bitwise_and", lambda a, b: a & b)
+bitwise_or = _bitwise("bitwise_or", lambda a, b: a | b)
+bitwise_xor = _bitwise("bitwise_xor", lambda a, b: a ^ b)
+
+
+def bitwise_not(input):  # noqa: A002
+    if _dt.is_floating_point(input.dtype):
+        raise TypeError(f"bitwise_not (~) is only supported for integer and bool tensors, got "
+                        f"{input.dtype}.")
+    return _nondifferentiable(lambda a: ~a, input)
+
+
+def _as_bool(x):
+    return x if not isinstance(x, Tensor) or x.dtype == "bool" else ne(x, 0)
+
+
+def logical_and(input, other): return bitwise_and(_as_bool(input), _as_bool(other))  # noqa: A002,E704,E501
+def logical_or(input, other): return bitwise_or(_as_bool(input), _as_bool(other))  # noqa: A002,E704,E501
+def logical_xor(input, other): return bitwise_xor(_as_bool(input), _as_bool(other))  # noqa: A002,E704,E501
+def logical_not(input): return bitwise_not(_as_bool(input))  # noqa: A002,E704
+
+
+def _numeric(x):
+    """Bool as uint8 for the array API's numeric-only functions (isnan & co. on strict)."""
+    return cast(x, "uint8") if x.dtype == "bool" else x
+
+
+def isnan(input): return _nondifferentiable(input.device.xp.isnan, _numeric(input))  # noqa: A002,E704,E501
+def isinf(input): return _nondifferentiable(input.device.xp.isinf, _numeric(input))  # noqa: A002,E704,E501
+def isfinite(input): return _nondifferentiable(input.device.xp.isfinite, _numeric(input))  # noqa: A002,E704,E501

@@ -1,0 +1,125 @@
+"""Ops that choose between values: maximum, minimum, clamp (clip) and where.
+
+Assumes: maximum and minimum split the gradient evenly on ties (as
+PyTorch does); clamp passes the gradient where min <= x <= max, bounds
+included; clamp with tensor bounds is built from maximum and minimum.
+Production does instead: PyTorch has dedicated clamp kernels for tensor
+bounds and gives the whole gradient to the input at a tie with a bound.
+"""
+
+from __future__ import annotations
+
+from .. import dtypes as _dt
+from ..autograd import Function
+from ..tensor import Tensor
+from .convert import cast
+from .elementwise import _check_broadcast, _no_bool, _promote, _scalar_for, neg
+
+__all__ = [
+    "maximum", "minimum", "clamp", "clip", "where",
+]
+
+
+# ---- maximum, minimum, clamp, where --------------------------------------------------------
+
+class Maximum(Function):
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return self.xp.maximum(a, b)
+
+    def backward(self, grad):
+        a, b = self.saved
+        xp = self.xp
+        # 1 where a wins, 1/2 on ties, 0 where b wins (no bool * float: the array API forbids it)
+        share = xp.astype(a > b, grad.dtype) + xp.astype(a == b, grad.dtype) / 2
+        return grad * share, grad * (1 - share)
+
+
+def maximum(input, other):  # noqa: A002
+    a, b = _promote(input, other)
+    _no_bool("maximum", a, b)
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        return clamp(a, min=b) if isinstance(a, Tensor) else clamp(b, min=a)
+    return Maximum.apply(a, b)
+
+
+def minimum(input, other):  # noqa: A002
+    a, b = _promote(input, other)
+    _no_bool("minimum", a, b)
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        return clamp(a, max=b) if isinstance(a, Tensor) else clamp(b, max=a)
+    return neg(Maximum.apply(neg(a), neg(b)))
+
+
+class Clamp(Function):
+    def forward(self, a, low, high):
+        self.save_for_backward(a)
+        self.low, self.high = low, high
+        return self.xp.clip(a, low, high)
+
+    def backward(self, grad):
+        (a,) = self.saved
+        xp = self.xp
+        if self.low is not None:
+            grad = xp.where(a >= self.low, grad, 0.0)
+        if self.high is not None:
+            grad = xp.where(a <= self.high, grad, 0.0)
+        return grad, None, None
+
+
+def clamp(input, min=None, max=None):  # noqa: A001,A002
+    """Limit values to [min, max]; bounds may be Python scalars or tensors."""
+    if min is None and max is None:
+        raise ValueError("clamp needs at least one of min and max, e.g. x.clamp(min=0)")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = input if min is None else maximum(input, min)
+        return out if max is None else minimum(out, max)
+    dtype = _dt.result_type(input, *(v for v in (min, max) if v is not None))
+    x = input if input.dtype == dtype else cast(input, dtype)
+    _no_bool("clamp", x)  # a bool tensor with an int or float bound is clamped in that dtype
+    low = None if min is None else _scalar_for(min, dtype)
+    high = None if max is None else _scalar_for(max, dtype)
+    return Clamp.apply(x, low, high)
+
+
+def clip(x, /, min=None, max=None):  # noqa: A001,A002 - the array API standard's name
+    return clamp(x, min, max)
+
+
+class Where(Function):
+    def forward(self, condition, a, b):
+        self.save_for_backward(condition)
+        return self.xp.where(condition, a, b)
+
+    def backward(self, grad):
+        (condition,) = self.saved
+        return None, self.xp.where(condition, grad, 0.0), self.xp.where(condition, 0.0, grad)
+
+
+def where(condition, input, other):  # noqa: A002
+    """Elements of `input` where `condition` holds, else of `other` (both may be scalars)."""
+    if not isinstance(condition, Tensor) or condition.dtype != "bool":
+        got = condition.dtype if isinstance(condition, Tensor) else type(condition).__name__
+        raise TypeError(f"where expected condition to be a bool tensor, got {got}. Build it with "
+                        f"a comparison, e.g. where(x > 0, x, 0).")
+    a, b = _promote(input, other)
+    for x in (a, b):
+        if isinstance(x, Tensor):
+            _check_broadcast(condition.shape, x.shape)
+    ref = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
+    if ref is None:
+        dtype = _dt.result_type(a, b)
+        a = _full_like_shape(condition, a, dtype)
+        ref = a
+    if not isinstance(a, Tensor):
+        a = _full_like_shape(ref, a, ref.dtype, shape=())
+    if not isinstance(b, Tensor):
+        b = _full_like_shape(ref, b, ref.dtype, shape=())
+    return Where.apply(condition, a, b)
+
+
+def _full_like_shape(ref, value, dtype, shape=None):
+    xp = ref.device.xp
+    shape = ref.shape if shape is None else shape
+    array = xp.full(shape, value, dtype=ref.device._backend.dtype(dtype), device=ref.device.native)
+    return Tensor._wrap(array, ref.device)
