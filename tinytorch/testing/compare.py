@@ -1,4 +1,10 @@
-"""assert_close and the list of devices available on this machine."""
+"""assert_close and the list of devices available on this machine.
+
+Assumes: comparing on the host is fine (a device tensor is copied first).
+Production does instead: torch.testing.assert_close also compares on the
+device, checks strides, layouts and quantisation, and matches complex and
+sparse tensors element by element.
+"""
 
 from __future__ import annotations
 

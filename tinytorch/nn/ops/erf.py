@@ -21,6 +21,10 @@ selected, so the cost is about 2 * (terms + levels) array operations.
 
 The derivative is exact: d erf(x)/dx = 2/sqrt(pi) * exp(-x^2).
 
+Assumes: speed matters less than clarity and accuracy here; the expansions
+cost tens of array passes, which is why the transformer milestone uses the
+tanh form of GELU.
+
 Production does instead: PyTorch calls a vectorised C erf (a rational
 approximation accurate to about 1 ulp, from the C math library or
 Sleef/CUDA's libdevice) in a fused kernel.
