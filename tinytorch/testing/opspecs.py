@@ -47,6 +47,7 @@ Fields of an `OpSpec`:
 "distinct", "valid") on NumPy arguments, for tests that draw values their
 own way and filter with hypothesis' `assume`. `arguments(spec, dtype)` is a
 hypothesis strategy that draws NumPy arguments satisfying all of the above.
+
 Production does instead: PyTorch's OpInfo database
 (torch/testing/_internal/common_methods_invocations.py) plays this role,
 with sample-input generators, reference functions and per-dtype skips for

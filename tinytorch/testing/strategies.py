@@ -12,6 +12,7 @@ Use them to property-test your own code on any device::
 Values are drawn as Python numbers and built with `tinytorch.tensor`, so a
 tensor lands on its device the way user data does. Float elements default
 to a bounded range without nan or inf; pass `elements=` to change that.
+
 Assumes: small tensors (values are drawn one by one as Python numbers).
 Production does instead: PyTorch's own tests use hand-written OpInfo
 sample inputs per op and dtype; hypothesis.extra.array_api draws whole
