@@ -109,13 +109,13 @@ class Function:
     """A differentiable op. Subclasses define `forward(*arrays, **params)` and `backward(grad)`.
 
     Inside both, `self.xp` is the backend namespace and `self.device` the
-    inputs' device. `forward` calls
-    `self.save_for_backward(...)` with the arrays backward needs (or stores
-    plain Python values on `self`); `backward` returns one gradient per
-    positional argument of `forward` (None where there is none).
+    inputs' device. `forward` calls `self.save_for_backward(...)` with the
+    arrays backward needs (or stores plain Python values on `self`);
+    `backward` returns one gradient per positional argument of `forward`
+    (None where there is none).
     """
 
-    # Set on a node only when it is recorded in a graph.
+    # Class-level defaults; apply() and _record() set them on the nodes that need them.
     edges = ()             # per argument: (parent node or leaf, shape, dtype), or None
     saved = ()
     out_device = None      # set by forward when the result lives on another device
