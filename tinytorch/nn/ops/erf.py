@@ -11,13 +11,13 @@ NumPy provides it, so it is computed from two classical expansions:
   (x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...))))), evaluated bottom-up with
   a fixed number of levels, and erf = 1 - erfc.
 
-Accuracy: the arithmetic is done in float64 whatever the input dtype. For
-float64 inputs 30 series terms and 40 fraction levels give a largest
-absolute error of about 1e-15 against Python's math.erf (measured over
-[-7, 7]); for float32/float16 inputs 20 terms and 12 levels keep the
-truncation error below 1e-8, well under float32's own rounding (~6e-8).
-Both branches are computed for every element and the right one is
-selected, so the cost is about 2 * (terms + levels) array operations.
+Accuracy: for float64 inputs, 30 series terms and 40 fraction levels give a
+largest absolute error of about 1e-15 against Python's math.erf (measured
+over [-7, 7]); both branches are computed for every element and the right
+one selected, about 140 array operations. float32 and float16 inputs need
+far less: a published 10-coefficient Chebyshev fit of erfc (relative error
+below 1.2e-7, evaluated in float64; largest absolute error 9e-8 after
+rounding to float32) costs about 25.
 
 The derivative is exact: d erf(x)/dx = 2/sqrt(pi) * exp(-x^2).
 
@@ -52,32 +52,45 @@ def _series_coefficients(count: int) -> tuple:
     return tuple(coefficients)
 
 
-# (series coefficients, continued-fraction levels) per precision needed.
-_FLOAT64 = (_series_coefficients(30), 40)
-_SHORTER = (_series_coefficients(20), 12)
+_SERIES = _series_coefficients(30)
+_FRACTION_LEVELS = 40
+
+# A Chebyshev fit in t = 1 / (1 + z/2), published with the routine erfcc in Numerical Recipes:
+# erfc(z) ~= t * exp(-z^2 + sum_k c_k t^k), with a relative error below 1.2e-7 for every z >= 0.
+# That is float32's own precision, for a fifth of the cost of the float64 path.
+_ERFC_FIT = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807,
+             -1.13520398, 1.48851587, -0.82215223, 0.17087277)
 
 
 def erf_array(xp, x):
-    """erf of a floating array, computed in float64 and returned in x's dtype."""
-    wide = x if x.dtype == xp.float64 else xp.astype(x, xp.float64)
-    coefficients, levels = _FLOAT64 if x.dtype == xp.float64 else _SHORTER
-    a = xp.abs(wide)
+    """erf of a floating array: exact to float64 precision for float64, float32's otherwise."""
+    if x.dtype != xp.float64:
+        return xp.astype(_erf_fit(xp, xp.astype(x, xp.float64)), x.dtype)
+    a = xp.abs(x)
 
     s = xp.minimum(a, _SPLIT)          # series branch, clipped to its own range
     s2 = s * s
-    acc = xp.full_like(s, coefficients[-1])
-    for c in coefficients[-2::-1]:
+    acc = xp.full_like(s, _SERIES[-1])
+    for c in _SERIES[-2::-1]:
         acc = acc * s2 + c
     small = s * xp.exp(-s2) * acc
 
     b = xp.maximum(a, _SPLIT)          # continued-fraction branch, clipped likewise
     t = b
-    for k in range(levels, 0, -1):
+    for k in range(_FRACTION_LEVELS, 0, -1):
         t = b + (k / 2) / t
     large = 1.0 - xp.exp(-b * b) / (_SQRT_PI * t)
 
-    result = xp.where(a < _SPLIT, small, large) * xp.sign(wide)
-    return result if x.dtype == xp.float64 else xp.astype(result, x.dtype)
+    return xp.where(a < _SPLIT, small, large) * xp.sign(x)
+
+
+def _erf_fit(xp, x):
+    z = xp.abs(x)
+    t = 1.0 / (1.0 + 0.5 * z)
+    acc = xp.full_like(z, _ERFC_FIT[-1])
+    for c in _ERFC_FIT[-2::-1]:
+        acc = acc * t + c
+    return (1.0 - t * xp.exp(acc - z * z)) * xp.sign(x)
 
 
 class Erf(Function):
