@@ -8,7 +8,7 @@ architecture on the same batches, in the same order, with their own SGD.
 Both run single-threaded by default (`--threads 1`): on a small shared machine
 BLAS and OpenMP thread pools mostly measure contention. Pass `--threads 0`
 to leave the libraries' defaults alone.
-Run: python benchmarks/bench_training.py [--epochs 5] [--threads 1]
+Run: python benchmarks/bench_training.py [--epochs 10] [--threads 1]
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def epoch_seconds(run_epoch, epochs: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
 
