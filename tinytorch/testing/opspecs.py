@@ -130,11 +130,6 @@ def _set(a, key, value):
     return out
 
 
-def _key(key, like):
-    """A key whose lists become index tensors on `like`'s device."""
-    return tuple(_index(k, like) if isinstance(k, list) else k for k in key)
-
-
 def _gather_index(a):
     """An index for gather along the last axis: same shape as a, repeated positions."""
     tt = _tt()
@@ -147,12 +142,6 @@ def _gather_index_np(a):
     np = _np()
     n = a.shape[-1]
     return np.broadcast_to((np.arange(n) * 2 + 1) % max(n, 1), a.shape)
-
-
-def _parity_mask(a):
-    """Bool mask over the last axis: True at even positions."""
-    tt = _tt()
-    return tt.broadcast_to(tt.arange(a.shape[-1], device=a.device) % 2 == 0, a.shape)
 
 
 def _lse(a, axis=None, keepdims=False):
@@ -186,11 +175,6 @@ def _np_set(a, key, value):
     out = a.copy()
     out[key] = value
     return out
-
-
-def _np_key(key):
-    np = _np()
-    return tuple(np.asarray(k) if isinstance(k, list) else k for k in key)
 
 
 # prod's gradient divides its result by each input: tiny inputs lose float32 precision
