@@ -13,12 +13,21 @@ from .device import device, get_default_device, set_default_device
 from .dtypes import (
     bool, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
     promote_types, result_type, set_default_dtype, uint8, uint16, uint32, uint64,
-    can_cast, is_floating_point,
+    can_cast, is_floating_point, dtype,
 )
+
 from .ops import *  # noqa: F403
 from .tensor import Tensor
-from . import data, nn, optim
+from . import data, nn, optim, utils
+from .generator import Generator
 from .serialization import load, save
+
+# PyTorch's dtype aliases: tinytorch.float is "float32", tinytorch.long is "int64", and so on.
+# bfloat16 and the complex names exist so that code naming them gets a clear error on use.
+float, double, half, long, int, short, byte, char = (  # noqa: A001
+    dtypes.PYTORCH_ALIASES[name]
+    for name in ("float", "double", "half", "long", "int", "short", "byte", "char"))
+cfloat, cdouble, bfloat16 = "complex64", "complex128", "bfloat16"
 
 __version__ = "0.1.0"
 __array_api_version__ = "2023.12"

@@ -71,6 +71,22 @@ def permutation(device, n):
     return generator(device).permutation(n)
 
 
+def categorical(gen: np.random.Generator, probs, num_samples: int, replacement: bool):
+    """`num_samples` category indices per row of `probs` (rows of non-negative weights)."""
+    probs = np.asarray(probs, dtype=np.float64)
+    rows = probs / probs.sum(axis=-1, keepdims=True)
+    if replacement:  # inverse CDF: one uniform draw per sample
+        cdf = np.cumsum(rows, axis=-1)
+        u = gen.random((rows.shape[0], num_samples)) * cdf[:, -1:]
+        picks = [np.searchsorted(c, v, side="right") for c, v in zip(cdf, u)]
+        return np.minimum(np.stack(picks), rows.shape[-1] - 1)
+    # Without replacement: the k largest keys u ** (1 / p) are a weighted sample
+    # (Efraimidis and Spirakis); log(u) / p orders the same way.
+    with np.errstate(divide="ignore"):
+        keys = np.log(gen.random(rows.shape)) / rows
+    return np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples]
+
+
 def format_array(host, prefix="") -> str:
     """NumPy's printout of `host`, indented to follow `prefix`."""
     return np.array2string(np.asarray(host), separator=", ", prefix=prefix)
@@ -115,3 +131,18 @@ def new_generator(seed: int) -> np.random.Generator:
 def permutation_from(gen: np.random.Generator, n: int) -> list[int]:
     """A shuffled list of range(n), drawn from a generator made by `new_generator`."""
     return gen.permutation(n).tolist()
+
+
+def integers_from(gen: np.random.Generator, high: int, count: int) -> list[int]:
+    """`count` integers drawn uniformly from [0, high)."""
+    return gen.integers(0, high, size=count).tolist()
+
+
+def fresh_seed() -> int:
+    """A seed from the operating system's entropy (for unseeded generators)."""
+    return int(np.random.SeedSequence().entropy % (1 << 63))
+
+
+def stream_for(gen, device: str) -> np.random.Generator:
+    """The NumPy stream behind a tinytorch Generator, or the device's global one."""
+    return generator(device) if gen is None else gen._stream
