@@ -20,6 +20,9 @@ from .ops import *  # noqa: F403
 from .tensor import Tensor
 from . import data, nn, optim, utils
 from .generator import Generator
+from . import accelerator, amp
+from .amp import autocast
+from .modes import inference_mode, is_inference_mode_enabled
 from .serialization import load, save
 
 # PyTorch's dtype aliases: tinytorch.float is "float32", tinytorch.long is "int64", and so on.

@@ -124,6 +124,12 @@ class Function:
     versions = ()
     _freed = False
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if isinstance(cls.__dict__.get("forward"), staticmethod):  # PyTorch's ctx style
+            from .function_ctx import adapt
+            adapt(cls)
+
     def needs_grad(self, index: int) -> bool:
         """Whether argument `index` of forward wants a gradient (skip work when it doesn't)."""
         return self.edges[index] is not None

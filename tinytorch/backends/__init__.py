@@ -201,3 +201,8 @@ _BUILT_IN = ("cpu", "cuda", "strict")
 
 def registered_types() -> list[str]:
     return sorted({*_BUILT_IN, *_registry})
+
+
+# PyTorch's probes, so `torch.backends.mps.is_available()`, `torch.backends.cudnn.benchmark`
+# and `torch.backends.cuda.matmul.allow_tf32` run (importing cuda.py does not import CuPy).
+from . import cuda, cudnn, mps  # noqa: E402

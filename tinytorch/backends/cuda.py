@@ -10,6 +10,7 @@ GPU for every op.
 """
 
 import importlib
+import importlib.util
 
 from . import Backend, BackendUnavailableError
 
@@ -78,3 +79,23 @@ BACKEND = Backend(
     index_add=_index_add,
     index_put=_index_put,
 )
+
+
+class _MatmulFlags:
+    """`torch.backends.cuda.matmul`'s flags, accepted and recorded; CuPy's matmul ignores them.
+
+    CuPy uses TF32 only when the CUPY_TF32=1 environment variable is set, so
+    `allow_tf32` reads False by default, as in PyTorch.
+    """
+
+    allow_tf32 = False
+    allow_fp16_reduced_precision_reduction = True
+    allow_bf16_reduced_precision_reduction = True
+
+
+matmul = _MatmulFlags()
+
+
+def is_built() -> bool:
+    """True when CuPy is installed (tinytorch's cuda support), whether or not a GPU is present."""
+    return importlib.util.find_spec("cupy") is not None

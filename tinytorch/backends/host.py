@@ -44,13 +44,24 @@ def manual_seed(seed: int) -> None:
     global _seed
     _seed = int(seed)
     _generators.clear()
+    _type_seeds.clear()
+
+
+_type_seeds: dict[str, int] = {}  # seeds given to one device type (tinytorch.cuda.manual_seed)
+
+
+def seed_device_type(device_type: str, seed: int) -> None:
+    """Restart the streams of every device of one type (e.g. "cuda") from `seed`."""
+    _type_seeds[device_type] = int(seed)
+    for name in [d for d in _generators if d.partition(":")[0] == device_type]:
+        del _generators[name]
 
 
 def generator(device: str) -> np.random.Generator:
     """One generator per device, each restarted from the same seed by `manual_seed`."""
     gen = _generators.get(device)
     if gen is None:
-        gen = np.random.default_rng(_seed)
+        gen = np.random.default_rng(_type_seeds.get(device.partition(":")[0], _seed))
         _generators[device] = gen
     return gen
 
