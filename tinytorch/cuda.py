@@ -14,8 +14,7 @@ also manages streams, events, memory statistics and the caching allocator.
 from . import backends
 
 __all__ = ["is_available", "device_count", "manual_seed", "manual_seed_all", "current_device",
-           "set_device", "synchronize", "get_device_name", "is_bf16_supported", "empty_cache",
-           "amp"]
+           "set_device", "synchronize", "get_device_name", "is_bf16_supported", "empty_cache"]
 
 
 def device_count() -> int:

@@ -112,7 +112,7 @@ class _OutputNode(Function):
 
 
 def adapt(cls) -> None:
-    """Give a PyTorch-style Function subclass its `apply` (called from Function.__init_subclass__)."""
+    """Give a PyTorch-style Function subclass its `apply` (see Function.__init_subclass__)."""
     node_class = type(cls.__name__, (_OutputNode,), {"__module__": cls.__module__})
 
     def apply(*args, **kwargs):

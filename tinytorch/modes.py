@@ -16,7 +16,7 @@ _depth = [0]
 
 
 class inference_mode(no_grad):  # noqa: N801 - mirrors torch.inference_mode
-    """`with tinytorch.inference_mode():` or `@tinytorch.inference_mode()`: no gradients recorded."""
+    """`with tinytorch.inference_mode():` or as a decorator: no gradients are recorded."""
 
     def __init__(self, mode: bool = True):
         super().__init__()

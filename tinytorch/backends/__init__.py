@@ -205,4 +205,4 @@ def registered_types() -> list[str]:
 
 # PyTorch's probes, so `torch.backends.mps.is_available()`, `torch.backends.cudnn.benchmark`
 # and `torch.backends.cuda.matmul.allow_tf32` run (importing cuda.py does not import CuPy).
-from . import cuda, cudnn, mps  # noqa: E402
+from . import cuda, cudnn, mps  # noqa: E402,F401
