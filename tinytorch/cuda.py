@@ -35,9 +35,9 @@ def manual_seed(seed: int) -> None:
 manual_seed_all = manual_seed  # tinytorch seeds every cuda device the same way anyway
 
 
-def _cupy():
-    import importlib
-    return importlib.import_module("cupy")
+def _gpu():
+    from .backends import cuda
+    return cuda
 
 
 def _require_gpu(what: str) -> None:
@@ -49,25 +49,24 @@ def _require_gpu(what: str) -> None:
 
 def current_device() -> int:
     _require_gpu("current_device")
-    return _cupy().cuda.runtime.getDevice()
+    return _gpu().current_device()
 
 
 def set_device(index) -> None:
     _require_gpu("set_device")
-    _cupy().cuda.runtime.setDevice(int(str(index).rpartition(":")[2] or 0))
+    _gpu().set_device(int(str(index).rpartition(":")[2] or 0))
 
 
 def synchronize(device=None) -> None:
     """Wait for the GPU's queued work to finish (nothing to wait for without a GPU)."""
     if is_available():
-        _cupy().cuda.Device().synchronize()
+        _gpu().synchronize()
 
 
 def get_device_name(device=None) -> str:
     _require_gpu("get_device_name")
     index = 0 if device is None else int(str(device).rpartition(":")[2] or 0)
-    name = _cupy().cuda.runtime.getDeviceProperties(index)["name"]
-    return name.decode() if isinstance(name, bytes) else name
+    return _gpu().device_name(index)
 
 
 def is_bf16_supported() -> bool:
@@ -77,7 +76,7 @@ def is_bf16_supported() -> bool:
 def empty_cache() -> None:
     """Return CuPy's cached, unused GPU memory to the driver."""
     if is_available():
-        _cupy().get_default_memory_pool().free_all_blocks()
+        _gpu().free_cached_memory()
 
 
 def __getattr__(name):

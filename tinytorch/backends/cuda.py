@@ -99,3 +99,25 @@ matmul = _MatmulFlags()
 def is_built() -> bool:
     """True when CuPy is installed (tinytorch's cuda support), whether or not a GPU is present."""
     return importlib.util.find_spec("cupy") is not None
+
+
+# The runtime questions tinytorch.cuda answers (each needs CuPy and a GPU; callers check first).
+def current_device() -> int:
+    return _cupy().cuda.runtime.getDevice()
+
+
+def set_device(index: int) -> None:
+    _cupy().cuda.runtime.setDevice(index)
+
+
+def synchronize() -> None:
+    _cupy().cuda.Device().synchronize()
+
+
+def device_name(index: int) -> str:
+    name = _cupy().cuda.runtime.getDeviceProperties(index)["name"]
+    return name.decode() if isinstance(name, bytes) else name
+
+
+def free_cached_memory() -> None:
+    _cupy().get_default_memory_pool().free_all_blocks()
