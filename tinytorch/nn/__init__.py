@@ -34,7 +34,10 @@ from .parameter import Parameter
 from .pooling import AvgPool2d, MaxPool2d
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .transformer import (
-    Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
     TransformerEncoderLayer,
 )
 

@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import math
 
-from . import functional as F
-from . import init
 from ..creation import empty, zeros
 from ..ops import cat, flip, sigmoid, stack, tanh
+from . import functional as F
+from . import init
 from .module import Module
 from .parameter import Parameter
 

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import copy
 
-from . import functional as F
 from ..creation import full
 from ..ops import triu
+from . import functional as F
 from . import init
 from .attention import MultiheadAttention
 from .containers import ModuleList
