@@ -95,7 +95,10 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A00
         other = input.new_full(input.shape, other)
     a, b = (cast(t, "float64") if not _dt.is_floating_point(t.dtype) else t
             for t in (input, other))
-    close = le(abs(sub(a, b)), atol + rtol * abs(b)) | eq(a, b)  # eq: equal infinities
+    # An infinity is close only to itself (eq); the tolerance test alone would call it
+    # close to anything, since rtol * inf is inf.
+    near = le(abs(sub(a, b)), atol + rtol * abs(b)) & isfinite(a) & isfinite(b)
+    close = near | eq(a, b)
     if equal_nan:
         close = close | (isnan(a) & isnan(b))
     return close
