@@ -34,7 +34,7 @@ def make_cnn() -> nn.Module:
 
 def main(argv=None) -> dict:
     args = parse_args(argv, "1998 CNN on the 8x8 digits", epochs=15,
-                      epoch_means="one pass over the 1,437 training digits in batches of 64")
+                      epoch_means="one pass over the 1,438 training digits in batches of 64")
     with tt.device(args.device):   # model and data on the chosen device, from its stream
         (train_x, train_y), (test_x, test_y) = mlp.digits_split(args.device)
         model = make_cnn()
