@@ -30,6 +30,8 @@ import functools
 import threading
 from weakref import ref as _weakref
 
+from .device import check_same_device
+
 __all__ = ["Function", "backward", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled"]
 
@@ -149,7 +151,7 @@ class Function:
                 if device is None:
                     device = arg.device
                 elif arg.device is not device:
-                    _raise_device_mismatch(cls, device, arg.device)
+                    check_same_device(cls.__name__.lower(), device, arg.device)
                 arrays.append(arg._data)
                 needs_grad = needs_grad or arg.requires_grad
             else:
@@ -210,13 +212,6 @@ class Function:
         if self.saved:
             self._freed = True
         self.saved = ()
-
-
-def _raise_device_mismatch(cls, first, second):
-    raise RuntimeError(
-        f"Expected all tensors to be on the same device, but found at least two devices, "
-        f"{first} and {second} (in {cls.__name__.lower()}). Move one explicitly, e.g. "
-        f"tensor.to('{first}'); tinytorch never copies between devices implicitly.")
 
 
 def sum_to_shape(xp, grad, shape):

@@ -22,6 +22,7 @@ a version counter with their base; autograd metadata lives in a separate
 
 from __future__ import annotations
 
+import math
 import weakref
 
 from . import autograd as _autograd
@@ -69,10 +70,10 @@ class Tensor:
     @property
     def size(self) -> int:
         """The number of elements, as the array API standard defines `size` (see also numel())."""
-        return _numel(self._data.shape)
+        return math.prod(self._data.shape)
 
     def numel(self) -> int:
-        return _numel(self._data.shape)
+        return math.prod(self._data.shape)
 
     def dim(self) -> int:
         return self._data.ndim
@@ -459,13 +460,6 @@ class _HookHandle:
 
 
 _new_tensor = object.__new__
-
-
-def _numel(shape) -> int:
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def _parse_to(args, kwargs):
