@@ -23,11 +23,12 @@ import math
 
 from .. import dtypes as _dt
 from ..autograd import Function, is_grad_enabled
+from ..creation import as_tensor, tensor
 from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
 from .plumbing import check_same_device, normalize_dim
-from .shape import permute, reshape
+from .shape import broadcast_to, permute, reshape, stack
 
 __all__ = ["getitem", "setitem", "take", "gather", "nonzero"]
 
@@ -115,7 +116,6 @@ def nonzero(input, *, as_tuple=False):  # noqa: A002
     parts = [Tensor._wrap(p, input.device) for p in xp.nonzero(data)]
     if as_tuple:
         return tuple(parts)
-    from .shape import stack
     return stack(parts, dim=1) if parts else reshape(parts, (0, 0))
 
 
@@ -127,7 +127,6 @@ def _normalise(x, key):
     items, masks = [], []
     for k in key:
         if isinstance(k, (list, range)):
-            from ..creation import tensor
             k = tensor(list(k), device=x.device)
         if isinstance(k, Tensor):
             check_same_device("indexing, tensor and indices", x.device, k.device)
@@ -209,7 +208,6 @@ def getitem(x, key):
 
 def _take_many(y, tensors, axes, items):
     """Index several axes of `y` with integer tensors at once, as NumPy does."""
-    from .shape import broadcast_to
     shape = _broadcast_shapes([t.shape for t in tensors])
     rest = [a for a in range(y.ndim) if a not in axes]
     moved = permute(y, axes + rest)
@@ -279,8 +277,6 @@ class SetBasic(Function):
 
 def setitem(x, key, value):
     """x[key] = value; differentiable with respect to both x and value when recorded."""
-    from ..creation import as_tensor
-    from .shape import broadcast_to
     if isinstance(value, Tensor):
         check_same_device("setitem, tensor and value", x.device, value.device)
         value = value if value.dtype == x.dtype else cast(value, x.dtype)
