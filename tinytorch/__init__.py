@@ -7,6 +7,9 @@ Start with `tinytorch.tensor`, then read tensor.py, autograd.py and ops/.
 """
 
 from . import backends, cuda, dtypes
+# Tensor first: tensor.py ends by importing the ops (the one upward import), which need both
+# Tensor and autograd.Function; starting from autograd would meet a half-made tensor module.
+from .tensor import Tensor
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import *  # noqa: F403
 from .device import device, get_default_device, set_default_device
@@ -17,10 +20,13 @@ from .dtypes import (
 )
 
 from .ops import *  # noqa: F403
-from .tensor import Tensor
 from . import data, nn, optim, utils
+from . import viz
 from .generator import Generator
-from . import accelerator, amp
+from . import accelerator, amp, function_ctx
+# PyTorch's probes: `torch.backends.mps.is_available()`, `torch.backends.cudnn.benchmark` and
+# `torch.backends.cuda.matmul.allow_tf32` (importing backends/cuda.py does not import CuPy).
+from .backends import cuda as _cuda_backend, cudnn as _cudnn, mps as _mps  # noqa: F401
 from .amp import autocast
 from .modes import inference_mode, is_inference_mode_enabled
 from .serialization import load, save
@@ -31,6 +37,8 @@ float, double, half, long, int, short, byte, char = (  # noqa: A001
     dtypes.PYTORCH_ALIASES[name]
     for name in ("float", "double", "half", "long", "int", "short", "byte", "char"))
 cfloat, cdouble, bfloat16 = "complex64", "complex128", "bfloat16"
+
+cuda.amp = amp  # torch.cuda.amp.autocast / GradScaler: PyTorch's older spelling
 
 __version__ = "0.1.0"
 __array_api_version__ = "2023.12"

@@ -81,26 +81,6 @@ class autocast:  # noqa: N801 - mirrors torch.autocast
         return wrapper
 
 
-def run_lowered(op, dtype: str, *tensors, **kwargs):
-    """`op` on the floating tensors cast to `dtype`, with the result cast back (ops call this)."""
-    from .ops import cast
-    from .tensor import Tensor
-    floats = [t for t in tensors if isinstance(t, Tensor) and dtypes.is_floating_point(t.dtype)]
-    if not floats:
-        return op(*tensors, **kwargs)
-    back = floats[0].dtype
-    lowered = [cast(t, dtype) if isinstance(t, Tensor) and dtypes.is_floating_point(t.dtype)
-               and t.dtype != dtype else t for t in tensors]
-    table = autocast_state.state.dtypes
-    device_type = floats[0].device.type
-    table[device_type] = None  # the op's own inner ops (linear -> matmul) must not lower again
-    try:
-        out = op(*lowered, **kwargs)
-    finally:
-        table[device_type] = dtype
-    return cast(out, back) if out.dtype != back else out
-
-
 class GradScaler:
     """Scale the loss up before backward, unscale the gradients, skip steps that overflowed.
 

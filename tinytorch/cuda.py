@@ -3,7 +3,8 @@
 Every answer is truthful on every machine: without CuPy or a GPU,
 `is_available()` is False and `device_count()` 0. `manual_seed_all(s)`
 restarts the random streams of the cuda devices only (tinytorch.manual_seed
-restarts every device's). `torch.cuda.amp` is `tinytorch.amp`.
+restarts every device's). `tinytorch.cuda.amp` is `tinytorch.amp` (PyTorch's older
+spelling; tinytorch/__init__.py attaches it, since amp lives in a layer above this one).
 
 Assumes: the "cuda" device type is CuPy (see backends/cuda.py); one GPU is
 used per process in practice.
@@ -78,9 +79,3 @@ def empty_cache() -> None:
     if is_available():
         _gpu().free_cached_memory()
 
-
-def __getattr__(name):
-    if name == "amp":  # torch.cuda.amp.autocast / GradScaler, the older spelling
-        from . import amp
-        return amp
-    raise AttributeError(f"module 'tinytorch.cuda' has no attribute {name!r}")

@@ -35,6 +35,7 @@ calls backward once with all of them, and supports `create_graph`,
 
 from __future__ import annotations
 
+from . import autograd
 from .autograd import Function, is_grad_enabled, no_grad
 
 __all__ = ["FunctionCtx", "adapt", "once_differentiable"]
@@ -142,3 +143,6 @@ def once_differentiable(backward):
     """PyTorch's marker for a backward that is not itself differentiable: true of every backward
     here (no double backward), so it returns `backward` unchanged."""
     return backward
+
+
+autograd._ctx_style[0] = adapt

@@ -57,9 +57,9 @@ def get_worker_info() -> WorkerInfo | None:
 
 def _worker_loop(fetch, index_queue, result_queue, worker_id, num_workers, seed, init_fn):
     global _worker_info
-    import tinytorch
+    from ..creation import manual_seed
     random.seed(seed)
-    tinytorch.manual_seed(seed)
+    manual_seed(seed)
     _worker_info = WorkerInfo(worker_id, num_workers, seed, fetch.dataset)
     try:
         if init_fn is not None:

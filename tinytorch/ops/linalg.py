@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import autocast_state
 from ..autograd import Function
 from ..tensor import Tensor
-from .elementwise import _promote
+from .plumbing import promote
 from .shape import reshape, squeeze
 
 __all__ = ["matmul", "mm", "bmm", "dot", "outer"]
@@ -33,9 +33,9 @@ def matmul(input, other):  # noqa: A002
     if autocast_state.active[0] and isinstance(input, Tensor):  # inside tinytorch.autocast
         low = autocast_state.lowering_dtype(input.device.type)
         if low is not None:
-            from ..amp import run_lowered
+            from .autocast import run_lowered
             return run_lowered(matmul, low, input, other)
-    a, b = _promote(input, other, broadcast=False)
+    a, b = promote(input, other, broadcast=False)
     shape_a, shape_b = a._data.shape, b._data.shape
     if len(shape_a) == 2 == len(shape_b) and shape_a[1] == shape_b[0] and a.dtype != "bool":
         return Matmul.apply(a, b)  # the common case, checked as cheaply as possible
