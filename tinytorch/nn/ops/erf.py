@@ -119,7 +119,12 @@ def normal_cdf_fit(xp, x):
     acc -= z * z
     half_erfc = xp.exp(acc)
     half_erfc *= 0.5 * t
-    return xp.where(x < 0, half_erfc, 1.0 - half_erfc)
+    # Phi = h for x < 0 and 1 - h for x >= 0, as h + [x >= 0] * (1 - 2h): arithmetic rather than
+    # where(), which is several times slower on a mask with no pattern.
+    upper = xp.astype(x >= 0, x.dtype)
+    upper *= 1.0 - 2.0 * half_erfc
+    upper += half_erfc
+    return upper
 
 
 class Erf(Function):
