@@ -7,7 +7,8 @@ the model learned. `--help` explains every option.
 Every script builds its model and its data inside `with tt.device(args.device):`, so that
 `--device strict:1` draws the same random numbers as `TINYTORCH_DEVICE=strict:1` (each device has
 its own random stream; a model built on the default device and moved afterwards would draw its
-weights from another stream than its data).
+weights from another stream than its data). Data loaders shuffle from a stream of their own
+(`seed=args.seed`) for the same reason: on cpu they would share the model's stream, elsewhere not.
 """
 
 from __future__ import annotations
