@@ -135,12 +135,11 @@ def assumptions_page() -> str:
             if not assumes and not production:
                 missing.append(relative(path))
                 continue
-            name = relative(path)
-            target = chapter(name)
-            cell = f"`{name}`" + (f" ([chapter]({_link(target, PAGE)}))" if target else "")
+            target = chapter(relative(path))  # the folder is the heading: the name suffices
+            cell = f"`{path.name}`" + (f"<br>[chapter]({_link(target, PAGE)})" if target else "")
             rows.append(f"| {cell} | {_cell(assumes)} | {_cell(production)} |")
         if rows:
-            lines += [f"## `{folder.replace('/', '.')}`", "",
+            lines += [f"## `{folder}/`", "",
                       "| module | assumes | production does instead |", "| --- | --- | --- |",
                       *rows, ""]
     if missing:
