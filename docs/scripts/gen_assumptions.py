@@ -34,6 +34,7 @@ CHAPTERS = {
     "tinytorch/errors.py": "learn/tensors.md",
     "tinytorch/ops/": "learn/broadcasting.md",
     "tinytorch/autograd.py": "learn/autograd.md",
+    "tinytorch/engine.py": "learn/autograd.md",
     "tinytorch/viz.py": "learn/autograd.md",
     "tinytorch/nn/": "learn/training-loop.md",
     "tinytorch/serialization.py": "learn/training-loop.md",
