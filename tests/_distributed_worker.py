@@ -14,15 +14,18 @@ import traceback
 
 import tinytorch as tt
 import tinytorch.distributed as dist
+from tinytorch import nn
+from tinytorch.nn.parallel import DistributedDataParallel as DDP
 
 DEVICES = ("cpu", "strict:0", "strict:1")
 DTYPES = ("float32", "float64", "float16", "int64", "int32", "uint8", "bool")
-CHECKS = {}
+CHECKS = {}       # run by `mpiexec -n 2 python _distributed_worker.py OUT`
+NCCL_CHECKS = {}  # run on one GPU by `python _distributed_worker.py OUT nccl`
 
 
-def check(name):
+def check(name, registry=CHECKS):
     def register(fn):
-        CHECKS[name] = fn
+        registry[name] = fn
         return fn
     return register
 
@@ -91,6 +94,11 @@ for _device in DEVICES:
             lambda device=_device, dtype=_dtype: _collectives(device, dtype))
 
 
+for _dtype in DTYPES:
+    check(f"nccl-collectives-cuda-{_dtype}", NCCL_CHECKS)(
+        lambda dtype=_dtype: _collectives("cuda:0", dtype))
+
+
 @check("mismatched-shapes-raise-on-every-rank")
 def _():
     rank = dist.get_rank()
@@ -126,6 +134,134 @@ def _():
         raise AssertionError(f"expected {error.__name__}")
 
 
+def _mlp(device, dtype="float32"):
+    return nn.Sequential(nn.Linear(6, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(),
+                         nn.Linear(16, 3)).to(device=device, dtype=dtype)
+
+
+def _batch(device, dtype="float32"):
+    tt.manual_seed(123)  # the same data on every rank
+    x = tt.randn(8, 6, device=device).to(dtype)
+    y = tt.randint(0, 3, (8,), device=device)
+    return x, y
+
+
+def _ddp_matches_one_process(device, overlap, dtype="float32"):
+    rank, world = dist.get_rank(), dist.get_world_size()
+    tt.manual_seed(0)
+    reference = _mlp(device, dtype)
+    tt.manual_seed(0 if rank == 0 else 100 + rank)  # DDP must copy rank 0's weights to all
+    model = _mlp(device, dtype)
+    ddp = DDP(model, bucket_cap_mb=0.0005, overlap=overlap)  # ~500 bytes: several buckets
+    expect(ddp.bucket_count >= 3, f"expected several buckets, got {ddp.bucket_count}")
+    present_at_launch = []
+    transport, original = ddp._transport, ddp._transport.all_reduce
+
+    def recording(*args):
+        present_at_launch.append(sum(p.grad is not None for p in model.parameters()))
+        return original(*args)
+    transport.all_reduce = recording
+    loss_fn = nn.CrossEntropyLoss()
+    ref_opt = tt.optim.SGD(reference.parameters(), lr=0.1, momentum=0.9)
+    opt = tt.optim.SGD(ddp.parameters(), lr=0.1, momentum=0.9)
+    x, y = _batch(device, dtype)
+    share = slice(rank * 8 // world, (rank + 1) * 8 // world)
+    try:
+        for _ in range(4):
+            ref_opt.zero_grad()
+            loss_fn(reference(x), y).backward()
+            ref_opt.step()
+            opt.zero_grad()
+            loss_fn(ddp(x[share]), y[share]).backward()
+            opt.step()
+    finally:
+        del transport.all_reduce
+    tolerance = {"float32": 2e-5, "float64": 1e-12}[dtype]
+    for (name, p), q in zip(model.named_parameters(), reference.parameters()):
+        error = (p - q).abs().max().item()
+        expect(error <= tolerance, f"{name} differs from one process by {error}")
+    count = len(model.state_dict())  # 6 tensors; all present only when the last bucket starts
+    if overlap:
+        expect(min(present_at_launch) < count,
+               f"overlap: every bucket started only after backward: {present_at_launch}")
+    else:
+        expect(min(present_at_launch) == count, f"overlap off started early: {present_at_launch}")
+
+
+check("ddp-matches-one-process-cpu-overlap")(lambda: _ddp_matches_one_process("cpu", True))
+check("ddp-matches-one-process-cpu-no-overlap")(lambda: _ddp_matches_one_process("cpu", False))
+check("ddp-matches-one-process-float64")(
+    lambda: _ddp_matches_one_process("cpu", True, "float64"))
+check("ddp-matches-one-process-strict1")(lambda: _ddp_matches_one_process("strict:1", True))
+check("nccl-ddp-matches-one-process-cuda", NCCL_CHECKS)(
+    lambda: _ddp_matches_one_process("cuda:0", True))
+
+
+@check("ddp-no-sync-accumulates-then-averages")
+def _():
+    rank, world = dist.get_rank(), dist.get_world_size()
+    tt.manual_seed(0)
+    reference = _mlp("cpu")
+    tt.manual_seed(0)
+    model = DDP(_mlp("cpu"))
+    x, y = _batch("cpu")
+    loss_fn = nn.CrossEntropyLoss()
+    halves = (slice(0, 4), slice(4, 8))  # two micro-batches; each rank takes half of each
+    for half in halves:
+        loss_fn(reference(x[half]), y[half]).backward()
+    for step, half in enumerate(halves):
+        rows = x[half][rank * 4 // world:(rank + 1) * 4 // world]
+        labels = y[half][rank * 4 // world:(rank + 1) * 4 // world]
+        if step == 0:
+            with model.no_sync():
+                loss_fn(model(rows), labels).backward()
+            mine = model.module[0].bias.grad.clone()
+            gathered = [tt.zeros_like(mine) for _ in range(world)]
+            dist.all_gather(gathered, mine)
+            expect((gathered[0] - gathered[1]).abs().max().item() > 1e-6,
+                   "no_sync: gradients were averaged anyway")
+        else:
+            loss_fn(model(rows), labels).backward()
+    for p, q in zip(model.parameters(), reference.parameters()):
+        error = (p.grad - q.grad).abs().max().item()
+        expect(error <= 2e-5, f"accumulated gradient differs by {error}")
+
+
+@check("ddp-state-dict-loads-into-a-plain-module")
+def _():
+    model = DDP(_mlp("cpu"))
+    expect(all(k.startswith("module.") for k in model.state_dict()), "keys lack 'module.'")
+    plain = _mlp("cpu")
+    plain.load_state_dict(model.module.state_dict())
+    x, _ = _batch("cpu")
+    expect(plain(x).tolist() == model(x).tolist(), "plain module gives other outputs")
+
+
+@check("ddp-unused-parameters")
+def _():
+    class TwoHeads(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.used, self.unused = nn.Linear(6, 3), nn.Linear(6, 3)
+
+        def forward(self, x):
+            return self.used(x)
+    x, y = _batch("cpu")
+    strict = DDP(TwoHeads())
+    nn.CrossEntropyLoss()(strict(x), y).backward()
+    try:
+        strict(x)
+    except RuntimeError as exc:
+        expect("find_unused_parameters=True" in str(exc) and "unused.weight" in str(exc),
+               str(exc))
+    else:
+        raise AssertionError("a parameter without gradient went unnoticed")
+    tolerant = DDP(TwoHeads(), find_unused_parameters=True)
+    for _ in range(2):
+        nn.CrossEntropyLoss()(tolerant(x), y).backward()
+    expect(tolerant.module.used.weight.grad is not None, "used parameter got no gradient")
+
+
 @check("distributed-sampler-shares-are-disjoint")
 def _():
     rank, world = dist.get_rank(), dist.get_world_size()
@@ -139,11 +275,11 @@ def _():
     expect(len(every) == 12 and set(every) == set(range(11)), f"shares: {every}")
 
 
-def main(out_dir: str) -> None:
-    dist.init_process_group("mpi")
+def main(out_dir: str, backend: str = "mpi") -> None:
+    dist.init_process_group(backend)
     rank = dist.get_rank()
     results = {}
-    for name, fn in CHECKS.items():
+    for name, fn in (NCCL_CHECKS if backend == "nccl" else CHECKS).items():
         try:
             fn()
             results[name] = "ok"
@@ -156,4 +292,4 @@ def main(out_dir: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])

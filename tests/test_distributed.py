@@ -19,6 +19,7 @@ import pytest
 import tinytorch as tt
 import tinytorch.distributed as dist
 from tinytorch.data import DistributedSampler
+from tinytorch.testing import available_devices
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -64,6 +65,19 @@ def test_on_two_ranks(two_rank_results, name):
         assert results[name] == "ok", f"rank {rank}:\n{results[name]}"
 
 
+@pytest.mark.skipif("cuda:0" not in available_devices(), reason="no GPU visible to CuPy")
+def test_nccl_on_one_gpu(tmp_path):
+    """World size 1 without mpiexec: NCCL collectives and a DDP step on cuda:0."""
+    job = subprocess.run([sys.executable, str(ROOT / "tests" / "_distributed_worker.py"),
+                          str(tmp_path), "nccl"], env=_env(), capture_output=True, text=True,
+                         timeout=300)
+    assert job.returncode == 0, job.stdout[-3000:] + job.stderr[-3000:]
+    results = json.loads((tmp_path / "rank0.json").read_text())
+    assert set(results) == set(worker.NCCL_CHECKS)
+    failed = {name: text for name, text in results.items() if text != "ok"}
+    assert not failed, "\n".join(f"{name}:\n{text}" for name, text in failed.items())
+
+
 @needs_mpi
 def test_a_failing_rank_ends_the_job_naming_itself(tmp_path):
     script = tmp_path / "fails.py"
@@ -98,7 +112,7 @@ def test_without_mpi4py_import_works_and_init_says_how_to_install(monkeypatch):
         dist.init_process_group("mpi")
     assert not dist.is_initialized()
     code = ("import sys; sys.modules['mpi4py'] = None\n"
-            "import tinytorch, tinytorch.distributed\n"
+            "import tinytorch, tinytorch.distributed, tinytorch.nn.parallel\n"
             "print(tinytorch.distributed.is_initialized())\n")
     done = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True,
                           text=True, timeout=60)
@@ -110,6 +124,8 @@ def test_collectives_before_init_raise():
         dist.all_reduce(tt.ones(2))
     with pytest.raises(ValueError, match="init_process_group"):
         dist.get_rank()
+    with pytest.raises(RuntimeError, match="init_process_group"):
+        tt.nn.parallel.DistributedDataParallel(tt.nn.Linear(2, 2))
 
 
 def test_distributed_sampler_pads_like_pytorch():
@@ -139,3 +155,25 @@ def test_distributed_sampler_shuffles_by_seed_and_epoch():
         DistributedSampler(range(4), num_replicas=2, rank=2)
     with pytest.raises(RuntimeError, match="init_process_group"):
         DistributedSampler(range(4))
+
+
+def _milestone_on_two_ranks(*flags):
+    script = ROOT / "examples" / "milestones" / "06_ddp_digits.py"
+    job = subprocess.run([MPIEXEC, "-n", "2", sys.executable, str(script), "--quiet",
+                          "--no-plot", *flags], env=_env(), capture_output=True, text=True,
+                         timeout=600, cwd=script.parent)
+    assert job.returncode == 0, job.stdout[-3000:] + job.stderr[-3000:]
+    lines = [ln for ln in job.stdout.splitlines() if ln.startswith("CNN test accuracy on 2")]
+    assert len(lines) == 1, job.stdout  # only rank 0 reports
+    return float(lines[0].split(": ")[1].split("%")[0]) / 100
+
+
+@needs_mpi
+def test_ddp_milestone_learns_on_two_ranks():
+    assert _milestone_on_two_ranks("--epochs", "3") > 0.8
+
+
+@needs_mpi
+@pytest.mark.slow
+def test_ddp_milestone_reaches_the_single_process_target():
+    assert _milestone_on_two_ranks() >= 0.97  # milestone 4's target on one process

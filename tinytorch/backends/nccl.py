@@ -14,9 +14,9 @@ synchronises that stream.
 
 Assumes:
 - One GPU per process (cuda:LOCAL_RANK), CuPy built with NCCL.
-- NCCL's dtypes: int8/uint8/int32/uint32/int64/uint64/float16/float32/
-  float64; bool travels as uint8 (max for or, min for and); int16 and
-  uint16 have no NCCL type and are refused.
+- NCCL's dtypes: int8, uint8, int32, uint32, int64, uint64, float16,
+  float32 and float64; bool travels as uint8 (max for or, min for and);
+  int16 and uint16 have no NCCL type and are refused.
 
 Production does instead: PyTorch's ProcessGroupNCCL runs collectives on
 its own CUDA streams with events ordering them against compute streams,
