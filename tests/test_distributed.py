@@ -119,6 +119,17 @@ def test_without_mpi4py_import_works_and_init_says_how_to_install(monkeypatch):
     assert done.stdout.strip() == "False", done.stderr
 
 
+def test_nccl_without_cupy_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "cupy", None)
+    monkeypatch.delitem(sys.modules, "tinytorch.backends.nccl", raising=False)
+    with pytest.raises(RuntimeError, match=r'pip install "tinytorch\[cuda\]"'):
+        dist.init_process_group("nccl")
+    assert not dist.is_initialized()
+    assert "tinytorch.backends.mpi" not in sys.modules  # MPI was not started for nothing
+    with pytest.raises(ValueError, match="'mpi'.*'nccl'"):
+        dist.init_process_group("gloo")
+
+
 def test_collectives_before_init_raise():
     with pytest.raises(ValueError, match="init_process_group"):
         dist.all_reduce(tt.ones(2))

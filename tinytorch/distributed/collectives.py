@@ -118,6 +118,13 @@ def init_process_group(backend: str | None = None, init_method=None, timeout=Non
     if backend not in ("mpi", "nccl"):
         raise ValueError(f"unknown backend {backend!r}; tinytorch.distributed has 'mpi' (any "
                          f"device, through host memory) and 'nccl' (cuda tensors).")
+    nccl = None
+    if backend == "nccl":  # before MPI starts, so that a missing CuPy leaves nothing behind
+        try:
+            nccl = importlib.import_module("tinytorch.backends.nccl")
+        except ImportError as exc:
+            raise RuntimeError(f"backend='nccl' needs CuPy with NCCL ({exc}); install it with "
+                               f'pip install "tinytorch[cuda]", or use backend="mpi".') from exc
     control = None
     if backend == "mpi" or is_mpi_available():
         control = _mpi_transport()
@@ -133,15 +140,7 @@ def init_process_group(backend: str | None = None, init_method=None, timeout=Non
                 f"{name}={given} disagrees with the launcher, which made this process rank "
                 f"{found_rank} of {found_size}. Start the job with `mpiexec -n N` (or python -m "
                 f"tinytorch.distributed.run --nproc N) and leave rank/world_size unset.")
-    if backend == "nccl":
-        try:
-            nccl = importlib.import_module("tinytorch.backends.nccl")
-        except ImportError as exc:
-            raise RuntimeError(f"backend='nccl' needs CuPy with NCCL ({exc}); install it with "
-                               f'pip install "tinytorch[cuda]", or use backend="mpi".') from exc
-        transport = nccl.NCCLTransport(found_rank, found_size, control)
-    else:
-        transport = control
+    transport = control if nccl is None else nccl.NCCLTransport(found_rank, found_size, control)
     _group = _Group(backend, transport, control, found_rank, found_size, local_rank)
     for name, value in (("RANK", found_rank), ("WORLD_SIZE", found_size),
                         ("LOCAL_RANK", local_rank)):
