@@ -89,7 +89,8 @@ def main(argv=None) -> dict:
     test_accuracy = scores[-1][1] if scores else sharded_accuracy(model, test_x, test_y, rank,
                                                                   world)
     if rank == 0:
-        print(f"CNN test accuracy on {world} ranks: {test_accuracy:.1%} (target >= 97%, the "
+        ranks = f"{world} rank" + "s" * (world > 1)
+        print(f"CNN test accuracy on {ranks}: {test_accuracy:.1%} (target >= 97%, the "
               f"single-process milestone's)")
         save_curves(args, "06_ddp_digits", f"CNN on digits, {world} ranks",
                     {"cross-entropy (mean over ranks)": curve.tolist()}, {"test": scores})
