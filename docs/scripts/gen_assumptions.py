@@ -52,6 +52,8 @@ CHAPTERS = {
     "tinytorch/backends/": "learn/backends.md",
     "tinytorch/testing/": "learn/backends.md",
     "tinytorch/conformance/": "learn/backends.md",
+    "tinytorch/distributed/": "distributed.md",
+    "tinytorch/nn/parallel/": "distributed.md",
 }
 
 
