@@ -239,7 +239,7 @@ def backward(root, gradient=None, retain_graph=False):
             "x.requires_grad_() on the inputs you want gradients for.")
     xp = root.device.xp
     if gradient is None:
-        if root._data.size != 1:
+        if root.numel() != 1:
             raise RuntimeError(
                 f"grad can be implicitly created only for scalar outputs, but this output has "
                 f"shape {root.shape}. Pass backward(gradient=...) with a tensor of that shape, "
