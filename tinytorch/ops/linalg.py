@@ -10,7 +10,7 @@ and may use TF32 or reduced precision on GPUs for speed.
 from __future__ import annotations
 
 from ..autograd import Function
-from .elementwise import _promote
+from .plumbing import promote
 from .shape import reshape, squeeze
 
 __all__ = ["matmul", "mm", "bmm", "dot", "outer"]
@@ -28,7 +28,7 @@ class Matmul(Function):
 
 
 def matmul(input, other):  # noqa: A002
-    a, b = _promote(input, other, broadcast=False)
+    a, b = promote(input, other, broadcast=False)
     shape_a, shape_b = a._data.shape, b._data.shape
     if len(shape_a) == 2 == len(shape_b) and shape_a[1] == shape_b[0] and a.dtype != "bool":
         return Matmul.apply(a, b)  # the common case, checked as cheaply as possible
