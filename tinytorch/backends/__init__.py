@@ -5,7 +5,10 @@ register) to a `Backend` record that says how to load its array-API
 namespace, how many devices it has, how to name a device natively, and how
 to copy arrays to and from host memory (NumPy arrays are the interchange
 format). The built-in backends are found by convention: a module
-`tinytorch.backends.<type>` that defines `BACKEND`.
+`tinytorch.backends.<type>` that defines `BACKEND`. Installed packages add
+device types through entry points in the group "tinytorch.backends" (name:
+the device type, value: their `Backend` record), read the first time such a
+type is asked for; docs/backends.md is the contract for backend authors.
 
 Assumes: each backend is array-API compatible (directly or through
 array-api-compat), so the front end can run every op through the namespace
