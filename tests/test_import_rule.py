@@ -124,7 +124,8 @@ LAYERS = [  # lowest first; the longest matching prefix decides a module's layer
     ("function and creation", ["tinytorch.autograd", "tinytorch.function_ctx",
                                "tinytorch.creation"]),
     ("ops", ["tinytorch.ops"]),
-    ("library", ["tinytorch.nn", "tinytorch.optim", "tinytorch.data", "tinytorch.serialization"]),
+    ("library", ["tinytorch.nn", "tinytorch.optim", "tinytorch.data", "tinytorch.serialization",
+                 "tinytorch.distributed"]),
     ("package", ["tinytorch"]),
     ("testing", ["tinytorch.testing", "tinytorch.conformance"]),
 ]

@@ -21,6 +21,7 @@ from .dtypes import (
 
 from .ops import *  # noqa: F403
 from . import data, nn, optim, utils
+from . import distributed
 from . import viz
 from .generator import Generator
 from . import accelerator, amp, function_ctx

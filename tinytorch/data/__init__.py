@@ -16,6 +16,7 @@ from .collate import default_collate
 from .dataloader import DataLoader
 from .dataset import Dataset, Subset, TensorDataset
 from .digits import load_digits
+from .distributed import DistributedSampler
 from .sampler import (
     BatchSampler,
     RandomSampler,
@@ -32,3 +33,4 @@ __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "default_collate"
            "load_digits", "train_test_split", "random_split", "load_text", "CharTokenizer",
            "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler", "get_worker_info"]
+__all__ += ["DistributedSampler"]
