@@ -15,10 +15,19 @@ from .dtypes import (
     promote_types, result_type, set_default_dtype, uint8, uint16, uint32, uint64,
     can_cast, is_floating_point,
 )
+from .dtypes import complex64, complex128, finfo, iinfo, isdtype
 from .ops import *  # noqa: F403
 from .tensor import Tensor
-from . import data, nn, optim
+from .interop import __array_namespace_info__, from_dlpack
+from . import data, fft, linalg, nn, optim
 from .serialization import load, save
 
 __version__ = "0.1.0"
-__array_api_version__ = "2023.12"
+__array_api_version__ = "2024.12"  # the newest standard implemented in full (a test holds it)
+
+# The array API's constants (newaxis is None, as in NumPy and the standard).
+e = 2.718281828459045
+pi = 3.141592653589793
+inf = float("inf")
+nan = float("nan")
+newaxis = None

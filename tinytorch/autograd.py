@@ -290,7 +290,7 @@ def backward(root, gradient=None, retain_graph=False):
             if g.shape != shape:
                 g = sum_to_shape(fn.xp, g, shape)
             if g.dtype is not dtype and g.dtype != dtype:  # `is` first: the common, cheap case
-                g = fn.xp.astype(g, dtype)
+                g = _cast_gradient(fn.xp, g, dtype)
             if isinstance(parent, Function):
                 previous = grads.get(parent)
                 grads[parent] = g if previous is None else previous + g
@@ -300,6 +300,14 @@ def backward(root, gradient=None, retain_graph=False):
         if not retain_graph:
             fn._release()
     _accumulate(leaves)
+
+
+def _cast_gradient(xp, grad, dtype):
+    """`grad` in its input's dtype; a complex gradient of a real input keeps its real part
+    (the input moved only along the real axis, as in PyTorch)."""
+    if xp.isdtype(grad.dtype, "complex floating") and not xp.isdtype(dtype, "complex floating"):
+        grad = xp.real(grad)
+    return xp.astype(grad, dtype)
 
 
 def _run_hooks(hooks, grad, device):

@@ -3,8 +3,9 @@
 The modules split the ops by kind: elementwise (arithmetic and the dtype
 plumbing every op shares), unary (math functions), select (maximum,
 minimum, clamp, where), logic (comparisons, bitwise ops), convert (casts,
-device moves, clone), reduce, shape, index and linalg. `tinytorch` re-exports
-all of them, and `Tensor` methods call them by name.
+device moves, clone), reduce, shape, index and linalg; math, sorting and
+manipulation complete the array API standard's functions. `tinytorch`
+re-exports all of them, and `Tensor` methods call them by name.
 """
 
 from .convert import *  # noqa: F403
@@ -17,14 +18,20 @@ from .linalg import *  # noqa: F403
 from .linalg import __all__ as _linalg
 from .logic import *  # noqa: F403
 from .logic import __all__ as _logic
+from .manipulation import *  # noqa: F403
+from .manipulation import __all__ as _manipulation
+from .math import *  # noqa: F403
+from .math import __all__ as _math
 from .reduce import *  # noqa: F403
 from .reduce import __all__ as _reduce
 from .select import *  # noqa: F403
 from .select import __all__ as _select
 from .shape import *  # noqa: F403
 from .shape import __all__ as _shape
+from .sorting import *  # noqa: F403
+from .sorting import __all__ as _sorting
 from .unary import *  # noqa: F403
 from .unary import __all__ as _unary
 
 __all__ = [*_elementwise, *_unary, *_select, *_logic, *_convert, *_reduce, *_shape, *_index,
-           *_linalg]
+           *_linalg, *_math, *_sorting, *_manipulation]

@@ -30,7 +30,7 @@ __all__ = [
     "multiply", "divide", "true_divide", "negative",
 ]
 
-_SCALARS = (int, float, bool)
+_SCALARS = (int, float, bool, complex)
 
 
 # ---- dtype plumbing ------------------------------------------------------------------------
@@ -84,18 +84,18 @@ def _scalar_for(value, dtype):
         bits = _dt._BITS[dtype]
         value = int(value) % (1 << bits)
         return value - (1 << bits) if dtype in _dt.SIGNED and value >> (bits - 1) else value
-    return float(value)
+    return complex(value) if _dt.is_complex(dtype) else float(value)
 
 
 def _to_float(x):
     """Integer and bool inputs of float-only math become the default float dtype (as PyTorch)."""
-    return x if _dt.is_floating_point(x.dtype) else cast(x, _dt.get_default_dtype())
+    return x if _dt.is_inexact(x.dtype) else cast(x, _dt.get_default_dtype())
 
 
 def _float_pair(a, b):
     a, b = _promote(a, b)
     dtype = a.dtype if isinstance(a, Tensor) else b.dtype
-    if _dt.is_floating_point(dtype):
+    if _dt.is_inexact(dtype):
         return a, b
     target = _dt.get_default_dtype()
     return (cast(a, target) if isinstance(a, Tensor) else float(a),
@@ -123,6 +123,20 @@ def _nondifferentiable(op, a, b=None):
     return Tensor._wrap(op(*arrays) if b is not None else op(arrays[0]), device)
 
 
+def _conj(fn, a):
+    """conj(a) for a complex array or scalar, `a` itself otherwise.
+
+    Backward rules multiply the incoming gradient by the conjugate of the
+    local derivative: PyTorch's convention for complex inputs. For real
+    dtypes this is one dict lookup.
+    """
+    if isinstance(a, complex):
+        return a.conjugate()
+    if fn.device._backend.dtype_names.get(getattr(a, "dtype", None), "")[:1] == "c":
+        return fn.xp.conj(a)
+    return a
+
+
 # ---- arithmetic ----------------------------------------------------------------------------
 
 class Add(Function):
@@ -148,7 +162,7 @@ class Mul(Function):
 
     def backward(self, grad):
         a, b = self.saved
-        return grad * b, grad * a
+        return grad * _conj(self, b), grad * _conj(self, a)
 
 
 class Div(Function):
@@ -157,7 +171,7 @@ class Div(Function):
         return a / b
 
     def backward(self, grad):
-        a, b = self.saved
+        a, b = _conj(self, self.saved[0]), _conj(self, self.saved[1])
         return grad / b, -grad * a / (b * b)
 
 
@@ -168,7 +182,7 @@ class Pow(Function):
         return out
 
     def backward(self, grad):
-        a, b, out = self.saved
+        a, b, out = (_conj(self, v) for v in self.saved)
         grad_a = grad * b * a ** (b - 1) if self.needs_grad(0) else None
         grad_b = None
         if self.needs_grad(1):
@@ -234,7 +248,25 @@ def floor_divide(input, other):  # noqa: A002
     """Floor division; its gradient is zero almost everywhere, so it records none."""
     a, b = _promote(input, other)
     _no_bool("floor_divide", a, b)
-    return _nondifferentiable(lambda x, y: x // y, a, b)
+    if not _dt.is_floating_point((a if isinstance(a, Tensor) else b).dtype):
+        return _nondifferentiable(lambda x, y: x // y, a, b)
+    return _nondifferentiable(_float_floor_divide(a if isinstance(a, Tensor) else b), a, b)
+
+
+def _float_floor_divide(ref):
+    # NumPy follows Python (-1.0 // inf is -1.0, inf // 2.0 is nan); PyTorch and the array API
+    # standard take floor(a / b) there (-0.0 and inf). Where an operand is infinite, use that.
+    xp = ref.device.xp
+
+    def divide(x, y):
+        out = x // y
+        if isinstance(x, _SCALARS):  # a Python scalar as a 0-d array, for isinf
+            x = xp.asarray(x, dtype=y.dtype, device=y.device)
+        if isinstance(y, _SCALARS):
+            y = xp.asarray(y, dtype=x.dtype, device=x.device)
+        infinite = xp.isinf(x) | xp.isinf(y)
+        return xp.where(infinite, xp.floor(x / y), out)
+    return divide
 
 
 def remainder(input, other):  # noqa: A002

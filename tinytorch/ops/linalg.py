@@ -10,7 +10,7 @@ and may use TF32 or reduced precision on GPUs for speed.
 from __future__ import annotations
 
 from ..autograd import Function
-from .elementwise import _promote
+from .elementwise import _conj, _promote
 from .shape import reshape, squeeze
 
 __all__ = ["matmul", "mm", "bmm", "dot", "outer"]
@@ -24,6 +24,7 @@ class Matmul(Function):
     def backward(self, grad):
         a, b = self.saved
         t = self.xp.matrix_transpose
+        a, b = _conj(self, a), _conj(self, b)  # the conjugate transposes, for complex operands
         return grad @ t(b), t(a) @ grad  # the engine sums broadcast batch axes away
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .. import dtypes as _dt
 from ..autograd import Function
-from .elementwise import _no_bool, _to_float, div, mul
+from .elementwise import _conj, _no_bool, _to_float, div, mul
 
 __all__ = [
     "exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "square", "reciprocal",
@@ -31,7 +31,7 @@ class Exp(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad * out
+        return grad * _conj(self, out)
 
 
 class Log(Function):
@@ -41,7 +41,7 @@ class Log(Function):
 
     def backward(self, grad):
         (a,) = self.saved
-        return grad / a
+        return grad / _conj(self, a)
 
 
 class Log1p(Function):
@@ -51,7 +51,7 @@ class Log1p(Function):
 
     def backward(self, grad):
         (a,) = self.saved
-        return grad / (1 + a)
+        return grad / _conj(self, 1 + a)
 
 
 class Sqrt(Function):
@@ -62,7 +62,7 @@ class Sqrt(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad / (2 * out)
+        return grad / _conj(self, 2 * out)
 
 
 class Sin(Function):
@@ -72,7 +72,7 @@ class Sin(Function):
 
     def backward(self, grad):
         (a,) = self.saved
-        return grad * self.xp.cos(a)
+        return grad * _conj(self, self.xp.cos(a))
 
 
 class Cos(Function):
@@ -82,7 +82,7 @@ class Cos(Function):
 
     def backward(self, grad):
         (a,) = self.saved
-        return -grad * self.xp.sin(a)
+        return -grad * _conj(self, self.xp.sin(a))
 
 
 class Tanh(Function):
@@ -93,7 +93,7 @@ class Tanh(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad * (1 - out * out)
+        return grad * _conj(self, 1 - out * out)
 
 
 class Sigmoid(Function):
@@ -107,7 +107,7 @@ class Sigmoid(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad * out * (1 - out)
+        return grad * _conj(self, out * (1 - out))
 
 
 class Relu(Function):
