@@ -7,6 +7,9 @@ Start with `tinytorch.tensor`, then read tensor.py, autograd.py and ops/.
 """
 
 from . import backends, cuda, dtypes
+# Tensor first: tensor.py ends by importing the ops (the one upward import), which need both
+# Tensor and autograd.Function; starting from autograd would meet a half-made tensor module.
+from .tensor import Tensor
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import *  # noqa: F403
 from .device import device, get_default_device, set_default_device
@@ -17,9 +20,9 @@ from .dtypes import (
 )
 from .dtypes import complex64, complex128, finfo, iinfo, isdtype
 from .ops import *  # noqa: F403
-from .tensor import Tensor
 from .interop import __array_namespace_info__, from_dlpack
 from . import data, fft, linalg, nn, optim
+from . import viz
 from .serialization import load, save
 
 __version__ = "0.1.0"

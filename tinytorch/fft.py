@@ -18,7 +18,7 @@ implements every backward, real-to-complex ones included.
 from __future__ import annotations
 
 from .autograd import Function
-from .ops.elementwise import _to_float
+from .ops.plumbing import to_float
 from .tensor import Tensor
 
 __all__ = ["fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfftn", "hfft", "ihfft",
@@ -54,7 +54,7 @@ class RealTransform(Function):
 
 def _complex(x):
     from .dtypes import promote_types
-    x = _to_float(x)
+    x = to_float(x)
     return x if x.dtype.startswith("complex") else x.to(promote_types(x.dtype, "complex64"))
 
 
@@ -114,7 +114,7 @@ def _real(name, one_axis, real_input):
 
 
 def _real_apply(x, name, real_input, kwargs):
-    x = _to_float(x) if real_input else _complex(x)
+    x = to_float(x) if real_input else _complex(x)
     return RealTransform.apply(x, name, {k: v for k, v in kwargs.items() if v is not None})
 
 

@@ -25,9 +25,10 @@ from collections import namedtuple
 
 from . import dtypes as _dt
 from .autograd import Function
-from .ops.elementwise import _promote, _to_float, abs, mul, pow
+from .ops.elementwise import abs, mul, pow
 from .ops.linalg import matmul, outer
 from .ops.manipulation import matrix_transpose, tensordot, vecdot
+from .ops.plumbing import promote, to_float
 from .ops.reduce import amax, amin, sum
 from .ops.shape import reshape, stack
 from .ops.unary import sqrt
@@ -62,7 +63,7 @@ def _square(name, a):
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
                            f"{'x'.join(map(str, a.shape[-2:]))} matrices (shape {a.shape}).")
-    return _to_float(a)
+    return to_float(a)
 
 
 class Inv(Function):
@@ -197,7 +198,7 @@ def slogdet(A):  # noqa: N803
 
 def solve(A, B, *, left=True):  # noqa: N803
     """X with A X = B; B may be a matrix (or batch) or, as in the standard, a vector."""
-    A, B = _promote(_square("solve", A), B, broadcast=False)  # noqa: N806
+    A, B = promote(_square("solve", A), B, broadcast=False)  # noqa: N806
     if B.ndim == 1:
         return reshape(Solve.apply(A, reshape(B, (-1, 1))), (-1,))
     return Solve.apply(A, B)
@@ -217,33 +218,33 @@ def eigvalsh(A):  # noqa: N803
 
 
 def qr(A, mode="reduced"):  # noqa: N803
-    A = _to_float(A)  # noqa: N806
+    A = to_float(A)  # noqa: N806
     return QRResult(*(ForwardOnly.apply(A, "qr", i, {"mode": mode}) for i in (0, 1)))
 
 
 def svd(A, full_matrices=True):  # noqa: N803
-    A = _to_float(A)  # noqa: N806
+    A = to_float(A)  # noqa: N806
     return SVDResult(*(ForwardOnly.apply(A, "svd", i, {"full_matrices": full_matrices})
                        for i in (0, 1, 2)))
 
 
 def svdvals(A):  # noqa: N803
-    return ForwardOnly.apply(_to_float(A), "svdvals", None, {})
+    return ForwardOnly.apply(to_float(A), "svdvals", None, {})
 
 
 def pinv(A, *, rtol=None):  # noqa: N803
-    return ForwardOnly.apply(_to_float(A), "pinv", None, {"rtol": rtol})
+    return ForwardOnly.apply(to_float(A), "pinv", None, {"rtol": rtol})
 
 
 def matrix_rank(A, *, rtol=None):  # noqa: N803
-    return ForwardOnly.apply(_to_float(A), "matrix_rank", None, {"rtol": rtol})
+    return ForwardOnly.apply(to_float(A), "matrix_rank", None, {"rtol": rtol})
 
 
 def vector_norm(x, /, *, axis=None, keepdims=False, ord=2, dim=None, keepdim=None):  # noqa: A002
     """The p-norm of vectors (over all elements by default); differentiable except at 0."""
     axis = dim if dim is not None else axis
     keepdims = keepdim if keepdim is not None else keepdims
-    a = abs(_to_float(x))
+    a = abs(to_float(x))
     if ord == float("inf"):
         return amax(a, axis=axis, keepdims=keepdims)
     if ord == float("-inf"):
@@ -259,7 +260,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2, dim=None, keepdim=Non
 
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):  # noqa: A002
     """Frobenius ("fro"), nuclear ("nuc"), 1, -1, inf, -inf or 2/-2 (singular values) norms."""
-    a = _to_float(x)
+    a = to_float(x)
     if ord == "fro":
         return vector_norm(a, axis=(-2, -1), keepdims=keepdims)
     if ord in (1, -1, float("inf"), float("-inf")):
@@ -304,7 +305,7 @@ def cross(x1, x2, /, *, axis=-1):
     """The 3-vector cross product along `axis` (differentiable)."""
     from .ops.elementwise import sub
     from .ops.index import getitem
-    a, b = _promote(x1, x2)
+    a, b = promote(x1, x2)
     if a.shape[axis] != 3 or b.shape[axis] != 3:
         raise ValueError(f"cross needs size 3 along axis {axis}, got shapes {a.shape} and "
                          f"{b.shape}")

@@ -5,8 +5,7 @@ The front-end functions (`add`, `mul`, ...) first bring both operands to the
 promoted dtype (see dtypes.py) and check that their shapes broadcast, so the
 backend only ever sees operands of one dtype (or a Python scalar of a kind
 the array API allows next to them), and every backend gives the same result
-dtype. The helpers that do this (`_promote` and friends) are shared by the
-other op modules.
+dtype. The helpers that do this live in plumbing.py, shared by every op module.
 
 Assumes: bool + bool and bool * bool are logical or/and (as in PyTorch);
 integer true division gives the default float dtype; Python integers out of
@@ -23,119 +22,12 @@ import math
 from .. import dtypes as _dt
 from ..autograd import Function
 from ..tensor import Tensor
-from .convert import cast
+from .plumbing import SCALARS, bool_pair, conj, float_pair, no_bool, nondifferentiable, promote
 
 __all__ = [
     "add", "sub", "mul", "div", "floor_divide", "remainder", "pow", "neg", "abs", "subtract",
     "multiply", "divide", "true_divide", "negative",
 ]
-
-_SCALARS = (int, float, bool, complex)
-
-
-# ---- dtype plumbing ------------------------------------------------------------------------
-
-def _check_operand(x):
-    if not isinstance(x, (Tensor, *_SCALARS)):
-        raise TypeError(f"unsupported operand type {type(x).__name__}; expected a Tensor or a "
-                        f"Python scalar. Wrap data with tinytorch.tensor(...) first.")
-
-
-def _check_broadcast(a_shape, b_shape):
-    """Raise a RuntimeError naming both shapes unless they broadcast together."""
-    for i in range(1, min(len(a_shape), len(b_shape)) + 1):
-        m, n = a_shape[-i], b_shape[-i]
-        if m != n and m != 1 and n != 1:
-            raise RuntimeError(
-                f"The size of tensor a ({m}) must match the size of tensor b ({n}) at "
-                f"non-singleton dimension {max(len(a_shape), len(b_shape)) - i}: shapes "
-                f"{tuple(a_shape)} and {tuple(b_shape)} do not broadcast. Make each axis equal "
-                f"or 1, e.g. with unsqueeze() or reshape().")
-
-
-def _promote(a, b, broadcast=True):
-    """Return (a, b) converted to their common dtype, with Python scalars left as scalars.
-
-    Two tensors must also broadcast together (matmul, which does not, passes broadcast=False).
-    """
-    if isinstance(a, Tensor):
-        if isinstance(b, Tensor):
-            if broadcast and a._data.shape != b._data.shape:
-                _check_broadcast(a._data.shape, b._data.shape)
-            if a.dtype is b.dtype:
-                return a, b
-            common = _dt.promote_types(a.dtype, b.dtype)
-            return (a if a.dtype == common else cast(a, common),
-                    b if b.dtype == common else cast(b, common))
-        _check_operand(b)
-        common = _dt.promote_with_scalar(a.dtype, b)
-        return (a if a.dtype == common else cast(a, common)), _scalar_for(b, common)
-    _check_operand(a)
-    _check_operand(b)
-    common = _dt.promote_with_scalar(b.dtype, a)
-    return _scalar_for(a, common), (b if b.dtype == common else cast(b, common))
-
-
-def _scalar_for(value, dtype):
-    """A Python scalar of the kind the array API allows next to an array of `dtype`."""
-    if dtype == "bool":
-        return bool(value)
-    if _dt.is_integral(dtype):  # wrapped into range, as PyTorch casts it: 300 is 44 in uint8
-        bits = _dt._BITS[dtype]
-        value = int(value) % (1 << bits)
-        return value - (1 << bits) if dtype in _dt.SIGNED and value >> (bits - 1) else value
-    return complex(value) if _dt.is_complex(dtype) else float(value)
-
-
-def _to_float(x):
-    """Integer and bool inputs of float-only math become the default float dtype (as PyTorch)."""
-    return x if _dt.is_inexact(x.dtype) else cast(x, _dt.get_default_dtype())
-
-
-def _float_pair(a, b):
-    a, b = _promote(a, b)
-    dtype = a.dtype if isinstance(a, Tensor) else b.dtype
-    if _dt.is_inexact(dtype):
-        return a, b
-    target = _dt.get_default_dtype()
-    return (cast(a, target) if isinstance(a, Tensor) else float(a),
-            cast(b, target) if isinstance(b, Tensor) else float(b))
-
-
-def _bool_pair(a, b):
-    """Whether promoted operands (a tensor and a tensor or scalar) are both bool."""
-    return (a if isinstance(a, Tensor) else b).dtype == "bool"
-
-
-def _no_bool(name, *operands):
-    for x in operands:
-        if isinstance(x, Tensor) and x.dtype == "bool":
-            raise TypeError(f"{name} is not supported for bool tensors. Cast first, e.g. "
-                            f"x.to('int64') or x.float().")
-
-def _nondifferentiable(op, a, b=None):
-    """Apply `op` to arrays of tensors (and scalars) that share a device; record no graph."""
-    device = a.device if isinstance(a, Tensor) else b.device
-    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.device is not b.device:
-        from ..autograd import _raise_device_mismatch
-        _raise_device_mismatch(type("comparison", (), {}), a.device, b.device)
-    arrays = [x._data if isinstance(x, Tensor) else x for x in (a, b)]
-    return Tensor._wrap(op(*arrays) if b is not None else op(arrays[0]), device)
-
-
-def _conj(fn, a):
-    """conj(a) for a complex array or scalar, `a` itself otherwise.
-
-    Backward rules multiply the incoming gradient by the conjugate of the
-    local derivative: PyTorch's convention for complex inputs. For real
-    dtypes this is one dict lookup.
-    """
-    if isinstance(a, complex):
-        return a.conjugate()
-    if fn.device._backend.dtype_names.get(getattr(a, "dtype", None), "")[:1] == "c":
-        return fn.xp.conj(a)
-    return a
-
 
 # ---- arithmetic ----------------------------------------------------------------------------
 
@@ -162,7 +54,7 @@ class Mul(Function):
 
     def backward(self, grad):
         a, b = self.saved
-        return grad * _conj(self, b), grad * _conj(self, a)
+        return grad * conj(self, b), grad * conj(self, a)
 
 
 class Div(Function):
@@ -171,7 +63,7 @@ class Div(Function):
         return a / b
 
     def backward(self, grad):
-        a, b = _conj(self, self.saved[0]), _conj(self, self.saved[1])
+        a, b = conj(self, self.saved[0]), conj(self, self.saved[1])
         return grad / b, -grad * a / (b * b)
 
 
@@ -182,11 +74,11 @@ class Pow(Function):
         return out
 
     def backward(self, grad):
-        a, b, out = (_conj(self, v) for v in self.saved)
+        a, b, out = (conj(self, v) for v in self.saved)
         grad_a = grad * b * a ** (b - 1) if self.needs_grad(0) else None
         grad_b = None
         if self.needs_grad(1):
-            log_a = self.xp.log(a) if not isinstance(a, _SCALARS) else math.log(a)
+            log_a = self.xp.log(a) if not isinstance(a, SCALARS) else math.log(a)
             grad_b = grad * out * log_a
         return grad_a, grad_b
 
@@ -212,24 +104,24 @@ class Abs(Function):
 def add(input, other, *, alpha=1):  # noqa: A002 - PyTorch's parameter name
     if alpha != 1:
         other = mul(other, alpha)
-    a, b = _promote(input, other)
-    if _bool_pair(a, b):
-        return _nondifferentiable(lambda x, y: x | y, a, b)  # bool + bool is logical or
+    a, b = promote(input, other)
+    if bool_pair(a, b):
+        return nondifferentiable(lambda x, y: x | y, a, b)  # bool + bool is logical or
     return Add.apply(a, b)
 
 
 def sub(input, other, *, alpha=1):  # noqa: A002
     if alpha != 1:
         other = mul(other, alpha)
-    a, b = _promote(input, other)
-    _no_bool("Subtraction, the `-` operator,", a, b)
+    a, b = promote(input, other)
+    no_bool("Subtraction, the `-` operator,", a, b)
     return Sub.apply(a, b)
 
 
 def mul(input, other):  # noqa: A002
-    a, b = _promote(input, other)
-    if _bool_pair(a, b):
-        return _nondifferentiable(lambda x, y: x & y, a, b)  # bool * bool is logical and
+    a, b = promote(input, other)
+    if bool_pair(a, b):
+        return nondifferentiable(lambda x, y: x & y, a, b)  # bool * bool is logical and
     return Mul.apply(a, b)
 
 
@@ -240,17 +132,17 @@ def div(input, other, *, rounding_mode=None):  # noqa: A002
     if rounding_mode is not None:
         raise ValueError(f"div expected rounding_mode to be None or 'floor', got "
                          f"{rounding_mode!r}")
-    a, b = _float_pair(input, other)
+    a, b = float_pair(input, other)
     return Div.apply(a, b)
 
 
 def floor_divide(input, other):  # noqa: A002
     """Floor division; its gradient is zero almost everywhere, so it records none."""
-    a, b = _promote(input, other)
-    _no_bool("floor_divide", a, b)
+    a, b = promote(input, other)
+    no_bool("floor_divide", a, b)
     if not _dt.is_floating_point((a if isinstance(a, Tensor) else b).dtype):
-        return _nondifferentiable(lambda x, y: x // y, a, b)
-    return _nondifferentiable(_float_floor_divide(a if isinstance(a, Tensor) else b), a, b)
+        return nondifferentiable(lambda x, y: x // y, a, b)
+    return nondifferentiable(_float_floor_divide(a if isinstance(a, Tensor) else b), a, b)
 
 
 def _float_floor_divide(ref):
@@ -260,9 +152,9 @@ def _float_floor_divide(ref):
 
     def divide(x, y):
         out = x // y
-        if isinstance(x, _SCALARS):  # a Python scalar as a 0-d array, for isinf
+        if isinstance(x, SCALARS):  # a Python scalar as a 0-d array, for isinf
             x = xp.asarray(x, dtype=y.dtype, device=y.device)
-        if isinstance(y, _SCALARS):
+        if isinstance(y, SCALARS):
             y = xp.asarray(y, dtype=x.dtype, device=x.device)
         infinite = xp.isinf(x) | xp.isinf(y)
         return xp.where(infinite, xp.floor(x / y), out)
@@ -271,8 +163,8 @@ def _float_floor_divide(ref):
 
 def remainder(input, other):  # noqa: A002
     """Python-style modulo (the result has the sign of the divisor); d/da = 1."""
-    a, b = _promote(input, other)
-    _no_bool("remainder", a, b)
+    a, b = promote(input, other)
+    no_bool("remainder", a, b)
     return Remainder.apply(a, b)
 
 
@@ -288,8 +180,8 @@ class Remainder(Function):
 
 
 def pow(input, exponent):  # noqa: A001,A002 - mirrors torch.pow
-    a, b = _promote(input, exponent)
-    _no_bool("pow", a, b)
+    a, b = promote(input, exponent)
+    no_bool("pow", a, b)
     if isinstance(b, int) and b < 0 and _dt.is_integral(a.dtype):
         raise ValueError(f"Integers to negative integer powers are not allowed ({a.dtype} tensor "
                          f"** {b}). Use a float base, e.g. x.float() ** {b}.")

@@ -10,7 +10,7 @@ and may use TF32 or reduced precision on GPUs for speed.
 from __future__ import annotations
 
 from ..autograd import Function
-from .elementwise import _conj, _promote
+from .plumbing import conj, promote
 from .shape import reshape, squeeze
 
 __all__ = ["matmul", "mm", "bmm", "dot", "outer"]
@@ -24,12 +24,12 @@ class Matmul(Function):
     def backward(self, grad):
         a, b = self.saved
         t = self.xp.matrix_transpose
-        a, b = _conj(self, a), _conj(self, b)  # the conjugate transposes, for complex operands
+        a, b = conj(self, a), conj(self, b)  # the conjugate transposes, for complex operands
         return grad @ t(b), t(a) @ grad  # the engine sums broadcast batch axes away
 
 
 def matmul(input, other):  # noqa: A002
-    a, b = _promote(input, other, broadcast=False)
+    a, b = promote(input, other, broadcast=False)
     shape_a, shape_b = a._data.shape, b._data.shape
     if len(shape_a) == 2 == len(shape_b) and shape_a[1] == shape_b[0] and a.dtype != "bool":
         return Matmul.apply(a, b)  # the common case, checked as cheaply as possible

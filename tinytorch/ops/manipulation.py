@@ -27,9 +27,11 @@ from ..autograd import Function
 from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
-from .elementwise import _conj, _promote, mul, sub
+from .elementwise import mul, sub
 from .index import gather, getitem
 from .linalg import matmul
+from .plumbing import check_same_device, promote
+from .plumbing import conj as conj_of
 from .reduce import sum as _sum
 from .shape import broadcast_to, permute, reshape, transpose, unbind
 
@@ -64,6 +66,8 @@ def broadcast_arrays(*arrays):
     """Each tensor broadcast to their common shape (differentiable views)."""
     if len(arrays) == 1 and isinstance(arrays[0], (list, tuple)):
         arrays = tuple(arrays[0])
+    for a in arrays[1:]:
+        check_same_device("broadcast_arrays", arrays[0].device, a.device)
     shape = broadcast_shapes(*(a.shape for a in arrays))
     return [a if a.shape == shape else broadcast_to(a, shape) for a in arrays]
 
@@ -76,6 +80,8 @@ def meshgrid(*arrays, indexing="xy"):
         raise ValueError(f"meshgrid indexing must be 'xy' or 'ij', got {indexing!r}")
     if any(a.ndim != 1 for a in arrays):
         raise ValueError(f"meshgrid needs 1-D tensors, got shapes {[a.shape for a in arrays]}")
+    for a in arrays[1:]:
+        check_same_device("meshgrid", arrays[0].device, a.device)
     sizes = [a.shape[0] for a in arrays]
     if indexing == "xy" and len(arrays) > 1:
         sizes[0], sizes[1] = sizes[1], sizes[0]
@@ -150,9 +156,9 @@ class CumulativeProd(Function):
     def backward(self, grad):  # d out_j / d a_i = out_j / a_i for j >= i (inputs without zeros)
         xp = self.xp
         a, out = self.saved
-        scanned = xp.flip(xp.cumulative_sum(xp.flip(grad * _conj(self, out), axis=self.axis),
+        scanned = xp.flip(xp.cumulative_sum(xp.flip(grad * conj_of(self, out), axis=self.axis),
                                             axis=self.axis), axis=self.axis)
-        return scanned / _conj(self, a), None
+        return scanned / conj_of(self, a), None
 
 
 def _scan(fn, name):
@@ -232,7 +238,7 @@ def vecdot(x1, x2, /, *, axis=-1, dim=None):
     from .math import conj
     if dim is not None:
         axis = dim
-    a, b = _promote(x1, x2)
+    a, b = promote(x1, x2)
     ndim = max(a.ndim, b.ndim)
     if not -ndim <= axis < 0 and not 0 <= axis < ndim:
         raise ValueError(f"vecdot axis {axis} is out of range for shapes {a.shape}, {b.shape}")
@@ -249,7 +255,7 @@ def tensordot(x1, x2, /, *, axes=2, dims=None):
     """Sum of products over `axes` of x1 and x2 (an int n: x1's last n with x2's first n)."""
     if dims is not None:
         axes = dims
-    a, b = _promote(x1, x2, broadcast=False)
+    a, b = promote(x1, x2, broadcast=False)
     if isinstance(axes, int):
         if axes < 0:
             raise ValueError(f"tensordot axes must be non-negative, got {axes}")

@@ -22,7 +22,8 @@ from __future__ import annotations
 from .. import dtypes as _dt
 from ..autograd import Function
 from ..tensor import Tensor
-from .elementwise import _conj, _float_pair, _no_bool, _nondifferentiable, _promote, _to_float
+from .plumbing import conj as conj_of
+from .plumbing import float_pair, no_bool, nondifferentiable, promote, to_float
 from .unary import ZeroGrad
 
 __all__ = [
@@ -45,7 +46,7 @@ class Elementwise(Function):
 
     def backward(self, grad):
         a, out = self.saved
-        return grad * _conj(self, DERIVATIVES[self.name_](self.xp, a, out)), None
+        return grad * conj_of(self, DERIVATIVES[self.name_](self.xp, a, out)), None
 
     @property
     def name(self) -> str:  # AsinBackward, as PyTorch names them
@@ -70,7 +71,7 @@ DERIVATIVES = {
 
 def _unary(name):
     def op(input):  # noqa: A002
-        return Elementwise.apply(_to_float(input), name)
+        return Elementwise.apply(to_float(input), name)
     op.__name__ = name
     op.__doc__ = f"Elementwise {name}; integer inputs become the default float dtype."
     return op
@@ -98,11 +99,11 @@ fix = trunc
 
 def signbit(input):  # noqa: A002
     """Whether the sign bit is set (True for -0.0 and -nan too); no gradient."""
-    return _nondifferentiable(input.device.xp.signbit, _to_float(input))
+    return nondifferentiable(input.device.xp.signbit, to_float(input))
 
 
 def positive(input):  # noqa: A002
-    _no_bool("positive", input)
+    no_bool("positive", input)
     return input
 
 
@@ -120,8 +121,8 @@ class Elementwise2(Function):
     def backward(self, grad):
         a, b, out = self.saved
         da, db = PARTIALS[self.name_](self.xp, a, b, out)
-        return (grad * _conj(self, da) if self.needs_grad(0) else None,
-                grad * _conj(self, db) if self.needs_grad(1) else None, None)
+        return (grad * conj_of(self, da) if self.needs_grad(0) else None,
+                grad * conj_of(self, db) if self.needs_grad(1) else None, None)
 
     @property
     def name(self) -> str:
@@ -143,7 +144,7 @@ PARTIALS = {
 
 def _binary(name):
     def op(input, other):  # noqa: A002
-        a, b = _float_pair(input, other)
+        a, b = float_pair(input, other)
         if not isinstance(a, Tensor):  # the backend wants arrays on both sides
             a = _full_like(b, a)
         if not isinstance(b, Tensor):
@@ -164,8 +165,8 @@ arctan2 = atan2
 
 def nextafter(input, other):  # noqa: A002
     """The next representable float after `input` towards `other`; no gradient."""
-    a, b = _float_pair(input, other)
-    return _nondifferentiable(input.device.xp.nextafter if isinstance(input, Tensor)
+    a, b = float_pair(input, other)
+    return nondifferentiable(input.device.xp.nextafter if isinstance(input, Tensor)
                               else other.device.xp.nextafter, a, b)
 
 
@@ -226,13 +227,13 @@ def angle(input):  # noqa: A002
     """The argument of each complex number (0 or pi for reals), differentiable via atan2."""
     if _dt.is_complex(input.dtype):
         return atan2(imag(input), real(input))
-    x = _to_float(input)
+    x = to_float(input)
     return atan2(_full_like(x, 0.0) * x, x)
 
 
 def isreal(input):  # noqa: A002
     from .logic import eq
-    return eq(imag(input), 0) if _dt.is_complex(input.dtype) else _nondifferentiable(
+    return eq(imag(input), 0) if _dt.is_complex(input.dtype) else nondifferentiable(
         lambda a: input.device.xp.ones(a.shape, dtype=input.device.xp.bool, device=a.device),
         input)
 
@@ -241,12 +242,12 @@ def isreal(input):  # noqa: A002
 
 def _shift(name, op):
     def shift(input, other):  # noqa: A002
-        a, b = _promote(input, other)
+        a, b = promote(input, other)
         dtype = a.dtype if isinstance(a, Tensor) else b.dtype
         if not _dt.is_integral(dtype):
             raise TypeError(f"{name} is only supported for integer tensors, got {dtype}. Cast "
                             f"first, e.g. x.to('int64').")
-        return _nondifferentiable(op, a, b)
+        return nondifferentiable(op, a, b)
     shift.__name__ = name
     return shift
 

@@ -19,6 +19,7 @@ var/std) for accuracy.
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 from .. import dtypes as _dt
@@ -26,8 +27,9 @@ from ..autograd import Function
 from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
-from .elementwise import _nondifferentiable, div, sub
+from .elementwise import div, sub
 from .index import gather
+from .plumbing import nondifferentiable, normalize_axes
 from .shape import squeeze
 from .unary import exp, sqrt
 
@@ -37,40 +39,12 @@ __all__ = ["sum", "mean", "var", "std", "prod", "max", "min", "amax", "amin", "a
 values_indices = namedtuple("values_indices", ["values", "indices"])
 
 
-def _axes(ndim, dim, axis):
-    """Normalise dim/axis to a sorted tuple of non-negative axes (None means all)."""
-    if dim is not None and axis is not None:
-        raise TypeError("pass either dim (PyTorch) or axis (array API), not both")
-    chosen = dim if dim is not None else axis
-    if chosen is None:
-        return tuple(range(ndim))
-    items = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)
-    if [d for d in items if not isinstance(d, int)]:  # (all() here is the reduction)
-        raise TypeError(f"dim must be an int or a tuple of ints, got {chosen!r}")
-    out, span = [], ndim or 1  # a 0-d tensor accepts dim 0 and -1, as in PyTorch
-    for d in items:
-        if not -span <= d < span:
-            raise TensorIndexError(f"Dimension out of range (expected to be in range of "
-                                   f"[{-span}, {span - 1}], but got {d})")
-        out.append(d % ndim if ndim else 0)
-    if len(set(out)) != len(out):
-        raise ValueError(f"dim {chosen} names an axis more than once")
-    return tuple(sorted(out)) if ndim else ()
-
-
 def _keep(keepdim, keepdims):
     return bool(keepdims) if keepdims is not None else bool(keepdim)
 
 
 def _kept_shape(shape, axes):
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
-
-
-def _count(shape, axes):
-    n = 1
-    for a in axes:
-        n *= shape[a]
-    return n
 
 
 class Sum(Function):
@@ -91,7 +65,7 @@ def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None)
         input = cast(input, dtype)
     elif not _dt.is_inexact(input.dtype):
         input = cast(input, "int64")
-    return Sum.apply(input, _axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
+    return Sum.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 
 
 def _float_only(name, x, complex_ok=False):
@@ -104,24 +78,29 @@ def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None
     if dtype is not None:
         input = cast(input, dtype)
     _float_only("mean", input, complex_ok=True)
-    axes = _axes(input.ndim, dim, axis)
-    return div(Sum.apply(input, axes, _keep(keepdim, keepdims)), _count(input.shape, axes))
+    axes = normalize_axes(input.ndim, dim, axis)
+    count = math.prod(input.shape[a] for a in axes)
+    return div(Sum.apply(input, axes, _keep(keepdim, keepdims)), count)
 
 
 class Var(Function):
     def forward(self, a, axes, correction, keepdims):
         xp = self.xp
         centred = a - xp.mean(a, axis=axes, keepdims=True)
-        self.denominator = _count(a.shape, axes) - correction
+        # never below 0: too few elements give inf (or nan when empty), as PyTorch does
+        count = math.prod(a.shape[i] for i in axes)
+        self.denominator = count - correction if count > correction else 0
         self.axes, self.keepdims = axes, keepdims
         self.save_for_backward(centred)
-        return xp.sum(centred * centred, axis=axes, keepdims=keepdims) / self.denominator
+        squares = xp.sum(centred * centred, axis=axes, keepdims=keepdims)
+        return squares / self.denominator if self.denominator else squares / xp.zeros_like(squares)
 
     def backward(self, grad):
         (centred,) = self.saved
         if not self.keepdims:
             grad = self.xp.reshape(grad, _kept_shape(centred.shape, self.axes))
-        return grad * centred * (2 / self.denominator), None, None, None
+        scale = 2 / self.denominator if self.denominator else math.inf
+        return grad * centred * scale, None, None, None
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,  # noqa: A002
@@ -134,7 +113,8 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     if correction is None:
         array_api_call = axis is not None or keepdims is not None
         correction = 0 if array_api_call or unbiased is False else 1
-    return Var.apply(input, _axes(input.ndim, dim, axis), correction, _keep(keepdim, keepdims))
+    axes = normalize_axes(input.ndim, dim, axis)
+    return Var.apply(input, axes, correction, _keep(keepdim, keepdims))
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,  # noqa: A002
@@ -169,7 +149,7 @@ def prod(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None
         input = cast(input, dtype)
     elif not _dt.is_inexact(input.dtype):
         input = cast(input, "int64")
-    return Prod.apply(input, _axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
+    return Prod.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 
 
 class Extreme(Function):
@@ -201,7 +181,7 @@ def _check_nonempty(name, x, axes):
 
 
 def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
-    axes = _axes(input.ndim, dim, axis)
+    axes = normalize_axes(input.ndim, dim, axis)
     _check_nonempty("amax", input, axes)
     if input.dtype == "bool":  # the array API has no max of bools; it is any()
         return any(input, axes, _keep(keepdim, keepdims))
@@ -209,7 +189,7 @@ def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: 
 
 
 def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
-    axes = _axes(input.ndim, dim, axis)
+    axes = normalize_axes(input.ndim, dim, axis)
     _check_nonempty("amin", input, axes)
     if input.dtype == "bool":  # the array API has no min of bools; it is all()
         return all(input, axes, _keep(keepdim, keepdims))
@@ -243,7 +223,7 @@ def _arg(name, reducer):
             raise TypeError(f"{name}() takes one dim (an int) or None, got {chosen!r}. To search "
                             f"several axes, flatten them first, e.g. x.flatten(0, 1).{name}(0).")
         keep = _keep(keepdim, keepdims)
-        axes = _axes(input.ndim, chosen, None)
+        axes = normalize_axes(input.ndim, chosen, None)
         _check_nonempty(name, input, axes)
         if input.dtype == "bool":
             input = cast(input, "uint8")
@@ -266,9 +246,9 @@ argmin = _arg("argmin", lambda xp: xp.argmin)
 
 def _logical(name, reducer):
     def logical(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
-        axes = _axes(input.ndim, dim, axis)
+        axes = normalize_axes(input.ndim, dim, axis)
         xp = input.device.xp
-        return _nondifferentiable(
+        return nondifferentiable(
             lambda a: reducer(xp)(a if input.dtype == "bool" else a != 0, axis=axes,
                                   keepdims=_keep(keepdim, keepdims)), input)
     logical.__name__ = name
@@ -298,7 +278,7 @@ class LogSumExp(Function):
 def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
     """log(sum(exp(x))) computed with the max subtracted first, so it never overflows."""
     _float_only("logsumexp", input)
-    return LogSumExp.apply(input, _axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
+    return LogSumExp.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 
 
 

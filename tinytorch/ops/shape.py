@@ -11,12 +11,13 @@ directly.
 
 from __future__ import annotations
 
+import math
 import operator
 
 from .. import dtypes as _dt
 from ..autograd import Function
-from ..errors import TensorIndexError
 from .convert import cast
+from .plumbing import normalize_dim
 
 __all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose", "swapaxes",
            "squeeze", "unsqueeze", "expand_dims", "expand", "broadcast_to", "cat", "concat",
@@ -33,13 +34,6 @@ def _sizes(args):
         raise TypeError(f"sizes must be integers, got {args!r}") from None
 
 
-def _dim(d, ndim, name="dim"):
-    if not -max(ndim, 1) <= d < max(ndim, 1):
-        raise TensorIndexError(f"Dimension out of range (expected to be in range of "
-                               f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d}) for {name}")
-    return d % max(ndim, 1)
-
-
 class Reshape(Function):
     def forward(self, a, shape):
         self.shape = a.shape
@@ -54,9 +48,7 @@ def reshape(input, shape=None, *sizes, copy=None):  # noqa: A002
     if shape is None:
         raise TypeError("reshape() needs a shape, e.g. x.reshape(2, 3) or reshape(x, (2, 3))")
     shape = _sizes((shape, *sizes))
-    known = 1
-    for s in shape:
-        known *= s if s != -1 else 1
+    known = math.prod(s for s in shape if s != -1)
     size = input.numel()
     if shape.count(-1) > 1 or (shape.count(-1) == 0 and known != size) or (
             shape.count(-1) == 1 and (known == 0 or size % known)):
@@ -74,7 +66,7 @@ view = reshape
 def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
     if input.ndim == 0:
         return reshape(input, 1)
-    start, end = _dim(start_dim, input.ndim), _dim(end_dim, input.ndim)
+    start, end = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)
     shape = input.shape
     return reshape(input, shape[:start] + (-1,) + shape[end + 1:])
 
@@ -92,7 +84,7 @@ class Permute(Function):
 
 
 def permute(input, *dims):  # noqa: A002
-    dims = tuple(_dim(d, input.ndim) for d in _sizes(dims))
+    dims = tuple(normalize_dim(d, input.ndim) for d in _sizes(dims))
     if sorted(dims) != list(range(input.ndim)):
         raise RuntimeError(f"permute(): number of dimensions in the tensor input does not match "
                            f"the length of the desired ordering of dimensions: got dims {dims} "
@@ -108,7 +100,7 @@ def permute_dims(x, /, axes):
 
 def transpose(input, dim0, dim1):  # noqa: A002
     dims = list(range(input.ndim))
-    d0, d1 = _dim(dim0, input.ndim), _dim(dim1, input.ndim)
+    d0, d1 = normalize_dim(dim0, input.ndim), normalize_dim(dim1, input.ndim)
     dims[d0], dims[d1] = dims[d1], dims[d0]
     return permute(input, dims)
 
@@ -120,13 +112,13 @@ def squeeze(input, axis=None, *, dim=None):  # noqa: A002 - the standard's axis,
     dim = axis if axis is not None else dim
     if dim is None:
         return reshape(input, tuple(n for n in input.shape if n != 1))
-    dims = {_dim(d, input.ndim) for d in ((dim,) if isinstance(dim, int) else dim)}
+    dims = {normalize_dim(d, input.ndim) for d in ((dim,) if isinstance(dim, int) else dim)}
     return reshape(input, tuple(n for i, n in enumerate(input.shape)
                                 if not (i in dims and n == 1)))
 
 
 def unsqueeze(input, dim):  # noqa: A002
-    dim = _dim(dim, input.ndim + 1)
+    dim = normalize_dim(dim, input.ndim + 1)
     shape = input.shape
     return reshape(input, shape[:dim] + (1,) + shape[dim:])
 
@@ -184,7 +176,7 @@ def cat(tensors, dim=0):
     dtype = _dt.result_type(*tensors)
     tensors = [t if t.dtype == dtype else cast(t, dtype) for t in tensors]
     ref = tensors[0]
-    axis = _dim(dim, ref.ndim)
+    axis = normalize_dim(dim, ref.ndim)
     for i, t in enumerate(tensors):
         if t.ndim != ref.ndim or any(a != b for j, (a, b) in enumerate(zip(t.shape, ref.shape))
                                      if j != axis):
@@ -218,13 +210,13 @@ def stack(tensors, dim=0, *, axis=None):
 
 
 def narrow(input, dim, start, length):  # noqa: A002
-    dim = _dim(dim, input.ndim)
+    dim = normalize_dim(dim, input.ndim)
     return input[(slice(None),) * dim + (slice(start, start + length),)]
 
 
 def split(tensor, split_size_or_sections, dim=0):
     """Pieces of `tensor` along `dim`: equal pieces of a given size, or the listed sizes."""
-    dim = _dim(dim, tensor.ndim)
+    dim = normalize_dim(dim, tensor.ndim)
     total = tensor.shape[dim]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
@@ -244,7 +236,7 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):  # noqa: A002
-    total = input.shape[_dim(dim, input.ndim)]
+    total = input.shape[normalize_dim(dim, input.ndim)]
     return split(input, max(1, -(-total // chunks)), dim)
 
 
@@ -298,7 +290,7 @@ def flip(input, dims=None, *, axis=None):  # noqa: A002
     if chosen is None:
         axes = tuple(range(input.ndim))
     else:
-        axes = tuple(_dim(d, input.ndim) for d in ((chosen,) if isinstance(chosen, int)
+        axes = tuple(normalize_dim(d, input.ndim) for d in ((chosen,) if isinstance(chosen, int)
                                                    else chosen))
     return Flip.apply(input, axes)
 

@@ -27,6 +27,7 @@ from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
 from .index import gather
+from .plumbing import check_same_device
 
 __all__ = ["sort", "argsort", "searchsorted", "unique_all", "unique_counts", "unique_inverse",
            "unique_values", "unique", "isin", "msort"]
@@ -179,6 +180,7 @@ def isin(x1, x2, /, *, invert=False, assume_unique=False):
     if not isinstance(x1, Tensor):
         from ..creation import as_tensor
         x1 = as_tensor(x1, device=x2.device)
+    check_same_device("isin", x1.device, x2.device)
     common = _dt.promote_types(x1.dtype, x2.dtype)
     a, b = cast(x1, common)._data, cast(x2, common)._data
     xp = x1.device.xp

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from .. import dtypes as _dt
 from ..autograd import Function
-from .elementwise import _conj, _no_bool, _to_float, div, mul
+from .elementwise import div, mul
+from .plumbing import conj, no_bool, to_float
 
 __all__ = [
     "exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "square", "reciprocal",
@@ -31,7 +32,7 @@ class Exp(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad * _conj(self, out)
+        return grad * conj(self, out)
 
 
 class Log(Function):
@@ -41,7 +42,7 @@ class Log(Function):
 
     def backward(self, grad):
         (a,) = self.saved
-        return grad / _conj(self, a)
+        return grad / conj(self, a)
 
 
 class Log1p(Function):
@@ -51,7 +52,7 @@ class Log1p(Function):
 
     def backward(self, grad):
         (a,) = self.saved
-        return grad / _conj(self, 1 + a)
+        return grad / conj(self, 1 + a)
 
 
 class Sqrt(Function):
@@ -62,7 +63,7 @@ class Sqrt(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad / _conj(self, 2 * out)
+        return grad / conj(self, 2 * out)
 
 
 class Sin(Function):
@@ -72,7 +73,7 @@ class Sin(Function):
 
     def backward(self, grad):
         (a,) = self.saved
-        return grad * _conj(self, self.xp.cos(a))
+        return grad * conj(self, self.xp.cos(a))
 
 
 class Cos(Function):
@@ -82,7 +83,7 @@ class Cos(Function):
 
     def backward(self, grad):
         (a,) = self.saved
-        return -grad * _conj(self, self.xp.sin(a))
+        return -grad * conj(self, self.xp.sin(a))
 
 
 class Tanh(Function):
@@ -93,7 +94,7 @@ class Tanh(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad * _conj(self, 1 - out * out)
+        return grad * conj(self, 1 - out * out)
 
 
 class Sigmoid(Function):
@@ -107,7 +108,7 @@ class Sigmoid(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad * _conj(self, out * (1 - out))
+        return grad * conj(self, out * (1 - out))
 
 
 class Relu(Function):
@@ -132,26 +133,26 @@ class ZeroGrad(Function):
         return self.xp.zeros_like(grad), None
 
 
-def exp(input): return Exp.apply(_to_float(input))  # noqa: A002,E704
-def log(input): return Log.apply(_to_float(input))  # noqa: A002,E704
-def log1p(input): return Log1p.apply(_to_float(input))  # noqa: A002,E704
-def sqrt(input): return Sqrt.apply(_to_float(input))  # noqa: A002,E704
-def sin(input): return Sin.apply(_to_float(input))  # noqa: A002,E704
-def cos(input): return Cos.apply(_to_float(input))  # noqa: A002,E704
-def tanh(input): return Tanh.apply(_to_float(input))  # noqa: A002,E704
-def sigmoid(input): return Sigmoid.apply(_to_float(input))  # noqa: A002,E704
+def exp(input): return Exp.apply(to_float(input))  # noqa: A002,E704
+def log(input): return Log.apply(to_float(input))  # noqa: A002,E704
+def log1p(input): return Log1p.apply(to_float(input))  # noqa: A002,E704
+def sqrt(input): return Sqrt.apply(to_float(input))  # noqa: A002,E704
+def sin(input): return Sin.apply(to_float(input))  # noqa: A002,E704
+def cos(input): return Cos.apply(to_float(input))  # noqa: A002,E704
+def tanh(input): return Tanh.apply(to_float(input))  # noqa: A002,E704
+def sigmoid(input): return Sigmoid.apply(to_float(input))  # noqa: A002,E704
 def square(input): return mul(input, input)  # noqa: A002,E704
 def reciprocal(input): return div(1, input)  # noqa: A002,E704
 def rsqrt(input): return div(1, sqrt(input))  # noqa: A002,E704
 
 
 def relu(input):  # noqa: A002
-    _no_bool("relu", input)
+    no_bool("relu", input)
     return Relu.apply(input)
 
 
 def sign(input):  # noqa: A002
-    _no_bool("sign", input)
+    no_bool("sign", input)
     return ZeroGrad.apply(input, input.device.xp.sign)
 
 

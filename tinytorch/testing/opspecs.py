@@ -56,9 +56,12 @@ every operator.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from .. import dtypes as _dt
 
 __all__ = ["OpSpec", "OPS", "uncovered_functions", "by_name", "admissible", "arguments",
            "MARGIN", "FLOATS", "NUMERIC", "INTEGERS"]
@@ -176,6 +179,27 @@ def _as_tuple(result):
     return tuple(result) if isinstance(result, tuple) else result
 
 
+def _floor_divide(a, b):
+    """NumPy's floor division, except floor(a / b) where an operand is infinite (PyTorch and
+    the array API standard: -1.0 // inf is -0.0 and inf // 2.0 is inf, where NumPy gives -1.0
+    and nan)."""
+    np = _np()
+    with np.errstate(all="ignore"):
+        out = np.floor_divide(a, b)
+        if np.asarray(out).dtype.kind != "f":
+            return out
+        return np.where(np.isinf(a) | np.isinf(b), np.floor(np.true_divide(a, b)), out)
+
+
+def _np_unique(a, parts):
+    """Sorted unique values (each NaN distinct, as the standard says), first indices, inverse
+    indices in a's shape and counts; `parts` picks which (an int: that one alone)."""
+    values, first, inverse, counts = _np().unique(a, return_index=True, return_inverse=True,
+                                                  return_counts=True, equal_nan=False)
+    found = (values, first, inverse.reshape(a.shape), counts)
+    return found[parts] if isinstance(parts, int) else tuple(found[i] for i in parts)
+
+
 def _spd(a):
     """A well-conditioned symmetric positive definite matrix from a's last two axes."""
     tt = _tt()
@@ -257,9 +281,9 @@ OPS: list[OpSpec] = [
     _spec("rremainder", lambda a: 2.5 % a, lambda a: _np().remainder(2.5, a),
           shapes="single", low=0.5, high=3.0, extra={"valid": _rmod_valid},
           functions=("Remainder",)),
-    _spec("floor_divide", lambda a, b: a // b, lambda a, b: _np().floor_divide(a, b), arity=2,
+    _spec("floor_divide", lambda a, b: a // b, lambda a, b: _floor_divide(a, b), arity=2,
           dtypes=_N, low=1.0, high=7.0, differentiable=False),
-    _spec("rfloor_divide", lambda a: 7 // a, lambda a: _np().floor_divide(7, a),
+    _spec("rfloor_divide", lambda a: 7 // a, lambda a: _floor_divide(7, a),
           shapes="single", dtypes=_N, low=1.0, high=7.0, differentiable=False),
     _spec("neg", lambda a: -a, lambda a: -a, shapes="single", dtypes=SIGNED,
           functions=("Neg",)),
@@ -625,13 +649,16 @@ OPS: list[OpSpec] = [
       for name, ref in [("bitwise_left_shift", "left_shift"),
                         ("bitwise_right_shift", "right_shift")]],
     # complex parts, on complex tensors built from real ones (so gradients cross Cast too)
-    _spec("real", lambda a: _tt().real(a * (1 + 2j)), lambda a: a, shapes="single",
+    _spec("real", lambda a: _tt().real(a * (1 + 2j)), lambda a: (a * (1 + 2j)).real,
+          shapes="single",
           functions=("Real", "Mul", "Cast")),
-    _spec("imag", lambda a: _tt().imag(a * (1 + 2j)), lambda a: 2 * a, shapes="single",
+    _spec("imag", lambda a: _tt().imag(a * (1 + 2j)), lambda a: (a * (1 + 2j)).imag,
+          shapes="single",
           functions=("Imag", "Mul", "Cast")),
     _spec("conj", lambda a: _tt().imag(_tt().conj(a * (1 + 2j)) * a),
-          lambda a: -2 * a * a, shapes="single", functions=("Conj", "Imag", "Mul")),
-    _spec("angle", lambda a, b: _tt().angle(a + b * 1j), lambda a, b: _np().arctan2(b, a),
+          lambda a: (_np().conj(a * (1 + 2j)) * a).imag, shapes="single",
+          functions=("Conj", "Imag", "Mul")),
+    _spec("angle", lambda a, b: _tt().angle(a + b * 1j), lambda a, b: _np().angle(a + b * 1j),
           arity=2, extra={"kinks": (0.0,), "margin": 0.05},
           functions=("Real", "Imag", "Elementwise2")),
     _spec("isreal", lambda a: _tt().isreal(a), lambda a: _np().isreal(a), shapes="single",
@@ -650,12 +677,13 @@ OPS: list[OpSpec] = [
           lambda a, b: _np().searchsorted(_np().sort(a.reshape(-1)), b), arity=2,
           dtypes=_N, differentiable=False),
     *[_spec(name, (lambda n: lambda a: _as_tuple(getattr(_tt(), n)(a)))(name),
-            (lambda n: lambda a: _as_tuple(getattr(_np(), n)(a)))(name), shapes="single",
-            dtypes=_N, differentiable=False)
-      for name in ("unique_all", "unique_counts", "unique_inverse", "unique_values")],
+            (lambda p: lambda a: _np_unique(a, p))(parts), shapes="single", dtypes=_N,
+            differentiable=False)
+      for name, parts in [("unique_all", (0, 1, 2, 3)), ("unique_counts", (0, 3)),
+                          ("unique_inverse", (0, 2)), ("unique_values", 0)]],
     _spec("unique", lambda a: _tt().unique(a, return_inverse=True, return_counts=True),
-          lambda a: tuple(_np().unique_all(a)[i] for i in (0, 2, 3)), shapes="single",
-          dtypes=_N, differentiable=False),
+          lambda a: _np_unique(a, (0, 2, 3)), shapes="single", dtypes=_N,
+          differentiable=False),
     _spec("isin", lambda a, b: _tt().isin(a, b), lambda a, b: _np().isin(a, b), arity=2,
           dtypes=_N, low=-3.0, high=3.0, differentiable=False),
 
@@ -676,7 +704,8 @@ OPS: list[OpSpec] = [
           lambda a: _np().cumsum(a, axis=-1), shapes="single", dtypes=SIGNED, min_dims=1,
           functions=("CumulativeSum",)),
     _spec("cumulative_prod", lambda a: _tt().cumulative_prod(a, axis=0, include_initial=True),
-          lambda a: _np().concatenate([_np().ones_like(a[:1]), _np().cumprod(a, axis=0)]),
+          lambda a: _np().concatenate([_np().ones((1, *a.shape[1:]), a.dtype),
+                                       _np().cumprod(a, axis=0)]),
           shapes="single", min_dims=1, low=-2.0, high=2.0, extra=_AWAY_FROM_ZERO,
           functions=("CumulativeProd", "Concat")),
     _spec("diff", lambda a: _tt().diff(a, axis=-1, n=2), lambda a: _np().diff(a, n=2, axis=-1),
@@ -797,7 +826,7 @@ def arguments(spec: OpSpec, dtype: str = "float64", *, max_dims: int = 3, max_si
     @st.composite
     def draw_arguments(draw):
         shapes = draw(shape_strategy)
-        counts = [_size(s) for s in shapes]
+        counts = [math.prod(s) for s in shapes]
         flat = draw(_values(spec, dtype, sum(counts)))
         np = _np()
         out, start = [], 0
@@ -809,13 +838,6 @@ def arguments(spec: OpSpec, dtype: str = "float64", *, max_dims: int = 3, max_si
     valid = spec.extra.get("valid")
     strategy = draw_arguments()
     return strategy.filter(lambda arrays: bool(valid(*arrays))) if valid else strategy
-
-
-def _size(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def _shapes(spec, max_dims, max_side, allow_empty):
@@ -859,21 +881,14 @@ def _shapes(spec, max_dims, max_side, allow_empty):
     return draw_shapes()
 
 
-_INT_RANGES = {"int8": (-128, 127), "int16": (-2**15, 2**15 - 1), "int32": (-2**31, 2**31 - 1),
-               "int64": (-2**63, 2**63 - 1), "uint8": (0, 255), "uint16": (0, 2**16 - 1),
-               "uint32": (0, 2**32 - 1), "uint64": (0, 2**64 - 1)}
-
-
 def _values(spec, dtype, count):
     """A strategy for a list of `count` Python numbers for `spec`'s arguments."""
-    import math
-
     from hypothesis import strategies as st
 
     if dtype == "bool":
         return st.lists(st.booleans(), min_size=count, max_size=count)
-    if dtype in _INT_RANGES:
-        lo, hi = _INT_RANGES[dtype]
+    if _dt.is_integral(dtype):
+        lo, hi = _dt.int_range(dtype)
         lo, hi = max(lo, math.ceil(spec.low)), min(hi, math.floor(spec.high))
         return st.lists(st.integers(lo, hi), min_size=count, max_size=count)
     margin = spec.extra.get("margin", MARGIN)
