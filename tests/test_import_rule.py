@@ -123,7 +123,8 @@ LAYERS = [  # lowest first; the longest matching prefix decides a module's layer
     ("tensor", ["tinytorch.tensor"]),
     ("function and creation", ["tinytorch.autograd", "tinytorch.creation"]),
     ("ops", ["tinytorch.ops"]),
-    ("library", ["tinytorch.nn", "tinytorch.optim", "tinytorch.data", "tinytorch.serialization"]),
+    ("library", ["tinytorch.nn", "tinytorch.optim", "tinytorch.data", "tinytorch.serialization",
+                 "tinytorch.distributed"]),
     ("package", ["tinytorch"]),
     ("testing", ["tinytorch.testing", "tinytorch.conformance"]),
 ]

@@ -15,8 +15,10 @@ from .collate import default_collate
 from .dataloader import DataLoader
 from .dataset import Dataset, Subset, TensorDataset
 from .digits import load_digits
+from .distributed import DistributedSampler
 from .split import random_split, train_test_split
 from .text import CharTokenizer, load_text
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "default_collate",
            "load_digits", "train_test_split", "random_split", "load_text", "CharTokenizer"]
+__all__ += ["DistributedSampler"]

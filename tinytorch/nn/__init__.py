@@ -18,7 +18,7 @@ Production does instead: torch.nn has the same architecture over C++/CUDA
 kernels, plus hooks, lazy modules, quantisation and many more layers.
 """
 
-from . import functional, init, utils
+from . import functional, init, parallel, utils
 from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Tanh
 from .attention import MultiheadAttention
 from .containers import ModuleDict, ModuleList, Sequential
@@ -42,3 +42,4 @@ __all__ = [
     "GELU", "SiLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "MSELoss", "L1Loss",
     "CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss", "BCELoss",
 ]
+__all__ += ["parallel"]
