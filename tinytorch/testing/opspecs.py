@@ -667,8 +667,9 @@ OPS: list[OpSpec] = [
     # ---- sorting, searching, sets (ops/sorting.py) --------------------------------------------
     _spec("sort", lambda a: _tt().sort(a), lambda a: _np().sort(a, axis=-1), shapes="single",
           min_dims=1, extra={"distinct": True}, functions=("Gather",)),
-    _spec("sort_descending_dim", lambda a: tuple(_tt().sort(a, dim=0, descending=True)),
-          lambda a: (-_np().sort(-a, axis=0), _np().argsort(-a, axis=0, kind="stable")),
+    # descending puts NaN first, as PyTorch does (NaN counts as the largest value)
+    _spec("sort_descending_dim", lambda a: _tt().sort(a, dim=0, descending=True).values,
+          lambda a: _np().flip(_np().sort(a, axis=0), axis=0),
           shapes="single", min_dims=1, extra={"distinct": True}, functions=("Gather",)),
     _spec("argsort", lambda a: _tt().argsort(a, axis=0, stable=True),
           lambda a: _np().argsort(a, axis=0, kind="stable"), shapes="single", dtypes=_N,
