@@ -122,7 +122,7 @@ class Tensor:
                 "x.requires_grad_() on the inputs you want gradients for.")
         data = self._data
         if gradient is None:
-            if data.size != 1:
+            if self.numel() != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs, but this output "
                     f"has shape {self.shape}. Pass backward(gradient=...) with a tensor of that "
