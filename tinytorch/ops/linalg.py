@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import autocast_state
 from ..autograd import Function
 from ..tensor import Tensor
-from .plumbing import promote
+from .plumbing import conj, promote
 from .shape import reshape, squeeze
 
 __all__ = ["matmul", "mm", "bmm", "dot", "outer"]
@@ -26,6 +26,7 @@ class Matmul(Function):
     def backward(self, grad):
         a, b = self.saved
         t = self.xp.matrix_transpose
+        a, b = conj(self, a), conj(self, b)  # the conjugate transposes, for complex operands
         return grad @ t(b), t(a) @ grad  # the engine sums broadcast batch axes away
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from .. import dtypes as _dt
 from ..autograd import Function
 from .elementwise import div, mul
-from .plumbing import no_bool, to_float
+from .plumbing import conj, no_bool, to_float
 
 __all__ = [
     "exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "square", "reciprocal",
@@ -32,7 +32,7 @@ class Exp(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad * out
+        return grad * conj(self, out)
 
 
 class Log(Function):
@@ -42,7 +42,7 @@ class Log(Function):
 
     def backward(self, grad):
         (a,) = self.saved
-        return grad / a
+        return grad / conj(self, a)
 
 
 class Log1p(Function):
@@ -52,7 +52,7 @@ class Log1p(Function):
 
     def backward(self, grad):
         (a,) = self.saved
-        return grad / (1 + a)
+        return grad / conj(self, 1 + a)
 
 
 class Sqrt(Function):
@@ -63,7 +63,7 @@ class Sqrt(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad / (2 * out)
+        return grad / conj(self, 2 * out)
 
 
 class Sin(Function):
@@ -73,7 +73,7 @@ class Sin(Function):
 
     def backward(self, grad):
         (a,) = self.saved
-        return grad * self.xp.cos(a)
+        return grad * conj(self, self.xp.cos(a))
 
 
 class Cos(Function):
@@ -83,7 +83,7 @@ class Cos(Function):
 
     def backward(self, grad):
         (a,) = self.saved
-        return -grad * self.xp.sin(a)
+        return -grad * conj(self, self.xp.sin(a))
 
 
 class Tanh(Function):
@@ -94,7 +94,7 @@ class Tanh(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad * (1 - out * out)
+        return grad * conj(self, 1 - out * out)
 
 
 class Sigmoid(Function):
@@ -108,7 +108,7 @@ class Sigmoid(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad * out * (1 - out)
+        return grad * conj(self, out * (1 - out))
 
 
 class Relu(Function):
