@@ -123,6 +123,7 @@ class Function:
     retained = None        # weak reference to the output, if it called retain_grad()
     versions = ()
     _freed = False
+    view_of_input = False  # True where the output may share its first input's buffer
 
     def needs_grad(self, index: int) -> bool:
         """Whether argument `index` of forward wants a gradient (skip work when it doesn't)."""
@@ -157,6 +158,8 @@ class Function:
         fn.device, fn.xp = device, device.xp
         out = fn.forward(*arrays, **params)
         result = Tensor._wrap(out, fn.out_device or device)
+        if cls.view_of_input:  # a view shares the version counter of its base, as in PyTorch
+            result._counter = args[0]._counter
         if needs_grad and _grad_mode.enabled:
             fn._record(args, result)
         return result
@@ -255,7 +258,9 @@ def backward(root, gradient=None, retain_graph=False):
         if gradient.device is not root.device:
             raise RuntimeError(f"gradient is on {gradient.device} but the output is on "
                                f"{root.device}; move it with gradient.to('{root.device}').")
-        grad = xp.asarray(gradient._data, copy=True)  # leaves' .grad must not alias `gradient`
+        # a copy (leaves' .grad must not alias `gradient`) in the output's dtype: PyTorch accepts
+        # an int64 gradient for a float output, and the strict backends refuse mixed dtypes
+        grad = xp.astype(gradient._data, root._data.dtype, copy=True)
 
     if root.grad_fn is None:  # a leaf: backward on itself
         _accumulate({id(root): (root, grad)})
@@ -305,8 +310,20 @@ def backward(root, gradient=None, retain_graph=False):
 def _run_hooks(hooks, grad, device):
     for hook in hooks:
         result = hook(Tensor._wrap(grad, device))
-        if result is not None:
-            grad = result._data
+        if result is None:
+            continue
+        name = getattr(hook, "__name__", repr(hook))
+        if not isinstance(result, Tensor):
+            raise TypeError(f"expected a Tensor or None, but hook {name!r} returned "
+                            f"{type(result).__name__}")
+        if result.shape != tuple(grad.shape):
+            raise RuntimeError(f"hook {name!r} has changed the size of the gradient: it got "
+                               f"shape {tuple(grad.shape)} and returned shape {result.shape}. "
+                               f"Return a tensor of the gradient's shape.")
+        if result.device is not device:
+            raise RuntimeError(f"hook {name!r} returned a gradient on {result.device}, but the "
+                               f"gradient is on {device}; return it on {device}.")
+        grad = result._data
     return grad
 
 

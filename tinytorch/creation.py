@@ -15,6 +15,8 @@ kernels and per-device generators.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import operator
 
 from . import dtypes as _dt
@@ -42,7 +44,24 @@ def _shape(size):
     if any(s < 0 for s in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension: {shape}. Sizes "
                            f"must be non-negative.")
+    if len(shape) > 64:
+        raise RuntimeError(f"{len(shape)} dimensions were asked for, but tensors have at most 64.")
     return shape
+
+
+@contextlib.contextmanager
+def _allocating(shape, dtype):
+    """Turn the backend's MemoryError into a RuntimeError that says how much was asked for."""
+    try:
+        yield
+    except (MemoryError, OverflowError):
+        count = 1
+        for n in shape:
+            count *= n
+        size = count * _dt._BITS.get(dtype, 8) // 8
+        raise RuntimeError(f"can't allocate memory: a {dtype} tensor of shape {tuple(shape)} "
+                           f"holds {count} elements, {size} bytes. Ask for a smaller "
+                           f"tensor.") from None
 
 
 def _finish(array, dev, requires_grad):
@@ -138,8 +157,10 @@ def _factory(fill):
     def make(*size, dtype=None, device=None, requires_grad=False):
         dev = _device(device)
         dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
-        return _finish(fill(dev.xp, _shape(size), dev._backend.dtype(dtype), dev.native), dev,
-                       requires_grad)
+        shape = _shape(size)
+        with _allocating(shape, dtype):
+            array = fill(dev.xp, shape, dev._backend.dtype(dtype), dev.native)
+        return _finish(array, dev, requires_grad)
     return make
 
 
@@ -159,8 +180,9 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
         int(fill_value) if _dt.is_integral(dtype) else float(fill_value))
     if _dt.is_integral(dtype):
         _check_fits(value, dtype)
-    array = dev.xp.full(_shape((size,) if isinstance(size, int) else (size,)), value,
-                        dtype=dev._backend.dtype(dtype), device=dev.native)
+    shape = _shape((size,) if isinstance(size, int) else (size,))
+    with _allocating(shape, dtype):
+        array = dev.xp.full(shape, value, dtype=dev._backend.dtype(dtype), device=dev.native)
     return _finish(array, dev, requires_grad)
 
 
@@ -168,8 +190,17 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     """Values from `start` up to (not including) `end`, `step` apart."""
     if end is None:
         start, end = 0, start
+    for name, value in (("start", start), ("end", end), ("step", step)):
+        if isinstance(value, Tensor):
+            value = value.item()
+        if not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise RuntimeError(f"unsupported range: arange {name} must be a finite number, got "
+                               f"{value!r}")
     if step == 0:
         raise ValueError("arange step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError(f"upper bound and lower bound inconsistent with step sign: arange("
+                           f"{start}, {end}, {step}). Use a step of the sign of end - start.")
     if dtype is None:
         dtype = _dt.result_type(*(v for v in (start, end, step)))
     dev = _device(device)
@@ -181,6 +212,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     dev = _device(device)
     dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise RuntimeError(f"linspace(): number of steps must be a non-negative int, got "
+                           f"{steps!r}")
     array = dev.xp.linspace(float(start), float(end), int(steps),
                             dtype=dev._backend.dtype(dtype), device=dev.native)
     return _finish(array, dev, requires_grad)
@@ -210,8 +244,9 @@ def _random(draw, default_dtype=None):
             raise TypeError(f"{draw.__name__}() needs a floating dtype, got {dtype}; use "
                             f"randint() for integers.")
         shape = _shape(size)
-        return as_tensor(draw(str(dev), shape), dtype=dtype, device=dev,
-                         requires_grad=requires_grad)
+        with _allocating(shape, dtype):
+            return as_tensor(draw(str(dev), shape), dtype=dtype, device=dev,
+                             requires_grad=requires_grad)
     return make
 
 
@@ -235,6 +270,8 @@ def randint(low, high=None, size=None, *, dtype=None, device=None, requires_grad
 
 
 def randperm(n, *, dtype="int64", device=None) -> Tensor:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise RuntimeError(f"randperm(): n must be a non-negative int, got {n!r}")
     dev = _device(device)
     return as_tensor(host.permutation(str(dev), n), dtype=dtype, device=dev)
 
@@ -249,6 +286,15 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 
 
 def manual_seed(seed: int) -> None:
-    """Restart every device's random stream from `seed`; the same seed gives the same draws."""
-    host.manual_seed(seed)
+    """Restart every device's random stream from `seed`; the same seed gives the same draws.
+
+    As in PyTorch, any integer in [-2**63, 2**64) is a seed; negative ones count modulo 2**64.
+    """
+    if isinstance(seed, bool) or not hasattr(seed, "__index__"):
+        raise TypeError(f"manual_seed() takes an int, got {type(seed).__name__} ({seed!r})")
+    seed = operator.index(seed)
+    if not -2**63 <= seed < 2**64:
+        raise RuntimeError(f"Overflow when unpacking long: seed {seed} must be within "
+                           f"[-2**63, 2**64).")
+    host.manual_seed(seed % 2**64)
 

@@ -55,8 +55,8 @@ def canonical_dtype(dtype) -> str:
             return dtype
         if dtype in _ALIASES:
             return _ALIASES[dtype]
-    elif dtype is float:
-        return _default_float
+    elif dtype is float:  # Python's float is a double, as PyTorch maps it
+        return float64
     elif dtype is int:
         return DEFAULT_INT
     elif dtype is _py_bool:
@@ -68,8 +68,9 @@ def canonical_dtype(dtype) -> str:
 
 
 
-def is_floating_point(dtype: str) -> _py_bool:
-    return dtype in FLOATS
+def is_floating_point(dtype) -> _py_bool:
+    """Whether a dtype string, or a tensor's dtype (as torch.is_floating_point(t)), is a float."""
+    return getattr(dtype, "dtype", dtype) in FLOATS
 
 
 def is_integral(dtype: str) -> _py_bool:

@@ -7,8 +7,10 @@ methods are thin calls into `tinytorch.ops`, where each op's forward and
 backward live together.
 
 Assumes:
-- Tensors own their arrays; views (reshape, slicing) may share memory on
-  backends that support it, but each tensor has its own version counter.
+- Tensors own their arrays; views (reshape, slicing, detach) may share
+  memory on backends that support it, so, as in PyTorch, a view shares the
+  version counter of the tensor it came from: an in-place write through
+  either is seen by every autograd node that saved the other.
 - An in-place op that is recorded for autograd computes out of place and
   swaps in the new buffer (so the old values stay valid for the graph, as
   PyTorch's saved "original self" does); an unrecorded one, such as an
@@ -31,7 +33,7 @@ __all__ = ["Tensor"]
 
 
 class Tensor:
-    __slots__ = ("_data", "device", "dtype", "requires_grad", "grad", "grad_fn", "_version",
+    __slots__ = ("_data", "device", "dtype", "requires_grad", "grad", "grad_fn", "_counter",
                  "_hooks", "__weakref__")
 
     __array_priority__ = 1000  # make NumPy scalars defer to Tensor's reflected operators
@@ -54,8 +56,17 @@ class Tensor:
         t.dtype = backend.dtype_names[array.dtype]
         t.requires_grad = False
         t.grad = t.grad_fn = t._hooks = None
-        t._version = 0
+        t._counter = [0]
         return t
+
+    @property
+    def _version(self) -> int:
+        """How many in-place writes this tensor's buffer has seen (shared with its views)."""
+        return self._counter[0]
+
+    @_version.setter
+    def _version(self, value: int) -> None:
+        self._counter[0] = value
 
     # ---- attributes -------------------------------------------------------------------------
     @property
@@ -119,7 +130,9 @@ class Tensor:
         return self
 
     def detach(self) -> Tensor:
-        return Tensor._wrap(self._data, self.device)
+        out = Tensor._wrap(self._data, self.device)
+        out._counter = self._counter  # same buffer: a write through it must be seen (PyTorch)
+        return out
 
     def detach_(self) -> Tensor:
         self.grad_fn, self.requires_grad = None, False
@@ -340,7 +353,7 @@ class Tensor:
     def clamp(self, min=None, max=None): return clamp(self, min, max)  # noqa: A002
     def clip(self, min=None, max=None): return clamp(self, min, max)  # noqa: A002
     def where(self, condition, other): return where(condition, self, other)
-    def masked_fill(self, mask, value): return where(mask, value, self)
+    def masked_fill(self, mask, value): return masked_fill(self, mask, value)
     def eq(self, other): return eq(self, other)
     def ne(self, other): return ne(self, other)
     def lt(self, other): return lt(self, other)
@@ -378,7 +391,7 @@ class Tensor:
     def flatten(self, start_dim=0, end_dim=-1): return flatten(self, start_dim, end_dim)
     def permute(self, *dims): return permute(self, *dims)
     def transpose(self, dim0, dim1): return transpose(self, dim0, dim1)
-    def t(self): return transpose(self, 0, 1) if self.ndim == 2 else self
+    def t(self): return t(self)
     def movedim(self, source, destination): return movedim(self, source, destination)
     def squeeze(self, dim=None): return squeeze(self, dim)
     def unsqueeze(self, dim): return unsqueeze(self, dim)
@@ -432,6 +445,16 @@ class Tensor:
                                f"shape {list(result.shape)} of an in-place op. Use an "
                                f"out-of-place op instead.")
         node = result.grad_fn
+        if node is None and self.requires_grad and _autograd.is_grad_enabled():
+            if self.grad_fn is None:
+                raise RuntimeError(
+                    "a leaf Variable that requires grad is being used in an in-place operation. "
+                    "Update parameters inside `with tinytorch.no_grad():`, or use an "
+                    "out-of-place op.")
+            # Overwritten by a constant (fill_, copy_ of a plain tensor): record it, so that
+            # no gradient flows to the old value (writing the buffer would leave the old graph).
+            result = where(full(self.shape, True, device=self.device), result, self)
+            node = result.grad_fn
         if node is None:
             self._data[...] = result._data
             self._version += 1

@@ -81,6 +81,15 @@ def _same_dtype(name, x, weight):
                            f"{weight.dtype}; they must match: {fix}.")
 
 
+def _same_bias(name, x, bias):
+    """The bias must match the input's dtype and device: no silent cast (PyTorch raises too)."""
+    _same_device(name, x, bias, "bias")
+    if bias is not None and bias.dtype != x.dtype:
+        raise RuntimeError(f"{name}: the input has dtype {x.dtype} but the bias has dtype "
+                           f"{bias.dtype}; they must match: convert the bias with "
+                           f"bias.to('{x.dtype}').")
+
+
 def _check_reduction(reduction):
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction!r} is not a valid value for reduction; use 'none', "
@@ -107,6 +116,7 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's parameter name
             f"input of shape {tuple(input.shape)}. Check the size produced by the layer before "
             f"it (e.g. the Flatten in front of this Linear).")
     _same_dtype("linear", input, weight)
+    _same_bias("linear", input, bias)
     return LinearFunction.apply(input, weight, bias)
 
 
@@ -161,6 +171,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                            f"input{_size(input)} to have {group_channels * groups} channels, "
                            f"but got {channels} channels instead.{hint}")
     _same_dtype("conv2d", input, weight)
+    _same_bias("conv2d", input, bias)
     pads = _conv_padding(padding, (kh, kw), dilation, stride)
     padded_h, padded_w = input.shape[2] + pads[0] + pads[1], input.shape[3] + pads[2] + pads[3]
     span_h, span_w = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1
@@ -537,7 +548,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):  # noqa:
     _check_reduction(reduction)
     target, weight = _binary_args("binary_cross_entropy", input, target, weight)
     with no_grad():
-        outside = ((input < 0) | (input > 1)).any()
+        outside = ~((input >= 0) & (input <= 1)).all()  # nan is outside too
     if bool(outside):
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 "
                            "and 1. Apply sigmoid first, or better, use "

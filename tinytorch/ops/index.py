@@ -24,12 +24,14 @@ from ..autograd import Function, is_grad_enabled
 from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
-from .shape import permute, reshape
+from .shape import _dim, permute, reshape
 
 __all__ = ["getitem", "setitem", "take", "gather", "nonzero"]
 
 
 class BasicIndex(Function):
+    view_of_input = True  # NumPy returns a view of the input's buffer
+
     def forward(self, a, key):
         self.shape, self.dtype, self.key = a.shape, a.dtype, key
         return a[key]
@@ -60,10 +62,14 @@ class Take(Function):
 
 def take(input, index, axis=None):  # noqa: A002
     """Elements of `input` at integer `index` along `axis` (flattened input if axis is None)."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"take(): index must be an integer Tensor, got {type(index).__name__}")
     if axis is None:
         input, axis = reshape(input, -1), 0
+    if input.ndim == 0:
+        input = reshape(input, 1)
     flat = reshape(index, -1)
-    axis = axis % input.ndim
+    axis = _dim(axis, input.ndim, "axis")
     picked = Take.apply(input, _wrap_negative(flat, input.shape[axis]), axis)
     return reshape(picked, input.shape[:axis] + index.shape + input.shape[axis + 1:])
 
@@ -91,17 +97,23 @@ class Gather(Function):
         xp = self.xp
         (index,) = self.saved
         positions = xp.arange(self.size, dtype=index.dtype, device=index.device)
-        one_hot = xp.astype(index[..., None] == positions, grad.dtype)
-        spread = xp.sum(one_hot * grad[..., None], axis=self.axis, keepdims=True)
+        # where, not a product with the one-hot: 0 * inf would put nan at every other position
+        picked = xp.where(index[..., None] == positions, grad[..., None], xp.zeros_like(grad)[
+            ..., None])
+        spread = xp.sum(picked, axis=self.axis, keepdims=True)
         return xp.moveaxis(xp.squeeze(spread, axis=self.axis), -1, self.axis), None, None
 
 
 def gather(input, dim, index):  # noqa: A002
     """out[i][j] = input[i][index[i][j]] for dim=1 (PyTorch's gather, NumPy's take_along_axis)."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"gather(): index must be an integer Tensor, got {type(index).__name__}")
     if index.ndim != input.ndim:
         raise RuntimeError(f"Index tensor must have the same number of dimensions as input "
                            f"tensor: got {index.ndim} and {input.ndim}")
-    axis = dim % input.ndim
+    axis = _dim(dim, input.ndim)
+    if input.ndim == 0:  # a 0-d input takes dim 0 or -1 and index 0, as in PyTorch
+        return reshape(gather(reshape(input, 1), 0, reshape(index, 1)), ())
     return Gather.apply(input, _wrap_negative(index, input.shape[axis]), axis)
 
 

@@ -18,23 +18,38 @@ from ..autograd import Function
 from ..errors import TensorIndexError
 from .convert import cast
 
-__all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose", "swapaxes",
+__all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose", "swapaxes", "t",  # noqa: E501
            "squeeze", "unsqueeze", "expand_dims", "expand", "broadcast_to", "cat", "concat",
            "concatenate", "stack", "split", "chunk", "repeat", "tile", "flip", "movedim",
            "moveaxis", "narrow", "unbind"]
 
 
-def _sizes(args):
-    """Accept f(2, 3), f((2, 3)) and f([2, 3]) alike."""
+MAX_DIMS = 64  # PyTorch's (and NumPy's) limit on the number of dimensions
+
+
+def _sizes(args, *, negative_ok=(-1,)):
+    """Accept f(2, 3), f((2, 3)) and f([2, 3]) alike; sizes below 0 other than `negative_ok`
+    (the -1 that reshape and expand infer) are refused."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
     try:
-        return tuple(operator.index(a) for a in args)
+        sizes = tuple(operator.index(a) for a in args)
     except TypeError:
         raise TypeError(f"sizes must be integers, got {args!r}") from None
+    bad = [n for n in sizes if n < 0 and n not in negative_ok]
+    if bad:
+        raise RuntimeError(f"invalid size {bad[0]} in {list(sizes)}: sizes must be non-negative"
+                           + (" (or -1 to infer one)" if negative_ok else "") + ".")
+    if len(sizes) > MAX_DIMS:
+        raise RuntimeError(f"{len(sizes)} dimensions were asked for, but tensors have at most "
+                           f"{MAX_DIMS}. Merge axes with reshape() first.")
+    return sizes
 
 
 def _dim(d, ndim, name="dim"):
+    if isinstance(d, bool) or not hasattr(d, "__index__"):
+        raise TypeError(f"{name} must be an int, got {type(d).__name__} ({d!r})")
+    d = operator.index(d)
     if not -max(ndim, 1) <= d < max(ndim, 1):
         raise TensorIndexError(f"Dimension out of range (expected to be in range of "
                                f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d}) for {name}")
@@ -42,6 +57,8 @@ def _dim(d, ndim, name="dim"):
 
 
 class Reshape(Function):
+    view_of_input = True  # NumPy returns a view of the input's buffer
+
     def forward(self, a, shape):
         self.shape = a.shape
         return self.xp.reshape(a, shape)
@@ -78,6 +95,8 @@ def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
 
 
 class Permute(Function):
+    view_of_input = True  # NumPy returns a view of the input's buffer
+
     def forward(self, a, axes):
         self.axes = axes
         return self.xp.permute_dims(a, axes)
@@ -90,7 +109,7 @@ class Permute(Function):
 
 
 def permute(input, *dims):  # noqa: A002
-    dims = tuple(_dim(d, input.ndim) for d in _sizes(dims))
+    dims = tuple(_dim(d, input.ndim) for d in _sizes(dims, negative_ok=range(-MAX_DIMS, 0)))
     if sorted(dims) != list(range(input.ndim)):
         raise RuntimeError(f"permute(): number of dimensions in the tensor input does not match "
                            f"the length of the desired ordering of dimensions: got dims {dims} "
@@ -106,12 +125,22 @@ def permute_dims(x, /, axes):
 
 def transpose(input, dim0, dim1):  # noqa: A002
     dims = list(range(input.ndim))
-    d0, d1 = _dim(dim0, input.ndim), _dim(dim1, input.ndim)
+    d0, d1 = _dim(dim0, input.ndim, "dim0"), _dim(dim1, input.ndim, "dim1")
+    if not dims:  # a 0-d tensor accepts dims 0 and -1 and stays as it is, as in PyTorch
+        return input
     dims[d0], dims[d1] = dims[d1], dims[d0]
     return permute(input, dims)
 
 
 swapaxes = transpose
+
+
+def t(input):  # noqa: A002
+    """Transpose a 2-D tensor; 0-D and 1-D tensors come back as they are (PyTorch's t())."""
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but it has {input.ndim} "
+                           f"(shape {list(input.shape)}). Use transpose(dim0, dim1) or mT.")
+    return transpose(input, 0, 1) if input.ndim == 2 else input
 
 
 def movedim(input, source, destination):  # noqa: A002
@@ -142,6 +171,8 @@ def expand_dims(x, /, axis=0):
 
 
 class BroadcastTo(Function):
+    view_of_input = True  # NumPy returns a view of the input's buffer
+
     def forward(self, a, shape):
         return self.xp.broadcast_to(a, shape)
 
@@ -150,7 +181,7 @@ class BroadcastTo(Function):
 
 
 def broadcast_to(input, shape):  # noqa: A002
-    shape = _sizes((shape,))
+    shape = _sizes((shape,), negative_ok=())
     if shape == input.shape:
         return input
     if len(shape) < input.ndim or any(
@@ -164,6 +195,12 @@ def broadcast_to(input, shape):  # noqa: A002
 def expand(input, *sizes):  # noqa: A002
     sizes = _sizes(sizes)
     offset = len(sizes) - input.ndim
+    if offset < 0:
+        raise RuntimeError(f"expand({list(sizes)}): the number of sizes ({len(sizes)}) must be at "
+                           f"least the tensor's number of dimensions ({input.ndim}).")
+    if -1 in sizes[:offset]:
+        raise RuntimeError(f"expand({list(sizes)}): -1 is not allowed in a new leading "
+                           f"dimension (there is no existing size to keep); give its size.")
     shape = tuple(input.shape[i - offset] if s == -1 and i >= offset else s
                   for i, s in enumerate(sizes))
     return broadcast_to(input, shape)
@@ -222,8 +259,24 @@ def stack(tensors, dim=0, *, axis=None):
 
 
 def narrow(input, dim, start, length):  # noqa: A002
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     dim = _dim(dim, input.ndim)
+    start, length, size = _int(start, "start"), _int(length, "length"), input.shape[dim]
+    if not -size <= start <= size:
+        raise TensorIndexError(f"narrow(): start {start} is out of range for dimension {dim} of "
+                               f"size {size} (expected a value in [{-size}, {size}]).")
+    start %= size if size else 1  # a negative start counts from the end, as in PyTorch
+    if length < 0 or start + length > size:
+        raise RuntimeError(f"narrow(): start ({start}) + length ({length}) must lie within "
+                           f"dimension {dim} of size {size}, with length >= 0.")
     return input[(slice(None),) * dim + (slice(start, start + length),)]
+
+
+def _int(value, name):
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
+    return operator.index(value)
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -236,7 +289,12 @@ def split(tensor, split_size_or_sections, dim=0):
             raise ValueError(f"split_size must be positive, got {step}")
         sizes = [min(step, total - s) for s in range(0, total, step)] or [0]
     else:
-        sizes = list(split_size_or_sections)
+        if not isinstance(split_size_or_sections, (list, tuple)):
+            raise TypeError(f"split_size_or_sections must be an int or a list of ints, got "
+                            f"{type(split_size_or_sections).__name__}")
+        sizes = [_int(n, "each split size") for n in split_size_or_sections]
+        if any(n < 0 for n in sizes):
+            raise ValueError(f"split sizes must be non-negative, got {sizes}")
         if sum(sizes) != total:
             raise ValueError(f"split sizes {sizes} add up to {sum(sizes)}, but dimension {dim} "
                              f"has size {total}. Make them sum to {total}.")
@@ -248,11 +306,21 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):  # noqa: A002
+    chunks = _int(chunks, "chunks")
+    if chunks <= 0:
+        raise ValueError(f"chunk expects `chunks` to be greater than 0, got {chunks}")
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor; reshape(1) first.")
     total = input.shape[_dim(dim, input.ndim)]
     return split(input, max(1, -(-total // chunks)), dim)
 
 
 def unbind(input, dim=0):  # noqa: A002
+    if input.ndim == 0:
+        raise TensorIndexError("unbind(): dimension specified as 0 but the tensor has no "
+                               "dimensions; a 0-d tensor cannot be split into pieces.")
+    if input.shape[_dim(dim, input.ndim)] == 0:
+        return ()
     return tuple(squeeze(p, dim) for p in split(input, 1, dim))
 
 
@@ -273,7 +341,7 @@ class Tile(Function):
 
 def repeat(input, *sizes):  # noqa: A002
     """Tile the tensor `sizes[i]` times along each axis (PyTorch's Tensor.repeat)."""
-    sizes = _sizes(sizes)
+    sizes = _sizes(sizes, negative_ok=())
     if len(sizes) < input.ndim:
         raise RuntimeError(f"Number of dimensions of repeat dims ({len(sizes)}) can not be "
                            f"smaller than number of dimensions of tensor ({input.ndim})")
@@ -304,5 +372,8 @@ def flip(input, dims=None, *, axis=None):  # noqa: A002
     else:
         axes = tuple(_dim(d, input.ndim) for d in ((chosen,) if isinstance(chosen, int)
                                                    else chosen))
+        if len(set(axes)) != len(axes):
+            raise RuntimeError(f"flip(): dim {list(chosen)} names an axis more than once; name "
+                               f"each axis once.")
     return Flip.apply(input, axes)
 

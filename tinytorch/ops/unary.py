@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from .. import dtypes as _dt
 from ..autograd import Function
+from ..tensor import Tensor
+from .convert import cast
 from .elementwise import _no_bool, _to_float, div, mul
 
 __all__ = [
@@ -140,9 +142,15 @@ def sin(input): return Sin.apply(_to_float(input))  # noqa: A002,E704
 def cos(input): return Cos.apply(_to_float(input))  # noqa: A002,E704
 def tanh(input): return Tanh.apply(_to_float(input))  # noqa: A002,E704
 def sigmoid(input): return Sigmoid.apply(_to_float(input))  # noqa: A002,E704
-def square(input): return mul(input, input)  # noqa: A002,E704
 def reciprocal(input): return div(1, input)  # noqa: A002,E704
 def rsqrt(input): return div(1, sqrt(input))  # noqa: A002,E704
+
+
+def square(input):  # noqa: A002
+    """x * x; bool squares to int64, as in PyTorch (bool * bool alone would be logical and)."""
+    if isinstance(input, Tensor) and input.dtype == "bool":
+        input = cast(input, "int64")  # noqa: A001
+    return mul(input, input)
 
 
 def relu(input):  # noqa: A002

@@ -171,6 +171,16 @@ def _first_two_reversed(n):
     return [n - 1, 0] if n > 1 else [0]
 
 
+def _as_2d(a):
+    """NumPy's a.flatten(1) for 3 or more dims (t() takes at most 2)."""
+    if a.ndim <= 2:
+        return a
+    rest = 1
+    for n in a.shape[1:]:
+        rest *= n
+    return a.reshape(a.shape[0], rest)
+
+
 def _np_set(a, key, value):
     out = a.copy()
     out[key] = value
@@ -297,6 +307,9 @@ OPS: list[OpSpec] = [
           shapes="single", extra={"kinks": (-1.0, 2.0)}, functions=("Clamp",)),
     _spec("where", lambda c, a, b: _tt().where(c > 0, a, b),
           lambda c, a, b: _np().where(c > 0, a, b), arity=3, extra={"kinks": (0.0,)},
+          functions=("Where",)),
+    _spec("masked_fill", lambda a: a.masked_fill(a > 0, 0.5),
+          lambda a: _np().where(a > 0, 0.5, a), shapes="single", extra={"kinks": (0.0,)},
           functions=("Where",)),
     _spec("where_scalar", lambda a: _tt().where(a > 0, a, 0.5),
           lambda a: _np().where(a > 0, a, 0.5), shapes="single", extra={"kinks": (0.0,)},
@@ -431,6 +444,8 @@ OPS: list[OpSpec] = [
           functions=("Permute",)),
     _spec("transpose", lambda a: a.transpose(0, -1), lambda a: _np().swapaxes(a, 0, -1),
           shapes="single", dtypes=_N, min_dims=1, functions=("Permute",)),
+    _spec("t", lambda a: (a.flatten(1) if a.ndim > 2 else a).t(), lambda a: _as_2d(a).T,
+          shapes="single", dtypes=_N, functions=("Permute",)),
     _spec("movedim", lambda a: a.movedim(0, -1), lambda a: _np().moveaxis(a, 0, -1),
           shapes="single", dtypes=_N, min_dims=1, functions=("Permute",)),
     _spec("squeeze", lambda a: a.squeeze(), lambda a: _np().squeeze(a), shapes="single",
