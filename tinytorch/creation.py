@@ -44,6 +44,9 @@ def _shape(size):
     if any(s < 0 for s in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension: {shape}. Sizes "
                            f"must be non-negative.")
+    if any(s >= 2**63 for s in shape):
+        raise RuntimeError(f"size {max(shape)} in {shape} does not fit in int64; sizes must be "
+                           f"below 2**63.")
     if len(shape) > 64:
         raise RuntimeError(f"{len(shape)} dimensions were asked for, but tensors have at most 64.")
     return shape
@@ -110,9 +113,10 @@ def as_tensor(data, dtype=None, device=None, *, requires_grad=False, copy=None) 
         return stack([as_tensor(d, dtype, device) for d in data])
     try:
         host_array = host.to_host(data)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"can't build a tensor from this data: {exc}. Nested lists must be "
-                         f"rectangular and hold only numbers or bools.") from exc
+    except (ValueError, TypeError):
+        raise ValueError(f"can't build a tensor from this {type(data).__name__}: nested lists "
+                         f"must be rectangular (every row of one length) and hold only numbers "
+                         f"or bools.") from None
     dtype = _infer_dtype(host_array, from_python) if dtype is None else _dt.canonical_dtype(dtype)
     if from_python and _dt.is_integral(dtype):
         for value in host.int_extremes(host_array):
@@ -223,8 +227,9 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
     dev = _device(device)
     dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
-    array = dev.xp.eye(n, n if m is None else m, dtype=dev._backend.dtype(dtype),
-                       device=dev.native)
+    n, m = _shape((n, n if m is None else m))  # ints >= 0, as for any size
+    with _allocating((n, m), dtype):
+        array = dev.xp.eye(n, m, dtype=dev._backend.dtype(dtype), device=dev.native)
     return _finish(array, dev, requires_grad)
 
 
@@ -261,6 +266,10 @@ def randint(low, high=None, size=None, *, dtype=None, device=None, requires_grad
         low, high, size = 0, low, high
     if size is None:
         raise TypeError("randint() needs a size, e.g. randint(0, 10, (3,))")
+    for name, bound in (("low", low), ("high", high)):
+        if isinstance(bound, bool) or not isinstance(bound, int):
+            raise TypeError(f"randint(): {name} must be an int, got {type(bound).__name__} "
+                            f"({bound!r})")
     if high <= low:
         raise ValueError(f"randint needs low < high, got low={low}, high={high}")
     dev = _device(device)
@@ -298,3 +307,8 @@ def manual_seed(seed: int) -> None:
                            f"[-2**63, 2**64).")
     host.manual_seed(seed % 2**64)
 
+
+# The *_like functions check that `input` is a tensor (errors.tensor_arguments).
+from .errors import tensor_arguments  # noqa: E402
+
+tensor_arguments(globals(), __all__)

@@ -365,7 +365,7 @@ class Tensor:
     def logical_or(self, other): return logical_or(self, other)
     def clone(self): return clone(self)
     def contiguous(self): return self
-    def type_as(self, other): return self.to(dtype=other.dtype)
+    def type_as(self, other): return self.to(dtype=_tensor_other('type_as', other).dtype)
 
     def sum(self, *args, **kwargs): return sum(self, *args, **kwargs)
     def mean(self, *args, **kwargs): return mean(self, *args, **kwargs)
@@ -386,8 +386,8 @@ class Tensor:
 
     def reshape(self, *shape): return reshape(self, *shape)
     def view(self, *shape): return reshape(self, *shape)
-    def view_as(self, other): return reshape(self, other.shape)
-    def reshape_as(self, other): return reshape(self, other.shape)
+    def view_as(self, other): return reshape(self, _tensor_other('view_as', other).shape)
+    def reshape_as(self, other): return reshape(self, _tensor_other('reshape_as', other).shape)
     def flatten(self, start_dim=0, end_dim=-1): return flatten(self, start_dim, end_dim)
     def permute(self, *dims): return permute(self, *dims)
     def transpose(self, dim0, dim1): return transpose(self, dim0, dim1)
@@ -396,7 +396,7 @@ class Tensor:
     def squeeze(self, dim=None): return squeeze(self, dim)
     def unsqueeze(self, dim): return unsqueeze(self, dim)
     def expand(self, *sizes): return expand(self, *sizes)
-    def expand_as(self, other): return broadcast_to(self, other.shape)
+    def expand_as(self, other): return broadcast_to(self, _tensor_other('expand_as', other).shape)
     def broadcast_to(self, shape): return broadcast_to(self, shape)
     def repeat(self, *sizes): return repeat(self, *sizes)
     def flip(self, dims=None): return flip(self, dims)
@@ -428,10 +428,12 @@ class Tensor:
 
     def uniform_(self, a=0.0, b=1.0):
         from .creation import rand
+        _numbers("uniform_", a=a, b=b)
         return self.copy_(rand(self.shape, dtype=self.dtype, device=self.device) * (b - a) + a)
 
     def normal_(self, mean=0.0, std=1.0):
         from .creation import randn
+        _numbers("normal_", mean=mean, std=std)
         return self.copy_(randn(self.shape, dtype=self.dtype, device=self.device) * std + mean)
 
     def _inplace(self, result: Tensor) -> Tensor:
@@ -508,6 +510,18 @@ def _parse_to(args, kwargs):
             device = arg
     return (None if device is None else as_device(device),
             None if dtype is None else _dtypes.canonical_dtype(dtype))
+
+
+def _numbers(name, **values):
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{name}(): {key} must be a number, got {type(value).__name__}")
+
+
+def _tensor_other(name, other):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): argument 'other' must be a Tensor, not {type(other).__name__}")
+    return other
 
 
 def _broadcast_like(value, target: Tensor) -> Tensor:

@@ -24,7 +24,7 @@ import warnings
 from .. import dtypes as _dt
 from ..autograd import no_grad
 from ..creation import arange, full, rand
-from ..errors import TensorIndexError
+from ..errors import TensorIndexError, tensor_arguments
 from ..ops import cat, matmul, movedim, reshape, where
 from ..ops import relu as _relu
 from ..ops import sigmoid as _sigmoid
@@ -106,6 +106,9 @@ def _float_input(name, x):
 
 def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's parameter name
     """y = input @ weight.T + bias, for input (..., in_features) and weight (out, in)."""
+    if weight.ndim != 2:
+        raise RuntimeError(f"linear: weight must be 2-D (out_features, in_features), got shape "
+                           f"{_size(weight)}")
     if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
         rows = input.numel() // input.shape[-1] if input.ndim and input.shape[-1] else 1
         last = input.shape[-1] if input.ndim else 1
@@ -296,6 +299,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise ValueError(f"batch_norm expects input of shape (N, C) or (N, C, ...), got "
                          f"{_size(input)}")
     _float_input("batch_norm", input)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if t is not None and not isinstance(t, Tensor):
+            raise TypeError(f"batch_norm(): {name} must be a Tensor or None, not "
+                            f"{type(t).__name__}")
     _same_device("batch_norm", input, weight)
     _same_device("batch_norm", input, running_mean, "running_mean")
     channels = input.shape[1]
@@ -411,6 +418,9 @@ def _axis(name, input, dim):  # noqa: A002
     if dim is None:
         raise TypeError(f"{name}() needs dim, the axis to normalise over (e.g. dim=-1 for the "
                         f"last axis); PyTorch's implicit choice is deprecated and not copied.")
+    if isinstance(dim, bool) or not isinstance(dim, int):
+        raise TypeError(f"{name}(): argument 'dim' must be an int, not {type(dim).__name__} "
+                        f"({dim!r})")
     if not -max(input.ndim, 1) <= dim < max(input.ndim, 1):
         raise TensorIndexError(f"Dimension out of range (expected to be in range of "
                                f"[{-max(input.ndim, 1)}, {max(input.ndim, 1) - 1}], but got {dim})")
@@ -670,3 +680,7 @@ def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
             pieces.append(full(tuple(shape), value, dtype=out.dtype, device=out.device))
         out = cat([pieces[0], out, pieces[1]], axis)
     return out
+
+
+# Every public function checks that its tensor parameters hold tensors (errors.tensor_arguments).
+tensor_arguments(globals(), __all__)

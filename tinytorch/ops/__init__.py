@@ -28,3 +28,8 @@ from .unary import __all__ as _unary
 
 __all__ = [*_elementwise, *_unary, *_select, *_logic, *_convert, *_reduce, *_shape, *_index,
            *_linalg]
+
+# Every public op checks that its tensor parameters hold tensors (errors.tensor_arguments).
+from ..errors import tensor_arguments  # noqa: E402
+
+tensor_arguments(globals(), __all__)

@@ -84,7 +84,11 @@ def _scalar_for(value, dtype):
         bits = _dt._BITS[dtype]
         value = int(value) % (1 << bits)
         return value - (1 << bits) if dtype in _dt.SIGNED and value >> (bits - 1) else value
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise RuntimeError(f"value {value:.3e} cannot be converted to type {dtype} without "
+                           f"overflow (float64 holds magnitudes up to 1.8e308)") from None
 
 
 def _to_float(x):

@@ -137,7 +137,8 @@ def _normalise(x, key):
     for k in key:
         if isinstance(k, (list, range)):
             from ..creation import tensor
-            k = tensor(list(k), device=x.device)
+            k = list(k)  # an empty list is an empty int64 index, as in PyTorch (not float32)
+            k = tensor(k, device=x.device) if k else tensor(k, dtype="int64", device=x.device)
         if isinstance(k, Tensor):
             if k.device is not x.device:
                 raise RuntimeError(f"indices should be on the same device as the indexed tensor "

@@ -10,6 +10,7 @@ and may use TF32 or reduced precision on GPUs for speed.
 from __future__ import annotations
 
 from ..autograd import Function
+from ..tensor import Tensor
 from .elementwise import _promote
 from .shape import reshape, squeeze
 
@@ -28,6 +29,10 @@ class Matmul(Function):
 
 
 def matmul(input, other):  # noqa: A002
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        raise TypeError(f"matmul(): both arguments must be Tensors, got "
+                        f"{type(input).__name__} and {type(other).__name__}; for a scalar "
+                        f"factor use *.")
     a, b = _promote(input, other, broadcast=False)
     shape_a, shape_b = a._data.shape, b._data.shape
     if len(shape_a) == 2 == len(shape_b) and shape_a[1] == shape_b[0] and a.dtype != "bool":

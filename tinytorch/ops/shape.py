@@ -36,10 +36,11 @@ def _sizes(args, *, negative_ok=(-1,)):
         sizes = tuple(operator.index(a) for a in args)
     except TypeError:
         raise TypeError(f"sizes must be integers, got {args!r}") from None
-    bad = [n for n in sizes if n < 0 and n not in negative_ok]
+    bad = [n for n in sizes if (n < 0 and n not in negative_ok) or n >= 2**63]
     if bad:
         raise RuntimeError(f"invalid size {bad[0]} in {list(sizes)}: sizes must be non-negative"
-                           + (" (or -1 to infer one)" if negative_ok else "") + ".")
+                           + (" (or -1 to infer one)" if negative_ok else "")
+                           + " and below 2**63.")
     if len(sizes) > MAX_DIMS:
         raise RuntimeError(f"{len(sizes)} dimensions were asked for, but tensors have at most "
                            f"{MAX_DIMS}. Merge axes with reshape() first.")
@@ -91,7 +92,10 @@ def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
         return reshape(input, 1)
     start, end = _dim(start_dim, input.ndim), _dim(end_dim, input.ndim)
     shape = input.shape
-    return reshape(input, shape[:start] + (-1,) + shape[end + 1:])
+    merged = 1  # counted, not -1: -1 is ambiguous when a size is 0
+    for n in shape[start:end + 1]:
+        merged *= n
+    return reshape(input, shape[:start] + (merged,) + shape[end + 1:])
 
 
 class Permute(Function):
@@ -155,7 +159,7 @@ moveaxis = movedim
 def squeeze(input, dim=None):  # noqa: A002
     if dim is None:
         return reshape(input, tuple(n for n in input.shape if n != 1))
-    dims = {_dim(d, input.ndim) for d in ((dim,) if isinstance(dim, int) else dim)}
+    dims = {_dim(d, input.ndim) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
     return reshape(input, tuple(n for i, n in enumerate(input.shape)
                                 if not (i in dims and n == 1)))
 
@@ -220,8 +224,17 @@ class Concat(Function):
         return tuple(pieces)
 
 
+def _tensor_list(name, tensors):
+    from ..tensor import Tensor
+    if not isinstance(tensors, (list, tuple)) or not all(isinstance(t, Tensor) for t in tensors):
+        got = type(tensors).__name__ if not isinstance(tensors, (list, tuple)) else (
+            "a sequence holding " + ", ".join(sorted({type(t).__name__ for t in tensors})))
+        raise TypeError(f"{name}() expects a list or tuple of Tensors, got {got}")
+    return list(tensors)
+
+
 def cat(tensors, dim=0):
-    tensors = list(tensors)
+    tensors = _tensor_list("cat", tensors)
     if not tensors:
         raise ValueError("cat() expected a non-empty list of Tensors")
     dtype = _dt.result_type(*tensors)
@@ -247,7 +260,7 @@ concatenate = concat
 
 
 def stack(tensors, dim=0, *, axis=None):
-    tensors = list(tensors)
+    tensors = _tensor_list("stack", tensors)
     if not tensors:
         raise ValueError("stack expects a non-empty list of tensors")
     dim = axis if axis is not None else dim

@@ -96,6 +96,11 @@ def _tt():
     return tinytorch
 
 
+def _F():  # noqa: N802 - PyTorch's name for nn.functional
+    import tinytorch.nn.functional
+    return tinytorch.nn.functional
+
+
 # ---- helpers that fn entries use to derive parameters from their inputs ---------------------
 
 def _index(values, like):
@@ -429,6 +434,10 @@ OPS: list[OpSpec] = [
     _spec("softmax", lambda a: a.softmax(-1),
           lambda a: _np().exp(a - _lse(a, -1, True)), shapes="single", min_dims=1,
           extra={"min_side": 1}, functions=("LogSumExp", "Sub", "Exp")),
+    # nn.functional's softmax is its own Function (nn/ops/activation.py), not the one above
+    _spec("nn_softmax", lambda a: _F().softmax(a, -1),
+          lambda a: _np().exp(a - _lse(a, -1, True)), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("Softmax",)),
     _spec("log_softmax", lambda a: a.log_softmax(0), lambda a: a - _lse(a, 0, True),
           shapes="single", min_dims=1, extra={"min_side": 1}, functions=("LogSumExp", "Sub")),
 
@@ -444,7 +453,7 @@ OPS: list[OpSpec] = [
           functions=("Permute",)),
     _spec("transpose", lambda a: a.transpose(0, -1), lambda a: _np().swapaxes(a, 0, -1),
           shapes="single", dtypes=_N, min_dims=1, functions=("Permute",)),
-    _spec("t", lambda a: (a.flatten(1) if a.ndim > 2 else a).t(), lambda a: _as_2d(a).T,
+    _spec("t", lambda a: a.flatten(1).t() if a.ndim > 2 else a.t(), lambda a: _as_2d(a).T,
           shapes="single", dtypes=_N, functions=("Permute",)),
     _spec("movedim", lambda a: a.movedim(0, -1), lambda a: _np().moveaxis(a, 0, -1),
           shapes="single", dtypes=_N, min_dims=1, functions=("Permute",)),

@@ -83,7 +83,7 @@ class ClassNLLFunction(Function):
         self.reduction, self.denominator = reduction, None
         # where, not logp * q alone: a class with probability 0 (logp = -inf) that is not the
         # target must add 0, not -inf * 0 = nan (PyTorch picks the target's logp instead)
-        terms = xp.where(q == 0, xp.zeros_like(logp), logp * q)
+        terms = xp.where(q == 0, xp.zeros_like(logp), logp) * q
         if reduction == "none":
             loss = -xp.sum(terms, axis=1)
         else:
