@@ -18,6 +18,7 @@ from .dtypes import (
 from .ops import *  # noqa: F403
 from .tensor import Tensor
 from . import data, nn, optim
+from . import viz
 from .serialization import load, save
 
 __version__ = "0.1.0"
