@@ -216,3 +216,62 @@ def pytest_terminal_summary_line():  # pragma: no cover - read by humans in the 
 def _report_counts():
     yield
     print(f"\n{pytest_terminal_summary_line()}")
+
+
+# The calls the issue found, each with the type it must raise now (and no backend text).
+def _hook_returning_a_list():
+    x = tt.ones(2, requires_grad=True)
+    x.register_hook(lambda g: [1.0, 2.0])
+    (x * 2).sum().backward()
+
+
+def _param_with_grad():
+    p = tt.nn.Parameter(tt.ones(2))
+    p.grad = tt.ones(2)
+    return [p]
+
+
+FOUND = {
+    "exp of a list": (lambda: tt.exp([1.0, 2.0]), TypeError),
+    "max(dim=0) of 0-d": (lambda: tt.tensor(1.0).max(dim=0).values, None),
+    "gather of 0-d": (lambda: tt.gather(tt.tensor(1.0), 0, tt.tensor(0)), None),
+    "transpose(0, 0) of 0-d": (lambda: tt.tensor(1.0).transpose(0, 0), None),
+    "unbind of 0-d": (lambda: tt.tensor(1.0).unbind(), IndexError),
+    "chunk of 0-d": (lambda: tt.tensor(1.0).chunk(2), RuntimeError),
+    "chunk(0)": (lambda: tt.ones(2).chunk(0), ValueError),
+    "MultiheadAttention(4, 0)": (lambda: tt.nn.MultiheadAttention(4, 0), ValueError),
+    "clip_grad_norm_(norm_type=0)": (
+        lambda: tt.nn.utils.clip_grad_norm_(_param_with_grad(), 1.0, norm_type=0), ValueError),
+    "zeros(2**40)": (lambda: tt.zeros(2**40), RuntimeError),
+    "repeat(2**63)": (lambda: tt.ones(1).repeat(2**63), RuntimeError),
+    "ones(1) + 2**1100": (lambda: tt.ones(1) + 2**1100, RuntimeError),
+    "a hook returning a list": (_hook_returning_a_list, TypeError),
+    "CharTokenizer('ab').encode('z')": (
+        lambda: __import__("tinytorch.data.text", fromlist=["CharTokenizer"]).CharTokenizer(
+            "ab").encode("z"), ValueError),
+    "reshape(-2, -3)": (lambda: tt.zeros(6).reshape(-2, -3), RuntimeError),
+    "expand(-1, 2)": (lambda: tt.zeros(2).expand(-1, 2), RuntimeError),
+    "65 dimensions": (lambda: tt.zeros(*([1] * 65)), RuntimeError),
+    "repeat(-1)": (lambda: tt.zeros(2).repeat(-1), RuntimeError),
+    "flip((0, 0))": (lambda: tt.zeros(2).flip((0, 0)), RuntimeError),
+    "arange(0, nan)": (lambda: tt.arange(0, float("nan")), RuntimeError),
+    "linspace(0, 1, -1)": (lambda: tt.linspace(0, 1, -1), RuntimeError),
+    "x[5] = 1": (lambda: tt.zeros(3).__setitem__(5, 1), IndexError),
+    "x[0] = 'a'": (lambda: tt.zeros(3).__setitem__(0, "a"), TypeError),
+    "transpose(x, 'a', 0)": (lambda: tt.transpose(tt.zeros(2, 2), "a", 0), TypeError),
+    "F.softmax(x, 1.5)": (lambda: F.softmax(tt.zeros(2), 1.5), TypeError),
+    "F.dropout(x, 'a')": (lambda: F.dropout(tt.zeros(2), "a"), TypeError),
+    "add with alpha": (lambda: tt.add(tt.ones(2), 2, alpha=0.5), None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FOUND))
+def test_the_calls_the_issue_found(case):
+    call, expected = FOUND[case]
+    if expected is None:
+        call()  # PyTorch accepts it: so must tinytorch
+        return
+    with pytest.raises(expected) as info:
+        call()
+    message = str(info.value)
+    assert not [text for text in LEAKS if text in message], message

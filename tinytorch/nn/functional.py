@@ -274,6 +274,9 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
     The mask comes from tinytorch.rand, so tinytorch.manual_seed makes it reproducible.
     `inplace` is accepted for compatibility; the result is always a new tensor.
     """
+    if isinstance(p, bool) or not isinstance(p, (int, float)):
+        raise TypeError(f"dropout(): p must be a number between 0 and 1, got "
+                        f"{type(p).__name__} ({p!r})")
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:

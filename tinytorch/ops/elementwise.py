@@ -87,8 +87,9 @@ def _scalar_for(value, dtype):
     try:
         return float(value)
     except OverflowError:
-        raise RuntimeError(f"value {value:.3e} cannot be converted to type {dtype} without "
-                           f"overflow (float64 holds magnitudes up to 1.8e308)") from None
+        digits = len(str(value).lstrip("-"))
+        raise RuntimeError(f"an integer of {digits} digits cannot be converted to type {dtype} "
+                           f"without overflow (float64 holds magnitudes up to 1.8e308)") from None
 
 
 def _to_float(x):

@@ -153,6 +153,10 @@ def _normalise(x, key):
                 k = int(k.item())
         elif hasattr(k, "__index__") and not isinstance(k, (bool, slice)):
             k = int(k)
+            axis = sum(1 for j in items if j is not None and j is not Ellipsis)
+            if Ellipsis not in items and axis < x.ndim and not -x.shape[axis] <= k < x.shape[axis]:
+                raise TensorIndexError(f"index {k} is out of bounds for dimension {axis} with "
+                                       f"size {x.shape[axis]}")
         elif not (k is None or k is Ellipsis or isinstance(k, slice)):
             raise TensorIndexError(f"only integers, slices (`:`), ellipsis (`...`), None and "
                                    f"long or bool tensors are valid indices, got "
@@ -301,8 +305,11 @@ def setitem(x, key, value):
             raise RuntimeError(f"value is on {value.device} but the tensor is on {x.device}; "
                                f"move it with value.to('{x.device}').")
         value = value if value.dtype == x.dtype else cast(value, x.dtype)
-    else:
+    elif isinstance(value, (bool, int, float, list, tuple)):
         value = as_tensor(value, dtype=x.dtype, device=x.device)
+    else:
+        raise TypeError(f"can't assign a {type(value).__name__} to a {x.dtype} tensor; assign a "
+                        f"number or a Tensor (e.g. tinytorch.tensor(values)).")
     items = tuple(_normalise(x, key))
     advanced = any(isinstance(k, Tensor) for k in items)
     recording = is_grad_enabled() and (x.requires_grad or value.requires_grad)
