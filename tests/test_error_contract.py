@@ -44,7 +44,8 @@ LEAKS = [
     "object is not subscriptable", "object is not iterable", "object cannot be interpreted",
     "unsupported operand type(s)", "math domain error", "invalid literal for int()",
     "int too big to convert", "Python int too large", "cannot convert float NaN to integer",
-    "cannot convert float infinity to integer", "division by zero", "list index out of range",
+    "cannot convert float infinity to integer", "integer division or modulo by zero",
+    "float division by zero", "list index out of range",
     "tuple index out of range", "Unable to allocate", "numpy.core", "numpy._core",
     "array must not contain infs or NaNs", "must be an integer, not",
 ]

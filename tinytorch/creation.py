@@ -179,6 +179,9 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
     dev = _device(device)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    if isinstance(fill_value, complex) or not isinstance(fill_value, (bool, int, float)):
+        raise TypeError(f"full(): fill_value must be a number or a bool, got "
+                        f"{type(fill_value).__name__} ({fill_value!r})")
     dtype = _dt.result_type(fill_value) if dtype is None else _dt.canonical_dtype(dtype)
     value = bool(fill_value) if dtype == "bool" else (
         int(fill_value) if _dt.is_integral(dtype) else float(fill_value))
@@ -197,7 +200,8 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     for name, value in (("start", start), ("end", end), ("step", step)):
         if isinstance(value, Tensor):
             value = value.item()
-        if not isinstance(value, (int, float)) or not math.isfinite(value):
+        if not isinstance(value, (int, float)) or not math.isfinite(float(min(abs(value),
+                                                                              1e300))):
             raise RuntimeError(f"unsupported range: arange {name} must be a finite number, got "
                                f"{value!r}")
     if step == 0:
@@ -209,7 +213,10 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         dtype = _dt.result_type(*(v for v in (start, end, step)))
     dev = _device(device)
     dtype = _dt.canonical_dtype(dtype)
-    array = dev.xp.arange(start, end, step, dtype=dev._backend.dtype(dtype), device=dev.native)
+    count = _shape((max(0, math.ceil((end - start) / step)),))  # below 2**63
+    with _allocating(count, dtype):
+        array = dev.xp.arange(start, end, step, dtype=dev._backend.dtype(dtype),
+                              device=dev.native)
     return _finish(array, dev, requires_grad)
 
 

@@ -120,6 +120,9 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's parameter name
             f"it (e.g. the Flatten in front of this Linear).")
     _same_dtype("linear", input, weight)
     _same_bias("linear", input, bias)
+    if bias is not None and bias.shape not in ((weight.shape[0],), ()):
+        raise RuntimeError(f"linear: bias has shape {_size(bias)} but the layer has "
+                           f"{weight.shape[0]} outputs; give a bias of shape [{weight.shape[0]}].")
     return LinearFunction.apply(input, weight, bias)
 
 

@@ -294,9 +294,11 @@ def _int(value, name):
 
 def split(tensor, split_size_or_sections, dim=0):
     """Pieces of `tensor` along `dim`: equal pieces of a given size, or the listed sizes."""
+    if tensor.ndim == 0:
+        raise RuntimeError("split() expects at least a 1-dimensional tensor; reshape(1) first.")
     dim = _dim(dim, tensor.ndim)
     total = tensor.shape[dim]
-    if isinstance(split_size_or_sections, int):
+    if isinstance(split_size_or_sections, int) and not isinstance(split_size_or_sections, bool):
         step = split_size_or_sections
         if step <= 0:
             raise ValueError(f"split_size must be positive, got {step}")
@@ -388,5 +390,7 @@ def flip(input, dims=None, *, axis=None):  # noqa: A002
         if len(set(axes)) != len(axes):
             raise RuntimeError(f"flip(): dim {list(chosen)} names an axis more than once; name "
                                f"each axis once.")
+    if input.ndim == 0:  # dims 0 and -1 name the one (virtual) axis: nothing to reverse
+        return input
     return Flip.apply(input, axes)
 

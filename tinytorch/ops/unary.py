@@ -171,6 +171,9 @@ def floor(input):  # noqa: A002
 
 def round(input, decimals=0):  # noqa: A001,A002
     """Round half to even, as PyTorch and NumPy do."""
+    if isinstance(decimals, bool) or not isinstance(decimals, int):
+        raise TypeError(f"round(): decimals must be an int, got {type(decimals).__name__} "
+                        f"({decimals!r})")
     if not _dt.is_floating_point(input.dtype):
         return input
     if decimals:
