@@ -497,3 +497,52 @@ def test_setitem_with_an_index_tensor(device):
     (y * w).sum().backward()
     assert x.grad.tolist() == [[0.0, 0.0], [3.0, 4.0], [0.0, 0.0]]
     assert v.grad.tolist() == [[5.0, 6.0], [1.0, 2.0]]
+
+
+# ---- post-accumulate-grad hooks (what DDP's bucketed all-reduce builds on) -----------------
+
+def test_post_accumulate_hook_sees_the_summed_grad_once_per_backward():
+    w = tt.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    w.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
+    # w reaches the loss through three paths; the hook fires once, after all three arrived.
+    (w * 2 + w * w + w).sum().backward()
+    assert seen == [[5.0, 7.0]]
+    (w * 3).sum().backward()  # accumulates onto the existing .grad, then fires again
+    assert seen == [[5.0, 7.0], [8.0, 10.0]]
+
+
+def test_post_accumulate_hook_fires_before_nodes_that_do_not_feed_that_leaf():
+    a = tt.tensor([1.0, 2.0], requires_grad=True)
+    b = tt.tensor([3.0, 4.0], requires_grad=True)
+    events = []
+    a.register_post_accumulate_grad_hook(lambda t: events.append("a accumulated"))
+    b.register_post_accumulate_grad_hook(lambda t: events.append("b accumulated"))
+    ya, yb = a * 2, b * 3
+    ya.register_hook(lambda g: events.append("a branch runs"))
+    yb.register_hook(lambda g: events.append("b branch runs"))
+    (ya.sum() + yb.sum()).backward()
+    # Whichever branch runs first, its leaf is done before the other branch starts: the
+    # hook runs during backward, not in a sweep after it.
+    assert events in (["a branch runs", "a accumulated", "b branch runs", "b accumulated"],
+                      ["b branch runs", "b accumulated", "a branch runs", "a accumulated"])
+
+
+def test_post_accumulate_hook_runs_after_tensor_hooks_and_can_be_removed():
+    w = tt.tensor([1.0], requires_grad=True)
+    events = []
+    w.register_hook(lambda g: events.append(("hook", g.item())) or g * 10)
+    handle = w.register_post_accumulate_grad_hook(lambda t: events.append(("post", t.grad.item())))
+    (w * 2).sum().backward()
+    assert events == [("hook", 2.0), ("post", 20.0)]
+    handle.remove()
+    (w * 2).sum().backward()
+    assert events == [("hook", 2.0), ("post", 20.0), ("hook", 2.0)]
+
+
+def test_post_accumulate_hook_is_for_leaves_that_require_grad():
+    w = tt.tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        (w * 2).register_post_accumulate_grad_hook(lambda t: None)
+    with pytest.raises(RuntimeError, match="doesn't require gradient"):
+        tt.tensor([1.0]).register_post_accumulate_grad_hook(lambda t: None)

@@ -109,8 +109,7 @@ def as_tensor(data, dtype=None, device=None, *, requires_grad=False, copy=None) 
     dev = _device(device)
     from_python = not host.is_host_array(data)
     if from_python and _contains_tensor(data):
-        from .ops import stack
-        return stack([as_tensor(d, dtype, device) for d in data])
+        return _stack_parts([as_tensor(d, dtype, device) for d in data])
     try:
         host_array = host.to_host(data)
     except (ValueError, TypeError):
@@ -135,6 +134,22 @@ def _check_fits(value: int, dtype: str) -> None:
     if not low <= value <= high:
         raise RuntimeError(f"value {value} cannot be converted to type {dtype} without overflow "
                            f"({dtype} holds {low} to {high}). Pick a wider dtype, e.g. int64.")
+
+
+def _stack_parts(parts) -> Tensor:
+    """tensor([t0, t1, ...]): equal-shaped parts stacked along a new first axis, promoted to
+    one dtype. Done on arrays (not with ops.stack) because creation sits below the ops."""
+    shapes = {p.shape for p in parts}
+    if len(shapes) > 1:
+        raise ValueError(f"can't build a tensor from tensors of different shapes "
+                         f"{sorted(shapes)}; every element must have the same shape.")
+    common = parts[0].dtype
+    for p in parts[1:]:
+        common = _dt.promote_types(common, p.dtype)
+    dev = parts[0].device
+    xp, dtype = dev.xp, dev._backend.dtype(common)
+    arrays = [p._data if p.dtype == common else xp.astype(p._data, dtype) for p in parts]
+    return Tensor._wrap(xp.stack(arrays), dev)
 
 
 def _contains_tensor(data) -> bool:
@@ -318,4 +333,4 @@ def manual_seed(seed: int) -> None:
 # The *_like functions check that `input` is a tensor (errors.tensor_arguments).
 from .errors import tensor_arguments  # noqa: E402
 
-tensor_arguments(globals(), __all__)
+tensor_arguments(globals(), __all__, Tensor)

@@ -116,3 +116,16 @@ def get_default_device() -> device:
 def set_default_device(dev) -> None:
     global _default
     _default = device(dev)
+
+
+def check_same_device(op_name: str, first: device, second: device) -> None:
+    """Raise the one device-mismatch error unless `first` and `second` are the same device.
+
+    Every op that combines tensors calls this (through Function.apply or the op plumbing),
+    so a mismatch reads the same whichever op found it.
+    """
+    if first is not second:
+        raise RuntimeError(
+            f"Expected all tensors to be on the same device, but found at least two devices, "
+            f"{first} and {second} (in {op_name}). Move one explicitly, e.g. "
+            f"tensor.to('{first}'); tinytorch never copies between devices implicitly.")

@@ -36,18 +36,17 @@ _PARTNERS = {"other", "exponent"}
 _MISSING = object()
 
 
-def tensor_arguments(namespace: dict, names) -> None:
-    """Replace each function `namespace[name]` by one that checks its tensor parameters first.
+def tensor_arguments(namespace: dict, names, tensor_type) -> None:
+    """Replace each function `namespace[name]` by one that checks its tensor parameters first
+    (that they are `tensor_type`, passed in because this module sits below tensor.py).
 
     Aliases (`subtract = sub`) stay one object, so identity checks between them still hold.
     """
-    from .tensor import Tensor
-
     done: dict[int, object] = {}
     for name in names:
         function = namespace[name]
         if id(function) not in done:
-            done[id(function)] = _checked(function, Tensor)
+            done[id(function)] = _checked(function, tensor_type)
         namespace[name] = done[id(function)]
 
 

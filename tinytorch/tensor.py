@@ -24,22 +24,23 @@ a version counter with their base; autograd metadata lives in a separate
 
 from __future__ import annotations
 
+import math
+import sys
 import weakref
 
-from . import autograd as _autograd
 from . import dtypes as _dtypes
+from .engine import is_grad_enabled, run_backward
 
 __all__ = ["Tensor"]
 
 
 class Tensor:
     __slots__ = ("_data", "device", "dtype", "requires_grad", "grad", "grad_fn", "_counter",
-                 "_hooks", "__weakref__")
+                 "_hooks", "_post_accumulate_hooks", "__weakref__")
 
     __array_priority__ = 1000  # make NumPy scalars defer to Tensor's reflected operators
 
     def __init__(self, data, dtype=None, device=None, requires_grad=False):
-        from .creation import tensor
         made = tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
         for slot in Tensor.__slots__[:-1]:
             setattr(self, slot, getattr(made, slot))
@@ -55,7 +56,7 @@ class Tensor:
         t.device = device
         t.dtype = backend.dtype_names[array.dtype]
         t.requires_grad = False
-        t.grad = t.grad_fn = t._hooks = None
+        t.grad = t.grad_fn = t._hooks = t._post_accumulate_hooks = None
         t._counter = [0]
         return t
 
@@ -80,10 +81,10 @@ class Tensor:
     @property
     def size(self) -> int:
         """The number of elements, as the array API standard defines `size` (see also numel())."""
-        return _numel(self._data.shape)
+        return math.prod(self._data.shape)
 
     def numel(self) -> int:
-        return _numel(self._data.shape)
+        return math.prod(self._data.shape)
 
     def dim(self) -> int:
         return self._data.ndim
@@ -116,7 +117,45 @@ class Tensor:
     # ---- autograd ---------------------------------------------------------------------------
     def backward(self, gradient=None, retain_graph=False) -> None:
         """Accumulate the gradient of this tensor into the `.grad` of every leaf that needs one."""
-        _autograd.backward(self, gradient, retain_graph)
+        if not self.requires_grad:
+            raise RuntimeError(
+                "element 0 of tensors does not require grad and does not have a grad_fn: nothing "
+                "upstream was created with requires_grad=True (or it ran under no_grad()). Call "
+                "x.requires_grad_() on the inputs you want gradients for.")
+        data = self._data
+        if gradient is None:
+            if data.size != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs, but this output "
+                    f"has shape {self.shape}. Pass backward(gradient=...) with a tensor of that "
+                    f"shape, or reduce first, e.g. y.sum().backward().")
+            grad = self.device.xp.ones(data.shape, dtype=data.dtype, device=data.device)
+        else:
+            if not isinstance(gradient, Tensor):
+                raise TypeError(f"gradient must be a Tensor, got {type(gradient).__name__}")
+            if gradient.shape != self.shape:
+                raise RuntimeError(f"Mismatch in shape: gradient has shape {gradient.shape} but "
+                                   f"the output has shape {self.shape}. Pass a gradient of the "
+                                   f"output's shape.")
+            if gradient.device is not self.device:
+                raise RuntimeError(f"gradient is on {gradient.device} but the output is on "
+                                   f"{self.device}; move it with gradient.to('{self.device}').")
+            # a copy (leaves' .grad must not alias `gradient`) in the output's dtype: PyTorch
+            # accepts an int64 gradient for a float output; the strict backends refuse the mix
+            grad = self.device.xp.astype(gradient._data, data.dtype, copy=True)
+        run_backward(self.grad_fn or self, grad, retain_graph)
+
+    def _accumulate_grad(self, grad) -> None:
+        """The engine's leaf protocol: this leaf's total gradient of one backward pass."""
+        for hook in self._hooks or ():
+            grad = checked_hook_result(hook, hook(Tensor._wrap(grad, self.device)), grad,
+                                       self.device)
+        if self.grad is None:
+            self.grad = Tensor._wrap(grad, self.device)
+        else:
+            self.grad = Tensor._wrap(self.grad._data + grad, self.device)
+        for hook in self._post_accumulate_hooks or ():
+            hook(self)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         if requires_grad and not _dtypes.is_floating_point(self.dtype):
@@ -162,6 +201,24 @@ class Tensor:
             hooks = self._hooks
         hooks.append(hook)
         return _HookHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call `hook(tensor)` right after this leaf's `.grad` is updated by a backward pass.
+
+        As in PyTorch, the hook runs during backward, as soon as every gradient that
+        reaches this leaf in the pass has arrived (before unrelated parts of the graph
+        run), so a distributed trainer can start sending `.grad` early. Its return
+        value is ignored. Leaves only.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors; use register_hook() on a non-leaf instead.")
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = []
+        self._post_accumulate_hooks.append(hook)
+        return _HookHandle(self._post_accumulate_hooks, hook)
 
     # ---- conversion -------------------------------------------------------------------------
     def to(self, *args, **kwargs) -> Tensor:
@@ -269,8 +326,9 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __array_namespace__(self, api_version=None):
-        import tinytorch
-        return tinytorch
+        # The package that holds this module is loaded whenever a Tensor exists; looking it
+        # up (not importing it) keeps tensor.py from importing the layers above it.
+        return sys.modules[__package__]
 
     def __dlpack__(self, **kwargs):
         return self._data.__dlpack__(**kwargs)
@@ -427,12 +485,10 @@ class Tensor:
     def zero_(self): return self.fill_(0)
 
     def uniform_(self, a=0.0, b=1.0):
-        from .creation import rand
         _numbers("uniform_", a=a, b=b)
         return self.copy_(rand(self.shape, dtype=self.dtype, device=self.device) * (b - a) + a)
 
     def normal_(self, mean=0.0, std=1.0):
-        from .creation import randn
         _numbers("normal_", mean=mean, std=std)
         return self.copy_(randn(self.shape, dtype=self.dtype, device=self.device) * std + mean)
 
@@ -447,7 +503,7 @@ class Tensor:
                                f"shape {list(result.shape)} of an in-place op. Use an "
                                f"out-of-place op instead.")
         node = result.grad_fn
-        if node is None and self.requires_grad and _autograd.is_grad_enabled():
+        if node is None and self.requires_grad and is_grad_enabled():
             if self.grad_fn is None:
                 raise RuntimeError(
                     "a leaf Variable that requires grad is being used in an in-place operation. "
@@ -486,13 +542,6 @@ class _HookHandle:
 _new_tensor = object.__new__
 
 
-def _numel(shape) -> int:
-    n = 1
-    for s in shape:
-        n *= s
-    return n
-
-
 def _parse_to(args, kwargs):
     from .device import device as as_device
     device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
@@ -510,6 +559,25 @@ def _parse_to(args, kwargs):
             device = arg
     return (None if device is None else as_device(device),
             None if dtype is None else _dtypes.canonical_dtype(dtype))
+
+
+def checked_hook_result(hook, result, grad, device):
+    """The gradient a hook hands back: `grad` if it returned None, else its tensor, which must
+    keep the gradient's shape and device (as PyTorch requires)."""
+    if result is None:
+        return grad
+    name = getattr(hook, "__name__", repr(hook))
+    if not isinstance(result, Tensor):
+        raise TypeError(f"expected a Tensor or None, but hook {name!r} returned "
+                        f"{type(result).__name__}")
+    if result.shape != tuple(grad.shape):
+        raise RuntimeError(f"hook {name!r} has changed the size of the gradient: it got shape "
+                           f"{tuple(grad.shape)} and returned shape {result.shape}. Return a "
+                           f"tensor of the gradient's shape.")
+    if result.device is not device:
+        raise RuntimeError(f"hook {name!r} returned a gradient on {result.device}, but the "
+                           f"gradient is on {device}; return it on {device}.")
+    return result._data
 
 
 def _numbers(name, **values):
@@ -533,7 +601,8 @@ def _broadcast_like(value, target: Tensor) -> Tensor:
     return broadcast_to(cast(value, target.dtype), target.shape)
 
 
-# Imported last: the ops need the Tensor class defined above, and Tensor's methods
-# look these names up when called.
-from .creation import full  # noqa: E402
+# The one upward import of the layered design (docs/design.md): Tensor's methods and operators
+# call the ops (creation functions included) by name, and the ops need the Tensor class defined
+# above, so the ops are imported last, once the class exists.
 from .ops import *  # noqa: E402,F403
+from .ops import full, rand, randn, tensor  # noqa: E402 - creation functions, via ops

@@ -38,6 +38,7 @@ Registering another backend (JAX, say) takes one call::
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -149,9 +150,7 @@ def one_hot_index_add(xp, zeros, axis, index, values):
     n = zeros.shape[axis]
     moved = xp.moveaxis(values, axis, 0)
     rest = moved.shape[1:]
-    width = 1
-    for size in rest:
-        width *= size
+    width = math.prod(rest)
     flat = xp.reshape(moved, (moved.shape[0], width))  # not -1: ambiguous when a size is 0
     positions = xp.arange(n, dtype=index.dtype, device=index.device)
     one_hot = xp.astype(positions[:, None] == index[None, :], flat.dtype)

@@ -24,11 +24,12 @@ import warnings
 from .. import dtypes as _dt
 from ..autograd import no_grad
 from ..creation import arange, full, rand
-from ..errors import TensorIndexError, tensor_arguments
+from ..errors import tensor_arguments
 from ..ops import cat, matmul, movedim, reshape, where
 from ..ops import relu as _relu
 from ..ops import sigmoid as _sigmoid
 from ..ops import tanh as _tanh
+from ..ops.plumbing import normalize_dim
 from ..tensor import Tensor
 from .ops.activation import Gelu, GeluTanh, LogSoftmax, Softmax
 from .ops.conv import Conv2dFunction
@@ -65,6 +66,7 @@ def _size(t: Tensor) -> str:
 
 
 def _same_device(name, x, other, what="weight"):
+    # Not plumbing's check_same_device: here the fix is usually to move the model, so say so.
     if other is not None and other.device is not x.device:
         raise RuntimeError(f"{name}: the input is on {x.device} but the {what} is on "
                            f"{other.device}. Move the input with x.to('{other.device}'), or the "
@@ -424,13 +426,8 @@ def _axis(name, input, dim):  # noqa: A002
     if dim is None:
         raise TypeError(f"{name}() needs dim, the axis to normalise over (e.g. dim=-1 for the "
                         f"last axis); PyTorch's implicit choice is deprecated and not copied.")
-    if isinstance(dim, bool) or not isinstance(dim, int):
-        raise TypeError(f"{name}(): argument 'dim' must be an int, not {type(dim).__name__} "
-                        f"({dim!r})")
-    if not -max(input.ndim, 1) <= dim < max(input.ndim, 1):
-        raise TensorIndexError(f"Dimension out of range (expected to be in range of "
-                               f"[{-max(input.ndim, 1)}, {max(input.ndim, 1) - 1}], but got {dim})")
-    return dim % input.ndim if input.ndim else None
+    dim = normalize_dim(dim, input.ndim)
+    return dim if input.ndim else None
 
 
 def softmax(input, dim=None, dtype=None):  # noqa: A002
@@ -689,4 +686,4 @@ def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
 
 
 # Every public function checks that its tensor parameters hold tensors (errors.tensor_arguments).
-tensor_arguments(globals(), __all__)
+tensor_arguments(globals(), __all__, Tensor)

@@ -86,9 +86,7 @@ def _fans(tensor):
         raise ValueError(f"Fan in and fan out can not be computed for a tensor with fewer than "
                          f"2 dimensions (got shape {tensor.shape}); use uniform_ or normal_ "
                          f"for biases.")
-    receptive = 1
-    for size in tensor.shape[2:]:
-        receptive *= size
+    receptive = math.prod(tensor.shape[2:])
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
 
 

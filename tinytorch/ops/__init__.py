@@ -3,10 +3,15 @@
 The modules split the ops by kind: elementwise (arithmetic and the dtype
 plumbing every op shares), unary (math functions), select (maximum,
 minimum, clamp, where), logic (comparisons, bitwise ops), convert (casts,
-device moves, clone), reduce, shape, index and linalg. `tinytorch` re-exports
-all of them, and `Tensor` methods call them by name.
+device moves, clone), reduce, shape, index and linalg; plumbing.py holds what
+they share. The creation functions (creation.py, a layer below) are
+imported here too (not in `__all__`: they are not Functions), so that
+`tinytorch.ops` is the one namespace that Tensor's methods call by name
+(tensor.py's one upward import). `tinytorch`
+re-exports all of them.
 """
 
+from ..creation import *  # noqa: F403 - in this namespace for Tensor's methods; not in __all__
 from .convert import *  # noqa: F403
 from .convert import __all__ as _convert
 from .elementwise import *  # noqa: F403
@@ -31,5 +36,6 @@ __all__ = [*_elementwise, *_unary, *_select, *_logic, *_convert, *_reduce, *_sha
 
 # Every public op checks that its tensor parameters hold tensors (errors.tensor_arguments).
 from ..errors import tensor_arguments  # noqa: E402
+from ..tensor import Tensor  # noqa: E402
 
-tensor_arguments(globals(), __all__)
+tensor_arguments(globals(), __all__, Tensor)

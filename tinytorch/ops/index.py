@@ -19,12 +19,16 @@ through views so `x[0][1] = 5` changes `x`.
 
 from __future__ import annotations
 
+import math
+
 from .. import dtypes as _dt
 from ..autograd import Function, is_grad_enabled
+from ..creation import as_tensor, tensor
 from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
-from .shape import _dim, permute, reshape
+from .plumbing import check_same_device, normalize_dim
+from .shape import broadcast_to, permute, reshape, stack
 
 __all__ = ["getitem", "setitem", "take", "gather", "nonzero"]
 
@@ -69,7 +73,7 @@ def take(input, index, axis=None):  # noqa: A002
     if input.ndim == 0:
         input = reshape(input, 1)
     flat = reshape(index, -1)
-    axis = _dim(axis, input.ndim, "axis")
+    axis = normalize_dim(axis, input.ndim, "axis")
     picked = Take.apply(input, _wrap_negative(flat, input.shape[axis]), axis)
     return reshape(picked, input.shape[:axis] + index.shape + input.shape[axis + 1:])
 
@@ -111,7 +115,7 @@ def gather(input, dim, index):  # noqa: A002
     if index.ndim != input.ndim:
         raise RuntimeError(f"Index tensor must have the same number of dimensions as input "
                            f"tensor: got {index.ndim} and {input.ndim}")
-    axis = _dim(dim, input.ndim)
+    axis = normalize_dim(dim, input.ndim)
     if input.ndim == 0:  # a 0-d input takes dim 0 or -1 and index 0, as in PyTorch
         return reshape(gather(reshape(input, 1), 0, reshape(index, 1)), ())
     return Gather.apply(input, _wrap_negative(index, input.shape[axis]), axis)
@@ -124,7 +128,6 @@ def nonzero(input, *, as_tuple=False):  # noqa: A002
     parts = [Tensor._wrap(p, input.device) for p in xp.nonzero(data)]
     if as_tuple:
         return tuple(parts)
-    from .shape import stack
     return stack(parts, dim=1) if parts else reshape(parts, (0, 0))
 
 
@@ -136,14 +139,10 @@ def _normalise(x, key):
     items, masks = [], []
     for k in key:
         if isinstance(k, (list, range)):
-            from ..creation import tensor
             k = list(k)  # an empty list is an empty int64 index, as in PyTorch (not float32)
             k = tensor(k, device=x.device) if k else tensor(k, dtype="int64", device=x.device)
         if isinstance(k, Tensor):
-            if k.device is not x.device:
-                raise RuntimeError(f"indices should be on the same device as the indexed tensor "
-                                   f"({x.device}), but got {k.device}. Move them with "
-                                   f"index.to('{x.device}').")
+            check_same_device("indexing, tensor and indices", x.device, k.device)
             if k.dtype == "bool":
                 parts = nonzero(k, as_tuple=True) if k.ndim else [k]
                 masks += [(parts[0], k.shape)] if k.ndim else []
@@ -226,14 +225,11 @@ def getitem(x, key):
 
 def _take_many(y, tensors, axes, items):
     """Index several axes of `y` with integer tensors at once, as NumPy does."""
-    from .shape import broadcast_to
     shape = _broadcast_shapes([t.shape for t in tensors])
     rest = [a for a in range(y.ndim) if a not in axes]
     moved = permute(y, axes + rest)
     sizes = [y.shape[a] for a in axes]
-    count = 1
-    for size in sizes:
-        count *= size
+    count = math.prod(sizes)
     flat = reshape(moved, (count,) + tuple(y.shape[a] for a in rest))  # no -1: rest may be empty
     linear = None
     for t, size in zip(tensors, sizes):
@@ -298,12 +294,8 @@ class SetBasic(Function):
 
 def setitem(x, key, value):
     """x[key] = value; differentiable with respect to both x and value when recorded."""
-    from ..creation import as_tensor
-    from .shape import broadcast_to
     if isinstance(value, Tensor):
-        if value.device is not x.device:
-            raise RuntimeError(f"value is on {value.device} but the tensor is on {x.device}; "
-                               f"move it with value.to('{x.device}').")
+        check_same_device("setitem, tensor and value", x.device, value.device)
         value = value if value.dtype == x.dtype else cast(value, x.dtype)
     elif isinstance(value, (bool, int, float, list, tuple)):
         value = as_tensor(value, dtype=x.dtype, device=x.device)

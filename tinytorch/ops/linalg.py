@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..autograd import Function
 from ..tensor import Tensor
-from .elementwise import _promote
+from .plumbing import promote
 from .shape import reshape, squeeze
 
 __all__ = ["matmul", "mm", "bmm", "dot", "outer"]
@@ -33,7 +33,7 @@ def matmul(input, other):  # noqa: A002
         raise TypeError(f"matmul(): both arguments must be Tensors, got "
                         f"{type(input).__name__} and {type(other).__name__}; for a scalar "
                         f"factor use *.")
-    a, b = _promote(input, other, broadcast=False)
+    a, b = promote(input, other, broadcast=False)
     shape_a, shape_b = a._data.shape, b._data.shape
     if len(shape_a) == 2 == len(shape_b) and shape_a[1] == shape_b[0] and a.dtype != "bool":
         return Matmul.apply(a, b)  # the common case, checked as cheaply as possible

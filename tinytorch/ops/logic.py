@@ -14,7 +14,7 @@ from __future__ import annotations
 from .. import dtypes as _dt
 from ..tensor import Tensor
 from .convert import cast
-from .elementwise import _bool_pair, _nondifferentiable, _promote
+from .plumbing import bool_pair, nondifferentiable, promote
 
 __all__ = [
     "bitwise_not", "logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf",
@@ -28,10 +28,10 @@ __all__ = [
 
 def _comparison(op):
     def compare(input, other):  # noqa: A002
-        a, b = _promote(input, other)
-        if _bool_pair(a, b):  # the array API orders numbers only; False < True as uint8
+        a, b = promote(input, other)
+        if bool_pair(a, b):  # the array API orders numbers only; False < True as uint8
             a, b = (cast(x, "uint8") if isinstance(x, Tensor) else int(x) for x in (a, b))
-        return _nondifferentiable(op, a, b)
+        return nondifferentiable(op, a, b)
     return compare
 
 
@@ -45,12 +45,12 @@ ge = greater_equal = _comparison(lambda a, b: a >= b)
 
 def _bitwise(name, op):
     def bitwise(input, other):  # noqa: A002
-        a, b = _promote(input, other)
+        a, b = promote(input, other)
         dtype = a.dtype if isinstance(a, Tensor) else b.dtype
         if _dt.is_floating_point(dtype):
             raise TypeError(f"{name} is only supported for integer and bool tensors, got "
                             f"{dtype}. Compare first (x > 0) to get a bool mask.")
-        return _nondifferentiable(op, a, b)
+        return nondifferentiable(op, a, b)
     bitwise.__name__ = name
     return bitwise
 
@@ -64,7 +64,7 @@ def bitwise_not(input):  # noqa: A002
     if _dt.is_floating_point(input.dtype):
         raise TypeError(f"bitwise_not (~) is only supported for integer and bool tensors, got "
                         f"{input.dtype}.")
-    return _nondifferentiable(lambda a: ~a, input)
+    return nondifferentiable(lambda a: ~a, input)
 
 
 def _as_bool(x):
@@ -82,6 +82,6 @@ def _numeric(x):
     return cast(x, "uint8") if x.dtype == "bool" else x
 
 
-def isnan(input): return _nondifferentiable(input.device.xp.isnan, _numeric(input))  # noqa: A002,E704,E501
-def isinf(input): return _nondifferentiable(input.device.xp.isinf, _numeric(input))  # noqa: A002,E704,E501
-def isfinite(input): return _nondifferentiable(input.device.xp.isfinite, _numeric(input))  # noqa: A002,E704,E501
+def isnan(input): return nondifferentiable(input.device.xp.isnan, _numeric(input))  # noqa: A002,E704,E501
+def isinf(input): return nondifferentiable(input.device.xp.isinf, _numeric(input))  # noqa: A002,E704,E501
+def isfinite(input): return nondifferentiable(input.device.xp.isfinite, _numeric(input))  # noqa: A002,E704,E501

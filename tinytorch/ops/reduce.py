@@ -20,6 +20,7 @@ tree reductions (and Welford's algorithm for var/std) for accuracy.
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 from .. import dtypes as _dt
@@ -27,8 +28,9 @@ from ..autograd import Function
 from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
-from .elementwise import _nondifferentiable, div, sub
+from .elementwise import div, sub
 from .index import gather
+from .plumbing import nondifferentiable, normalize_axes
 from .shape import squeeze
 from .unary import exp
 
@@ -38,40 +40,12 @@ __all__ = ["sum", "mean", "var", "std", "prod", "max", "min", "amax", "amin", "a
 values_indices = namedtuple("values_indices", ["values", "indices"])
 
 
-def _axes(ndim, dim, axis):
-    """Normalise dim/axis to a sorted tuple of non-negative axes (None means all)."""
-    if dim is not None and axis is not None:
-        raise TypeError("pass either dim (PyTorch) or axis (array API), not both")
-    chosen = dim if dim is not None else axis
-    if chosen is None:
-        return tuple(range(ndim))
-    items = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)
-    if [d for d in items if not isinstance(d, int)]:  # (all() here is the reduction)
-        raise TypeError(f"dim must be an int or a tuple of ints, got {chosen!r}")
-    out, span = [], ndim or 1  # a 0-d tensor accepts dim 0 and -1, as in PyTorch
-    for d in items:
-        if not -span <= d < span:
-            raise TensorIndexError(f"Dimension out of range (expected to be in range of "
-                                   f"[{-span}, {span - 1}], but got {d})")
-        out.append(d % ndim if ndim else 0)
-    if len(set(out)) != len(out):
-        raise ValueError(f"dim {chosen} names an axis more than once")
-    return tuple(sorted(out)) if ndim else ()
-
-
 def _keep(keepdim, keepdims):
     return bool(keepdims) if keepdims is not None else bool(keepdim)
 
 
 def _kept_shape(shape, axes):
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
-
-
-def _count(shape, axes):
-    n = 1
-    for a in axes:
-        n *= shape[a]
-    return n
 
 
 class Sum(Function):
@@ -95,7 +69,7 @@ def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None)
         input = cast(input, dtype)
     elif not _dt.is_floating_point(input.dtype):
         input = cast(input, "int64")
-    return Sum.apply(input, _axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
+    return Sum.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 
 
 def _check_tensor(name, x):
@@ -122,9 +96,10 @@ def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None
     if dtype is not None:
         input = cast(input, dtype)
     _float_only("mean", input)
-    axes = _axes(input.ndim, dim, axis)
+    axes = normalize_axes(input.ndim, dim, axis)
+    count = math.prod(input.shape[a] for a in axes)
     total = Sum.apply(_accumulating(input), axes, _keep(keepdim, keepdims))
-    return cast(div(total, _count(input.shape, axes)), input.dtype)
+    return cast(div(total, count), input.dtype)
 
 
 class Var(Function):
@@ -133,7 +108,7 @@ class Var(Function):
 
     def forward(self, a, axes, correction, keepdims, root):
         xp = self.xp
-        count = _count(a.shape, axes)
+        count = math.prod(a.shape[i] for i in axes)
         # the sum over an empty axis is 0, and 0 / 0 gives nan below, as PyTorch's var does
         mean = xp.sum(a, axis=axes, keepdims=True) / count if count else xp.sum(
             a, axis=axes, keepdims=True)
@@ -187,7 +162,7 @@ def _var_or_std(name, input, dim, unbiased, keepdim, correction, axis, keepdims,
         raise TypeError(f"{name}(): pass either unbiased or correction, not both")
     if isinstance(correction, bool) or not isinstance(correction, (int, float)):
         raise TypeError(f"{name}(): correction must be a number, got {correction!r}")
-    out = Var.apply(_accumulating(input), _axes(input.ndim, dim, axis), correction,
+    out = Var.apply(_accumulating(input), normalize_axes(input.ndim, dim, axis), correction,
                     _keep(keepdim, keepdims), root)
     return cast(out, input.dtype)
 
@@ -218,7 +193,7 @@ def prod(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None
         input = cast(input, dtype)
     elif not _dt.is_floating_point(input.dtype):
         input = cast(input, "int64")
-    return Prod.apply(input, _axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
+    return Prod.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 
 
 class Extreme(Function):
@@ -250,7 +225,7 @@ def _check_nonempty(name, x, axes):
 
 
 def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
-    axes = _axes(input.ndim, dim, axis)
+    axes = normalize_axes(input.ndim, dim, axis)
     _check_nonempty("amax", input, axes)
     if input.dtype == "bool":  # the array API has no max of bools; it is any()
         return any(input, axes, _keep(keepdim, keepdims))
@@ -258,7 +233,7 @@ def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: 
 
 
 def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
-    axes = _axes(input.ndim, dim, axis)
+    axes = normalize_axes(input.ndim, dim, axis)
     _check_nonempty("amin", input, axes)
     if input.dtype == "bool":  # the array API has no min of bools; it is all()
         return all(input, axes, _keep(keepdim, keepdims))
@@ -292,7 +267,7 @@ def _arg(name, reducer):
             raise TypeError(f"{name}() takes one dim (an int) or None, got {chosen!r}. To search "
                             f"several axes, flatten them first, e.g. x.flatten(0, 1).{name}(0).")
         keep = _keep(keepdim, keepdims)
-        axes = _axes(input.ndim, chosen, None)
+        axes = normalize_axes(input.ndim, chosen, None)
         _check_nonempty(name, input, axes)
         if input.dtype == "bool":
             input = cast(input, "uint8")
@@ -315,9 +290,9 @@ argmin = _arg("argmin", lambda xp: xp.argmin)
 
 def _logical(name, reducer):
     def logical(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
-        axes = _axes(input.ndim, dim, axis)
+        axes = normalize_axes(input.ndim, dim, axis)
         xp = input.device.xp
-        return _nondifferentiable(
+        return nondifferentiable(
             lambda a: reducer(xp)(a if input.dtype == "bool" else a != 0, axis=axes,
                                   keepdims=_keep(keepdim, keepdims)), input)
     logical.__name__ = name
@@ -347,7 +322,7 @@ class LogSumExp(Function):
 def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
     """log(sum(exp(x))) computed with the max subtracted first, so it never overflows."""
     _float_only("logsumexp", input)
-    return LogSumExp.apply(input, _axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
+    return LogSumExp.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 
 
 

@@ -13,7 +13,8 @@ from .. import dtypes as _dt
 from ..autograd import Function
 from ..tensor import Tensor
 from .convert import cast
-from .elementwise import _check_broadcast, _no_bool, _promote, _scalar_for, neg
+from .elementwise import neg
+from .plumbing import check_broadcast, no_bool, promote, scalar_for
 
 __all__ = [
     "maximum", "minimum", "clamp", "clip", "where", "masked_fill",
@@ -36,16 +37,16 @@ class Maximum(Function):
 
 
 def maximum(input, other):  # noqa: A002
-    a, b = _promote(input, other)
-    _no_bool("maximum", a, b)
+    a, b = promote(input, other)
+    no_bool("maximum", a, b)
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         return clamp(a, min=b) if isinstance(a, Tensor) else clamp(b, min=a)
     return Maximum.apply(a, b)
 
 
 def minimum(input, other):  # noqa: A002
-    a, b = _promote(input, other)
-    _no_bool("minimum", a, b)
+    a, b = promote(input, other)
+    no_bool("minimum", a, b)
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         return clamp(a, max=b) if isinstance(a, Tensor) else clamp(b, max=a)
     return neg(Maximum.apply(neg(a), neg(b)))
@@ -78,9 +79,9 @@ def clamp(input, min=None, max=None):  # noqa: A001,A002
         return out if max is None else minimum(out, max)
     dtype = _dt.result_type(input, *(v for v in (min, max) if v is not None))
     x = input if input.dtype == dtype else cast(input, dtype)
-    _no_bool("clamp", x)  # a bool tensor with an int or float bound is clamped in that dtype
-    low = None if min is None else _scalar_for(min, dtype)
-    high = None if max is None else _scalar_for(max, dtype)
+    no_bool("clamp", x)  # a bool tensor with an int or float bound is clamped in that dtype
+    low = None if min is None else scalar_for(min, dtype)
+    high = None if max is None else scalar_for(max, dtype)
     return Clamp.apply(x, low, high)
 
 
@@ -104,10 +105,10 @@ def where(condition, input, other):  # noqa: A002
         got = condition.dtype if isinstance(condition, Tensor) else type(condition).__name__
         raise TypeError(f"where expected condition to be a bool tensor, got {got}. Build it with "
                         f"a comparison, e.g. where(x > 0, x, 0).")
-    a, b = _promote(input, other)
+    a, b = promote(input, other)
     for x in (a, b):
         if isinstance(x, Tensor):
-            _check_broadcast(condition.shape, x.shape)
+            check_broadcast(condition.shape, x.shape)
     ref = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
     if ref is None:
         dtype = _dt.result_type(a, b)
@@ -132,7 +133,7 @@ def masked_fill(input, mask, value):  # noqa: A002
                                f"tensor.")
         value = value if value.dtype == input.dtype else cast(value, input.dtype)
     elif isinstance(value, (int, float, bool)):
-        value = _full_like_shape(input, _scalar_for(value, input.dtype), input.dtype, shape=())
+        value = _full_like_shape(input, scalar_for(value, input.dtype), input.dtype, shape=())
     else:
         raise TypeError(f"masked_fill(): value must be a number or a 0-d Tensor, got "
                         f"{type(value).__name__}")

@@ -11,12 +11,14 @@ directly.
 
 from __future__ import annotations
 
+import math
 import operator
 
 from .. import dtypes as _dt
 from ..autograd import Function
 from ..errors import TensorIndexError
 from .convert import cast
+from .plumbing import normalize_dim
 
 __all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose", "swapaxes", "t",  # noqa: E501
            "squeeze", "unsqueeze", "expand_dims", "expand", "broadcast_to", "cat", "concat",
@@ -47,16 +49,6 @@ def _sizes(args, *, negative_ok=(-1,)):
     return sizes
 
 
-def _dim(d, ndim, name="dim"):
-    if isinstance(d, bool) or not hasattr(d, "__index__"):
-        raise TypeError(f"{name} must be an int, got {type(d).__name__} ({d!r})")
-    d = operator.index(d)
-    if not -max(ndim, 1) <= d < max(ndim, 1):
-        raise TensorIndexError(f"Dimension out of range (expected to be in range of "
-                               f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {d}) for {name}")
-    return d % max(ndim, 1)
-
-
 class Reshape(Function):
     view_of_input = True  # NumPy returns a view of the input's buffer
 
@@ -70,9 +62,7 @@ class Reshape(Function):
 
 def reshape(input, *shape):  # noqa: A002
     shape = _sizes(shape)
-    known = 1
-    for s in shape:
-        known *= s if s != -1 else 1
+    known = math.prod(s for s in shape if s != -1)
     size = input.numel()
     if shape.count(-1) > 1 or (shape.count(-1) == 0 and known != size) or (
             shape.count(-1) == 1 and (known == 0 or size % known)):
@@ -90,7 +80,7 @@ view = reshape
 def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
     if input.ndim == 0:
         return reshape(input, 1)
-    start, end = _dim(start_dim, input.ndim), _dim(end_dim, input.ndim)
+    start, end = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)
     shape = input.shape
     merged = 1  # counted, not -1: -1 is ambiguous when a size is 0
     for n in shape[start:end + 1]:
@@ -113,7 +103,8 @@ class Permute(Function):
 
 
 def permute(input, *dims):  # noqa: A002
-    dims = tuple(_dim(d, input.ndim) for d in _sizes(dims, negative_ok=range(-MAX_DIMS, 0)))
+    dims = tuple(normalize_dim(d, input.ndim)
+                 for d in _sizes(dims, negative_ok=range(-MAX_DIMS, 0)))
     if sorted(dims) != list(range(input.ndim)):
         raise RuntimeError(f"permute(): number of dimensions in the tensor input does not match "
                            f"the length of the desired ordering of dimensions: got dims {dims} "
@@ -129,7 +120,7 @@ def permute_dims(x, /, axes):
 
 def transpose(input, dim0, dim1):  # noqa: A002
     dims = list(range(input.ndim))
-    d0, d1 = _dim(dim0, input.ndim, "dim0"), _dim(dim1, input.ndim, "dim1")
+    d0, d1 = normalize_dim(dim0, input.ndim, "dim0"), normalize_dim(dim1, input.ndim, "dim1")
     if not dims:  # a 0-d tensor accepts dims 0 and -1 and stays as it is, as in PyTorch
         return input
     dims[d0], dims[d1] = dims[d1], dims[d0]
@@ -148,8 +139,8 @@ def t(input):  # noqa: A002
 
 
 def movedim(input, source, destination):  # noqa: A002
-    order = [d for d in range(input.ndim) if d != _dim(source, input.ndim)]
-    order.insert(_dim(destination, input.ndim), _dim(source, input.ndim))
+    order = [d for d in range(input.ndim) if d != normalize_dim(source, input.ndim)]
+    order.insert(normalize_dim(destination, input.ndim), normalize_dim(source, input.ndim))
     return permute(input, order)
 
 
@@ -159,13 +150,14 @@ moveaxis = movedim
 def squeeze(input, dim=None):  # noqa: A002
     if dim is None:
         return reshape(input, tuple(n for n in input.shape if n != 1))
-    dims = {_dim(d, input.ndim) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
+    dims = {normalize_dim(d, input.ndim)
+            for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
     return reshape(input, tuple(n for i, n in enumerate(input.shape)
                                 if not (i in dims and n == 1)))
 
 
 def unsqueeze(input, dim):  # noqa: A002
-    dim = _dim(dim, input.ndim + 1)
+    dim = normalize_dim(dim, input.ndim + 1)
     shape = input.shape
     return reshape(input, shape[:dim] + (1,) + shape[dim:])
 
@@ -240,7 +232,7 @@ def cat(tensors, dim=0):
     dtype = _dt.result_type(*tensors)
     tensors = [t if t.dtype == dtype else cast(t, dtype) for t in tensors]
     ref = tensors[0]
-    axis = _dim(dim, ref.ndim)
+    axis = normalize_dim(dim, ref.ndim)
     for i, t in enumerate(tensors):
         if t.ndim != ref.ndim or any(a != b for j, (a, b) in enumerate(zip(t.shape, ref.shape))
                                      if j != axis):
@@ -274,7 +266,7 @@ def stack(tensors, dim=0, *, axis=None):
 def narrow(input, dim, start, length):  # noqa: A002
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-    dim = _dim(dim, input.ndim)
+    dim = normalize_dim(dim, input.ndim)
     start, length, size = _int(start, "start"), _int(length, "length"), input.shape[dim]
     if not -size <= start <= size:
         raise TensorIndexError(f"narrow(): start {start} is out of range for dimension {dim} of "
@@ -296,7 +288,7 @@ def split(tensor, split_size_or_sections, dim=0):
     """Pieces of `tensor` along `dim`: equal pieces of a given size, or the listed sizes."""
     if tensor.ndim == 0:
         raise RuntimeError("split() expects at least a 1-dimensional tensor; reshape(1) first.")
-    dim = _dim(dim, tensor.ndim)
+    dim = normalize_dim(dim, tensor.ndim)
     total = tensor.shape[dim]
     if isinstance(split_size_or_sections, int) and not isinstance(split_size_or_sections, bool):
         step = split_size_or_sections
@@ -326,7 +318,7 @@ def chunk(input, chunks, dim=0):  # noqa: A002
         raise ValueError(f"chunk expects `chunks` to be greater than 0, got {chunks}")
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor; reshape(1) first.")
-    total = input.shape[_dim(dim, input.ndim)]
+    total = input.shape[normalize_dim(dim, input.ndim)]
     return split(input, max(1, -(-total // chunks)), dim)
 
 
@@ -334,7 +326,7 @@ def unbind(input, dim=0):  # noqa: A002
     if input.ndim == 0:
         raise TensorIndexError("unbind(): dimension specified as 0 but the tensor has no "
                                "dimensions; a 0-d tensor cannot be split into pieces.")
-    if input.shape[_dim(dim, input.ndim)] == 0:
+    if input.shape[normalize_dim(dim, input.ndim)] == 0:
         return ()
     return tuple(squeeze(p, dim) for p in split(input, 1, dim))
 
@@ -385,7 +377,7 @@ def flip(input, dims=None, *, axis=None):  # noqa: A002
     if chosen is None:
         axes = tuple(range(input.ndim))
     else:
-        axes = tuple(_dim(d, input.ndim) for d in ((chosen,) if isinstance(chosen, int)
+        axes = tuple(normalize_dim(d, input.ndim) for d in ((chosen,) if isinstance(chosen, int)
                                                    else chosen))
         if len(set(axes)) != len(axes):
             raise RuntimeError(f"flip(): dim {list(chosen)} names an axis more than once; name "

@@ -15,7 +15,8 @@ from .. import dtypes as _dt
 from ..autograd import Function
 from ..tensor import Tensor
 from .convert import cast
-from .elementwise import _no_bool, _to_float, div, mul
+from .elementwise import div, mul
+from .plumbing import no_bool, to_float
 
 __all__ = [
     "exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "square", "reciprocal",
@@ -134,14 +135,14 @@ class ZeroGrad(Function):
         return self.xp.zeros_like(grad), None
 
 
-def exp(input): return Exp.apply(_to_float(input))  # noqa: A002,E704
-def log(input): return Log.apply(_to_float(input))  # noqa: A002,E704
-def log1p(input): return Log1p.apply(_to_float(input))  # noqa: A002,E704
-def sqrt(input): return Sqrt.apply(_to_float(input))  # noqa: A002,E704
-def sin(input): return Sin.apply(_to_float(input))  # noqa: A002,E704
-def cos(input): return Cos.apply(_to_float(input))  # noqa: A002,E704
-def tanh(input): return Tanh.apply(_to_float(input))  # noqa: A002,E704
-def sigmoid(input): return Sigmoid.apply(_to_float(input))  # noqa: A002,E704
+def exp(input): return Exp.apply(to_float(input))  # noqa: A002,E704
+def log(input): return Log.apply(to_float(input))  # noqa: A002,E704
+def log1p(input): return Log1p.apply(to_float(input))  # noqa: A002,E704
+def sqrt(input): return Sqrt.apply(to_float(input))  # noqa: A002,E704
+def sin(input): return Sin.apply(to_float(input))  # noqa: A002,E704
+def cos(input): return Cos.apply(to_float(input))  # noqa: A002,E704
+def tanh(input): return Tanh.apply(to_float(input))  # noqa: A002,E704
+def sigmoid(input): return Sigmoid.apply(to_float(input))  # noqa: A002,E704
 def reciprocal(input): return div(1, input)  # noqa: A002,E704
 def rsqrt(input): return div(1, sqrt(input))  # noqa: A002,E704
 
@@ -154,12 +155,12 @@ def square(input):  # noqa: A002
 
 
 def relu(input):  # noqa: A002
-    _no_bool("relu", input)
+    no_bool("relu", input)
     return Relu.apply(input)
 
 
 def sign(input):  # noqa: A002
-    _no_bool("sign", input)
+    no_bool("sign", input)
     return ZeroGrad.apply(input, input.device.xp.sign)
 
 

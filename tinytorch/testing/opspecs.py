@@ -56,9 +56,12 @@ every operator.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from .. import dtypes as _dt
 
 __all__ = ["OpSpec", "OPS", "uncovered_functions", "by_name", "admissible", "arguments",
            "MARGIN", "FLOATS", "NUMERIC", "INTEGERS"]
@@ -655,7 +658,7 @@ def arguments(spec: OpSpec, dtype: str = "float64", *, max_dims: int = 3, max_si
     @st.composite
     def draw_arguments(draw):
         shapes = draw(shape_strategy)
-        counts = [_size(s) for s in shapes]
+        counts = [math.prod(s) for s in shapes]
         flat = draw(_values(spec, dtype, sum(counts)))
         np = _np()
         out, start = [], 0
@@ -667,13 +670,6 @@ def arguments(spec: OpSpec, dtype: str = "float64", *, max_dims: int = 3, max_si
     valid = spec.extra.get("valid")
     strategy = draw_arguments()
     return strategy.filter(lambda arrays: bool(valid(*arrays))) if valid else strategy
-
-
-def _size(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def _shapes(spec, max_dims, max_side, allow_empty):
@@ -717,21 +713,14 @@ def _shapes(spec, max_dims, max_side, allow_empty):
     return draw_shapes()
 
 
-_INT_RANGES = {"int8": (-128, 127), "int16": (-2**15, 2**15 - 1), "int32": (-2**31, 2**31 - 1),
-               "int64": (-2**63, 2**63 - 1), "uint8": (0, 255), "uint16": (0, 2**16 - 1),
-               "uint32": (0, 2**32 - 1), "uint64": (0, 2**64 - 1)}
-
-
 def _values(spec, dtype, count):
     """A strategy for a list of `count` Python numbers for `spec`'s arguments."""
-    import math
-
     from hypothesis import strategies as st
 
     if dtype == "bool":
         return st.lists(st.booleans(), min_size=count, max_size=count)
-    if dtype in _INT_RANGES:
-        lo, hi = _INT_RANGES[dtype]
+    if _dt.is_integral(dtype):
+        lo, hi = _dt.int_range(dtype)
         lo, hi = max(lo, math.ceil(spec.low)), min(hi, math.floor(spec.high))
         return st.lists(st.integers(lo, hi), min_size=count, max_size=count)
     margin = spec.extra.get("margin", MARGIN)

@@ -21,6 +21,8 @@ arrays through a namespace, which is faster for large shapes.
 
 from __future__ import annotations
 
+import math
+
 from hypothesis import strategies as st
 
 from .. import dtypes as _dt
@@ -33,11 +35,6 @@ __all__ = ["dtypes", "shapes", "broadcastable_shapes", "tensors", "elements", "F
 FLOAT_DTYPES = ("float32", "float64")
 INTEGER_DTYPES = _dt.SIGNED + _dt.UNSIGNED
 ALL_DTYPES = _dt.DTYPES
-
-_RANGES = {"int8": (-128, 127), "int16": (-2**15, 2**15 - 1), "int32": (-2**31, 2**31 - 1),
-           "int64": (-2**63, 2**63 - 1), "uint8": (0, 255), "uint16": (0, 2**16 - 1),
-           "uint32": (0, 2**32 - 1), "uint64": (0, 2**64 - 1)}
-
 
 def dtypes(kinds=("bool", "int", "uint", "float")):
     """A dtype string of the given kinds ("bool", "int", "uint", "float")."""
@@ -76,8 +73,8 @@ def elements(dtype, min_value=None, max_value=None, allow_nan=False, allow_infin
     """Python numbers that fit `dtype`."""
     if dtype == "bool":
         return st.booleans()
-    if dtype in _RANGES:
-        low, high = _RANGES[dtype]
+    if _dt.is_integral(dtype):
+        low, high = _dt.int_range(dtype)
         low = low if min_value is None else max(low, int(min_value))
         high = high if max_value is None else min(high, int(max_value))
         return st.integers(low, high)
@@ -99,9 +96,7 @@ def tensors(draw, dtype=None, shape=None, device="cpu", elements=None, requires_
     device = _resolve(draw, device)
     source = elements if elements is not None else globals()["elements"](dtype, min_value,
                                                                         max_value)
-    count = 1
-    for s in shape:
-        count *= s
+    count = math.prod(shape)
     values = draw(st.lists(source, min_size=count, max_size=count))
     out = tensor(values, dtype=dtype, device=device).reshape(shape)
     return out.requires_grad_() if requires_grad else out
