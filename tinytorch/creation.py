@@ -198,8 +198,12 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
         raise TypeError(f"full(): fill_value must be a number or a bool, got "
                         f"{type(fill_value).__name__} ({fill_value!r})")
     dtype = _dt.result_type(fill_value) if dtype is None else _dt.canonical_dtype(dtype)
-    value = bool(fill_value) if dtype == "bool" else (
-        int(fill_value) if _dt.is_integral(dtype) else float(fill_value))
+    try:
+        value = bool(fill_value) if dtype == "bool" else (
+            int(fill_value) if _dt.is_integral(dtype) else float(fill_value))
+    except (OverflowError, ValueError):  # 2**1100 as a float; nan or inf as an int
+        raise RuntimeError(f"value {fill_value!r:.40} cannot be converted to type {dtype} "
+                           f"without overflow") from None
     if _dt.is_integral(dtype):
         _check_fits(value, dtype)
     shape = _shape((size,) if isinstance(size, int) else (size,))
@@ -215,8 +219,8 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     for name, value in (("start", start), ("end", end), ("step", step)):
         if isinstance(value, Tensor):
             value = value.item()
-        if not isinstance(value, (int, float)) or not math.isfinite(float(min(abs(value),
-                                                                              1e300))):
+        if not isinstance(value, (int, float)) or (isinstance(value, float)
+                                                    and not math.isfinite(value)):
             raise RuntimeError(f"unsupported range: arange {name} must be a finite number, got "
                                f"{value!r}")
     if step == 0:
@@ -228,7 +232,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         dtype = _dt.result_type(*(v for v in (start, end, step)))
     dev = _device(device)
     dtype = _dt.canonical_dtype(dtype)
-    count = _shape((max(0, math.ceil((end - start) / step)),))  # below 2**63
+    exact = all(isinstance(v, int) for v in (start, end, step))  # ints may exceed a float
+    steps = -(-(end - start) // step) if exact else math.ceil((end - start) / step)
+    count = _shape((max(0, steps),))  # below 2**63
     with _allocating(count, dtype):
         array = dev.xp.arange(start, end, step, dtype=dev._backend.dtype(dtype),
                               device=dev.native)

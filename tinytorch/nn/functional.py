@@ -608,6 +608,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     is_causal: position i attends to positions j <= i only. scale defaults to 1/sqrt(E).
     A row whose every score is masked gives nan, as in PyTorch.
     """
+    for name, t in (("query", query), ("key", key), ("value", value)):
+        if t.ndim < 2:
+            raise RuntimeError(f"scaled_dot_product_attention: {name} needs at least 2 dimensions "
+                               f"(..., sequence, embedding), got shape {list(t.shape)}")
     if query.shape[-1] != key.shape[-1]:
         raise RuntimeError(f"scaled_dot_product_attention: query and key need the same last "
                            f"dimension (embedding size), got {query.shape} and {key.shape}")

@@ -29,10 +29,7 @@ class Matmul(Function):
 
 
 def matmul(input, other):  # noqa: A002
-    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
-        raise TypeError(f"matmul(): both arguments must be Tensors, got "
-                        f"{type(input).__name__} and {type(other).__name__}; for a scalar "
-                        f"factor use *.")
+    _both_tensors("matmul", input, other)
     a, b = promote(input, other, broadcast=False)
     shape_a, shape_b = a._data.shape, b._data.shape
     if len(shape_a) == 2 == len(shape_b) and shape_a[1] == shape_b[0] and a.dtype != "bool":
@@ -69,7 +66,15 @@ def _shape(t):
 mm = bmm = matmul
 
 
+def _both_tensors(name, input, other):  # noqa: A002
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        raise TypeError(f"{name}(): both arguments must be Tensors, got "
+                        f"{type(input).__name__} and {type(other).__name__}; for a scalar "
+                        f"factor use *.")
+
+
 def dot(input, other):  # noqa: A002
+    _both_tensors("dot", input, other)
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     return matmul(input, other)

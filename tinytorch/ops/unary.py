@@ -175,6 +175,8 @@ def round(input, decimals=0):  # noqa: A001,A002
     if isinstance(decimals, bool) or not isinstance(decimals, int):
         raise TypeError(f"round(): decimals must be an int, got {type(decimals).__name__} "
                         f"({decimals!r})")
+    if abs(decimals) > 300:  # 10 ** decimals would leave float64's range
+        raise ValueError(f"round(): decimals must lie in [-300, 300], got {decimals}")
     if not _dt.is_floating_point(input.dtype):
         return input
     if decimals:
