@@ -348,7 +348,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
     """Normalise over the trailing `normalized_shape` axes of each sample."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
+    if not isinstance(shape, (tuple, list)) or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in shape):
+        raise TypeError(f"layer_norm(): normalized_shape must be an int or a sequence of ints, "
+                        f"got {normalized_shape!r}")
+    shape = tuple(shape)
     k = len(shape)
     if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
@@ -356,6 +361,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
                            f"{_size(input)}")
     _float_input("layer_norm", input)
     _same_device("layer_norm", input, weight)
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape:
+            raise RuntimeError(f"layer_norm: {name} has shape {_size(t)} but normalized_shape is "
+                               f"{list(shape)}; they must be equal.")
     axes = tuple(range(input.ndim - k, input.ndim))
     return NormalizeFunction.apply(input, weight, bias, None, None, eps=eps, axes=axes,
                                    batch_stats=True, param_shape=shape,
@@ -543,7 +552,18 @@ def _binary_args(name, input, target, weight):  # noqa: A002
         target = target.to(input.dtype)
     if weight is not None and weight.dtype != input.dtype:
         weight = weight.to(input.dtype)
+    if weight is not None and not _broadcasts_to(weight.shape, input.shape):
+        raise RuntimeError(f"{name}: weight of shape {_size(weight)} does not broadcast to the "
+                           f"input's shape {_size(input)}; give one weight per element (or per "
+                           f"trailing axis).")
     return target, weight
+
+
+def _broadcasts_to(shape, target):
+    """Whether `shape` broadcasts to exactly `target` (the result keeps target's shape)."""
+    if len(shape) > len(target):
+        return False
+    return all(n in (1, t) for n, t in zip(reversed(shape), reversed(target)))
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",  # noqa: A002
@@ -553,6 +573,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     target, weight = _binary_args("binary_cross_entropy_with_logits", input, target, weight)
     if pos_weight is not None and pos_weight.dtype != input.dtype:
         pos_weight = pos_weight.to(input.dtype)
+    if pos_weight is not None and not _broadcasts_to(pos_weight.shape, input.shape):
+        raise RuntimeError(f"binary_cross_entropy_with_logits: pos_weight of shape "
+                           f"{_size(pos_weight)} does not broadcast to the input's shape "
+                           f"{_size(input)}; give one weight per class (the last axis).")
     return BCEWithLogitsFunction.apply(input, target, weight, pos_weight, reduction=reduction)
 
 
