@@ -112,8 +112,8 @@ def float_pair(a, b):
     # Cast the original operands, not the promoted ones: promotion wraps a Python int into the
     # integer dtype (int8 tensor / 200 would divide by -56), but true division is exact math.
     target = _dt.get_default_dtype()
-    return (cast(a, target) if isinstance(a, Tensor) else float(a),
-            cast(b, target) if isinstance(b, Tensor) else float(b))
+    return (cast(a, target) if isinstance(a, Tensor) else scalar_for(a, target),
+            cast(b, target) if isinstance(b, Tensor) else scalar_for(b, target))
 
 
 def bool_pair(a, b):

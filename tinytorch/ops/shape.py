@@ -377,8 +377,8 @@ def flip(input, dims=None, *, axis=None):  # noqa: A002
     if chosen is None:
         axes = tuple(range(input.ndim))
     else:
-        axes = tuple(normalize_dim(d, input.ndim) for d in ((chosen,) if isinstance(chosen, int)
-                                                   else chosen))
+        axes = tuple(normalize_dim(d, input.ndim)
+                     for d in (chosen if isinstance(chosen, (tuple, list)) else (chosen,)))
         if len(set(axes)) != len(axes):
             raise RuntimeError(f"flip(): dim {list(chosen)} names an axis more than once; name "
                                f"each axis once.")
