@@ -32,8 +32,12 @@ class LinearFunction(Function):
     def backward(self, grad):
         x, weight = self.saved
         xp = self.xp
-        grad_x = grad @ weight if self.needs_grad(0) else None
         rows = xp.reshape(grad, (-1, grad.shape[-1])) if grad.ndim != 2 else grad
+        grad_x = None
+        if self.needs_grad(0):  # one 2-D product, as in forward, rather than a stacked one
+            grad_x = rows @ weight
+            if grad.ndim != 2:
+                grad_x = xp.reshape(grad_x, (*grad.shape[:-1], weight.shape[1]))
         grad_w = grad_b = None
         if self.needs_grad(1):
             flat_x = xp.reshape(x, (-1, x.shape[-1])) if x.ndim != 2 else x
