@@ -229,7 +229,7 @@ def test_text_corpus_and_tokenizer():
     assert all(0 <= i < tok.vocab_size for i in ids)
     assert tok.decode(ids) == "Once there was a fox."
     assert tok.decode(tt.tensor(ids)) == "Once there was a fox."
-    with pytest.raises(KeyError, match="not in this tokenizer"):
+    with pytest.raises(ValueError, match="not in this tokenizer"):
         tok.encode("~")
 
 

@@ -158,7 +158,7 @@ def test_unknown_dtype_name_raises_type_error_listing_supported(name):
 
 
 def test_python_types_and_aliases_resolve_to_dtype_strings():
-    assert tt.zeros(1, dtype=float).dtype == "float32"
+    assert tt.zeros(1, dtype=float).dtype == "float64"  # Python's float is a double (PyTorch)
     assert tt.zeros(1, dtype=int).dtype == "int64"
     assert tt.zeros(1, dtype=bool).dtype == "bool"
     assert tt.zeros(1, dtype="double").dtype == "float64"

@@ -29,7 +29,7 @@ from weakref import ref as _weakref
 
 from .device import check_same_device
 from .engine import Node, enable_grad, grad_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .tensor import Tensor
+from .tensor import Tensor, checked_hook_result
 
 __all__ = ["Function", "backward", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled"]
@@ -51,6 +51,7 @@ class Function(Node):
     """
 
     out_device = None      # set by forward when the result lives on another device
+    view_of_input = False  # True where the output may share its first input's buffer
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -87,6 +88,8 @@ class Function(Node):
         fn.device, fn.xp = device, device.xp
         out = fn.forward(*arrays, **params)
         result = Tensor._wrap(out, fn.out_device or device)
+        if cls.view_of_input:  # a view shares the version counter of its base, as in PyTorch
+            result._counter = args[0]._counter
         if needs_grad and grad_mode.enabled:
             fn._record(args, result)
         return result
@@ -114,9 +117,7 @@ class Function(Node):
         """Run the output's hooks (register_hook) and keep its .grad if it called retain_grad()."""
         device = self.out_device or self.device
         for hook in self.hooks or ():
-            result = hook(Tensor._wrap(grad, device))
-            if result is not None:
-                grad = result._data
+            grad = checked_hook_result(hook, hook(Tensor._wrap(grad, device)), grad, device)
         kept = self.retained() if self.retained is not None else None
         if kept is not None:
             kept.grad = Tensor._wrap(grad if kept.grad is None else kept.grad._data + grad,

@@ -15,6 +15,8 @@ kernels and per-device generators.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import operator
 
 from . import dtypes as _dt
@@ -43,7 +45,27 @@ def _shape(size):
     if any(s < 0 for s in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension: {shape}. Sizes "
                            f"must be non-negative.")
+    if any(s >= 2**63 for s in shape):
+        raise RuntimeError(f"size {max(shape)} in {shape} does not fit in int64; sizes must be "
+                           f"below 2**63.")
+    if len(shape) > 64:
+        raise RuntimeError(f"{len(shape)} dimensions were asked for, but tensors have at most 64.")
     return shape
+
+
+@contextlib.contextmanager
+def _allocating(shape, dtype):
+    """Turn the backend's MemoryError into a RuntimeError that says how much was asked for."""
+    try:
+        yield
+    except (MemoryError, OverflowError):
+        count = 1
+        for n in shape:
+            count *= n
+        size = count * _dt._BITS.get(dtype, 8) // 8
+        raise RuntimeError(f"can't allocate memory: a {dtype} tensor of shape {tuple(shape)} "
+                           f"holds {count} elements, {size} bytes. Ask for a smaller "
+                           f"tensor.") from None
 
 
 def _finish(array, dev, requires_grad):
@@ -97,9 +119,10 @@ def as_tensor(data, dtype=None, device=None, *, requires_grad=False, copy=None) 
         return _stack_parts([as_tensor(d, dtype, device) for d in data])
     try:
         host_array = host.to_host(data)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"can't build a tensor from this data: {exc}. Nested lists must be "
-                         f"rectangular and hold only numbers or bools.") from exc
+    except (ValueError, TypeError):
+        raise ValueError(f"can't build a tensor from this {type(data).__name__}: nested lists "
+                         f"must be rectangular (every row of one length) and hold only numbers "
+                         f"or bools.") from None
     dtype = _infer_dtype(host_array, from_python) if dtype is None else _dt.canonical_dtype(dtype)
     if from_python and _dt.is_integral(dtype):
         for value in host.int_extremes(host_array):
@@ -162,8 +185,10 @@ def _factory(fill):
         dev = _device(device)
         dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
         sizes = (shape, *size) if shape is not None else size
-        return _finish(fill(dev.xp, _shape(sizes), dev._backend.dtype(dtype), dev.native), dev,
-                       requires_grad)
+        shape = _shape(sizes)
+        with _allocating(shape, dtype):
+            array = fill(dev.xp, shape, dev._backend.dtype(dtype), dev.native)
+        return _finish(array, dev, requires_grad)
     return make
 
 
@@ -182,14 +207,25 @@ def full(shape=None, fill_value=None, *, dtype=None, device=None, requires_grad=
     dev = _device(device)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    if not isinstance(fill_value, (bool, int, float, complex)):
+        raise TypeError(f"full(): fill_value must be a number or a bool, got "
+                        f"{type(fill_value).__name__} ({fill_value!r})")
     dtype = _dt.result_type(fill_value) if dtype is None else _dt.canonical_dtype(dtype)
-    value = bool(fill_value) if dtype == "bool" else (
-        int(fill_value) if _dt.is_integral(dtype) else complex(fill_value)
-        if _dt.is_complex(dtype) else float(fill_value))
+    if isinstance(fill_value, complex) and not _dt.is_complex(dtype):
+        raise TypeError(f"full(): a complex fill_value ({fill_value!r}) needs a complex dtype, "
+                        f"got {dtype}. Pass dtype='complex64' or 'complex128'.")
+    try:
+        value = bool(fill_value) if dtype == "bool" else (
+            int(fill_value) if _dt.is_integral(dtype) else complex(fill_value)
+            if _dt.is_complex(dtype) else float(fill_value))
+    except (OverflowError, ValueError):  # 2**1100 as a float; nan or inf as an int
+        raise RuntimeError(f"value {fill_value!r:.40} cannot be converted to type {dtype} "
+                           f"without overflow") from None
     if _dt.is_integral(dtype):
         _check_fits(value, dtype)
-    array = dev.xp.full(_shape((size,) if isinstance(size, int) else (size,)), value,
-                        dtype=dev._backend.dtype(dtype), device=dev.native)
+    shape = _shape((size,) if isinstance(size, int) else (size,))
+    with _allocating(shape, dtype):
+        array = dev.xp.full(shape, value, dtype=dev._backend.dtype(dtype), device=dev.native)
     return _finish(array, dev, requires_grad)
 
 
@@ -199,13 +235,28 @@ def arange(start, stop=None, step=1, *, dtype=None, device=None, requires_grad=F
     end = stop if end is None else end
     if end is None:
         start, end = 0, start
+    for name, value in (("start", start), ("end", end), ("step", step)):
+        if isinstance(value, Tensor):
+            value = value.item()
+        if not isinstance(value, (int, float)) or (isinstance(value, float)
+                                                    and not math.isfinite(value)):
+            raise RuntimeError(f"unsupported range: arange {name} must be a finite number, got "
+                               f"{value!r}")
     if step == 0:
         raise ValueError("arange step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError(f"upper bound and lower bound inconsistent with step sign: arange("
+                           f"{start}, {end}, {step}). Use a step of the sign of end - start.")
     if dtype is None:
         dtype = _dt.result_type(*(v for v in (start, end, step)))
     dev = _device(device)
     dtype = _dt.canonical_dtype(dtype)
-    array = dev.xp.arange(start, end, step, dtype=dev._backend.dtype(dtype), device=dev.native)
+    exact = all(isinstance(v, int) for v in (start, end, step))  # ints may exceed a float
+    steps = -(-(end - start) // step) if exact else math.ceil((end - start) / step)
+    count = _shape((max(0, steps),))  # below 2**63
+    with _allocating(count, dtype):
+        array = dev.xp.arange(start, end, step, dtype=dev._backend.dtype(dtype),
+                              device=dev.native)
     return _finish(array, dev, requires_grad)
 
 
@@ -219,6 +270,9 @@ def linspace(start, stop=None, num=None, *, dtype=None, device=None, requires_gr
         dtype = _dt.result_type(_dt.get_default_dtype(), *(v for v in (start, end)
                                                            if isinstance(v, complex)))
     dtype = _dt.canonical_dtype(dtype)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise RuntimeError(f"linspace(): number of steps must be a non-negative int, got "
+                           f"{steps!r}")
     cast = complex if _dt.is_complex(dtype) else float
     array = dev.xp.linspace(cast(start), cast(end), int(steps), endpoint=endpoint,
                             dtype=dev._backend.dtype(dtype), device=dev.native)
@@ -229,8 +283,9 @@ def eye(n, m=None, *, k=0, dtype=None, device=None, requires_grad=False) -> Tens
     """An n x m matrix with ones on diagonal k (PyTorch's eye(n, m), the standard's k=)."""
     dev = _device(device)
     dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
-    array = dev.xp.eye(n, n if m is None else m, k=k, dtype=dev._backend.dtype(dtype),
-                       device=dev.native)
+    n, m = _shape((n, n if m is None else m))  # ints >= 0, as for any size
+    with _allocating((n, m), dtype):
+        array = dev.xp.eye(n, m, k=k, dtype=dev._backend.dtype(dtype), device=dev.native)
     return _finish(array, dev, requires_grad)
 
 
@@ -250,8 +305,9 @@ def _random(draw, default_dtype=None):
             raise TypeError(f"{draw.__name__}() needs a floating dtype, got {dtype}; use "
                             f"randint() for integers.")
         shape = _shape(size)
-        return as_tensor(draw(str(dev), shape), dtype=dtype, device=dev,
-                         requires_grad=requires_grad)
+        with _allocating(shape, dtype):
+            return as_tensor(draw(str(dev), shape), dtype=dtype, device=dev,
+                             requires_grad=requires_grad)
     return make
 
 
@@ -266,6 +322,10 @@ def randint(low, high=None, size=None, *, dtype=None, device=None, requires_grad
         low, high, size = 0, low, high
     if size is None:
         raise TypeError("randint() needs a size, e.g. randint(0, 10, (3,))")
+    for name, bound in (("low", low), ("high", high)):
+        if isinstance(bound, bool) or not isinstance(bound, int):
+            raise TypeError(f"randint(): {name} must be an int, got {type(bound).__name__} "
+                            f"({bound!r})")
     if high <= low:
         raise ValueError(f"randint needs low < high, got low={low}, high={high}")
     dev = _device(device)
@@ -275,6 +335,8 @@ def randint(low, high=None, size=None, *, dtype=None, device=None, requires_grad
 
 
 def randperm(n, *, generator=None, dtype="int64", device=None) -> Tensor:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise RuntimeError(f"randperm(): n must be a non-negative int, got {n!r}")
     dev = _device(device)
     order = (host.permutation(str(dev), n) if generator is None
              else generator._permutation(n))
@@ -291,9 +353,17 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 
 
 def manual_seed(seed: int) -> None:
-    """Restart every device's random stream from `seed`; the same seed gives the same draws."""
-    host.manual_seed(seed)
+    """Restart every device's random stream from `seed`; the same seed gives the same draws.
 
+    As in PyTorch, any integer in [-2**63, 2**64) is a seed; negative ones count modulo 2**64.
+    """
+    if isinstance(seed, bool) or not hasattr(seed, "__index__"):
+        raise TypeError(f"manual_seed() takes an int, got {type(seed).__name__} ({seed!r})")
+    seed = operator.index(seed)
+    if not -2**63 <= seed < 2**64:
+        raise RuntimeError(f"Overflow when unpacking long: seed {seed} must be within "
+                           f"[-2**63, 2**64).")
+    host.manual_seed(seed % 2**64)
 
 
 def multinomial(input, num_samples: int, replacement: bool = False, *,  # noqa: A002
@@ -325,3 +395,9 @@ def multinomial(input, num_samples: int, replacement: bool = False, *,  # noqa: 
     picks = host.categorical(stream, weights, int(num_samples), bool(replacement))
     out = as_tensor(picks, dtype="int64", device=input.device)
     return out.reshape(num_samples) if input.ndim == 1 else out
+
+
+# The *_like functions check that `input` is a tensor (errors.tensor_arguments).
+from .errors import tensor_arguments  # noqa: E402
+
+tensor_arguments(globals(), __all__, Tensor)

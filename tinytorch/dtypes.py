@@ -74,8 +74,8 @@ def canonical_dtype(dtype) -> str:
         if dtype in _UNSUPPORTED:
             raise TypeError(f"dtype {dtype!r} is not supported: {_UNSUPPORTED[dtype]}. The "
                             f"supported dtypes are {', '.join(DTYPES)}.")
-    elif dtype is float:
-        return _default_float
+    elif dtype is float:  # Python's float is a double, as PyTorch maps it
+        return float64
     elif dtype is int:
         return DEFAULT_INT
     elif dtype is _py_bool:
@@ -107,8 +107,9 @@ class dtype(metaclass=_DtypeMeta):  # noqa: N801 - mirrors torch.dtype
 
 
 
-def is_floating_point(dtype: str) -> _py_bool:
-    return dtype in FLOATS
+def is_floating_point(dtype) -> _py_bool:
+    """Whether a dtype string, or a tensor's dtype (as torch.is_floating_point(t)), is a float."""
+    return getattr(dtype, "dtype", dtype) in FLOATS
 
 
 def is_complex(dtype: str) -> _py_bool:

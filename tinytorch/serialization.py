@@ -18,8 +18,12 @@ like a pickle or a `torch.save` zip archive.
 
 Writes are atomic: the bytes go to a temporary file in the same directory,
 are flushed and fsync'ed, and `os.replace` puts the file in place in one
-step, so a crash mid-save leaves the previous checkpoint untouched and no
-temporary file behind (when Python gets to clean up).
+step, so a crash mid-save leaves the previous checkpoint untouched. A
+process killed mid-save (SIGKILL, or SIGTERM without a handler) leaves its
+temporary file behind; it is named after the checkpoint and the writer's
+process id, and the next save of the same path removes those whose process
+is gone. Filesystem errors stay OSError (of the same subclass) and name
+the path.
 
 Assumes: checkpoints fit in memory twice (the bytes are built, then
 written); tensors are saved detached, without requires_grad, and load onto
@@ -39,6 +43,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 
 from safetensors import SafetensorError, safe_open
@@ -66,8 +71,19 @@ def save(obj, path) -> None:
     """Write `obj` (a tensor or nested dicts/lists/tuples of tensors and plain values) to `path`."""
     arrays: dict[str, object] = {}
     names_by_id: dict[int, str] = {}
+    open_containers: set[int] = set()  # the containers being encoded: one seen again is a cycle
 
     def encode(value, where: str):
+        if isinstance(value, (tuple, list, dict)):
+            if id(value) in open_containers:
+                raise CheckpointError(f"can't save a {type(value).__name__} that contains itself "
+                                      f"(at {where or 'the top level'}); checkpoints hold trees, "
+                                      f"not cycles")
+            open_containers.add(id(value))
+            try:
+                return encode_container(value, where)
+            finally:
+                open_containers.discard(id(value))
         if isinstance(value, Tensor):
             name = names_by_id.get(id(value))
             if name is None:
@@ -80,20 +96,6 @@ def save(obj, path) -> None:
         if isinstance(value, float):
             finite = value == value and abs(value) != float("inf")
             return value if finite else {"float": repr(value)}  # JSON has no nan or inf
-        if isinstance(value, tuple):
-            return {"tuple": [encode(v, f"{where}.{i}") for i, v in enumerate(value)]}
-        if isinstance(value, list):
-            return [encode(v, f"{where}.{i}") for i, v in enumerate(value)]
-        if isinstance(value, dict):
-            items = []
-            for key, v in value.items():
-                if not (key is None or isinstance(key, (bool, int, float, str))):
-                    raise TypeError(f"can't save a dict key of type {type(key).__name__} at "
-                                    f"{where or 'the top level'}; keys must be str, int, float, "
-                                    f"bool or None")
-                inner = f"{where}.{key}" if where else str(key)
-                items.append([encode(key, where), encode(v, inner)])
-            return {"dict": items}
         if hasattr(value, "state_dict") and hasattr(value, "parameters"):
             raise TypeError(f"can't save a whole {type(value).__name__} module at "
                             f"{where or 'the top level'}: that needs pickle, which tinytorch "
@@ -108,14 +110,35 @@ def save(obj, path) -> None:
                         f"{where or 'the top level'}: checkpoints hold tensors, dicts, lists, "
                         f"tuples, ints, floats, bools, strings and None (no pickling)")
 
-    tree = encode(obj, "")
-    metadata = {_META_KEY: json.dumps({"version": _FORMAT_VERSION, "tree": tree},
-                                      allow_nan=False)}
+    def encode_container(value, where: str):
+        if isinstance(value, tuple):
+            return {"tuple": [encode(v, f"{where}.{i}") for i, v in enumerate(value)]}
+        if isinstance(value, list):
+            return [encode(v, f"{where}.{i}") for i, v in enumerate(value)]
+        if isinstance(value, dict):
+            items = []
+            for key, v in value.items():
+                if not (key is None or isinstance(key, (bool, int, float, str))):
+                    raise TypeError(f"can't save a dict key of type {type(key).__name__} at "
+                                    f"{where or 'the top level'}; keys must be str, int, float, "
+                                    f"bool or None")
+                inner = f"{where}.{key}" if where else str(key)
+                items.append([encode(key, where), encode(v, inner)])
+            return {"dict": items}
+
+    try:
+        tree = encode(obj, "")
+        metadata = {_META_KEY: json.dumps({"version": _FORMAT_VERSION, "tree": tree},
+                                          allow_nan=False)}
+    except RecursionError:
+        raise CheckpointError(f"can't save to {os.fspath(path)}: the object is nested too deeply "
+                              f"(more than Python's recursion limit); flatten it") from None
     _atomic_write(os.fspath(path), _safetensors_bytes(arrays, metadata=metadata))
 
 
 def _unique(name: str, taken: dict) -> str:
-    if name not in taken:
+    # "__metadata__" is safetensors' own header entry: a tensor may not take that name
+    if name not in taken and name != "__metadata__":
         return name
     n = 1
     while f"{name}#{n}" in taken:
@@ -126,22 +149,67 @@ def _unique(name: str, taken: dict) -> str:
 def _atomic_write(path: str, data: bytes) -> None:
     """Write `data` to `path` so the file is either the old one or the whole new one."""
     directory = os.path.dirname(os.path.abspath(path))
-    temp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
-    # os.open with mode 0o666 lets the umask set permissions, as a plain open() would.
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    base = os.path.basename(path)
+    _remove_stale_temporaries(directory, base)
+    temp = os.path.join(directory, f".{base}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        # os.open with mode 0o666 lets the umask set permissions, as a plain open() would.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o666)
+    except OSError as exc:
+        raise _path_error(exc, path, "write", "check that its directory exists and is "
+                          "writable") from None
     try:
         with os.fdopen(fd, "wb") as file:
             _write_chunks(file, data)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.remove(temp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise _path_error(exc, path, "write", "check the free disk space and that the "
+                              "path is a writable file, not a directory") from None
         raise
     _fsync_directory(directory)
+
+
+def _path_error(exc: OSError, path: str, action: str, hint: str) -> OSError:
+    """The same OSError subclass and errno, with a message naming the path and a fix."""
+    reason = exc.strerror or str(exc)
+    error = type(exc)(exc.errno, f"can't {action} checkpoint {path}: {reason}; {hint}")
+    return error
+
+
+def _remove_stale_temporaries(directory: str, base: str) -> None:
+    """Delete the temporary files of earlier saves of `base` whose writer process is gone."""
+    pattern = re.compile(rf"\.{re.escape(base)}\.(\d+)\.[0-9a-f]+\.tmp")
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match and not _process_alive(int(match.group(1))):
+            try:
+                os.remove(os.path.join(directory, name))
+            except OSError:
+                pass
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process is not writing it now: a leftover of an interrupted save
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists (another user's), or we can't tell: leave it
+    return True
 
 
 def _write_chunks(file, data: bytes, chunk: int = 1 << 24) -> None:
@@ -189,7 +257,11 @@ def load(path, device=None, *, map_location=None, weights_only=True, mmap=None, 
         raise TypeError(f"load() got unexpected keyword arguments {sorted(kwargs)}")
     path = os.fspath(path)
     dev = get_default_device() if device is None else as_device(device)
-    _check_header(path)
+    try:
+        _check_header(path)
+    except OSError as exc:
+        raise _path_error(exc, path, "read", "check the path (and that it is a file you may "
+                          "read)") from None
     try:
         with safe_open(path, framework="numpy") as file:
             metadata = file.metadata() or {}
@@ -210,6 +282,9 @@ def load(path, device=None, *, map_location=None, weights_only=True, mmap=None, 
         return _decode(header["tree"], tensors)
     except CheckpointError:
         raise
+    except RecursionError:
+        raise CheckpointError(f"{path} has a tinytorch structure record nested too deeply to "
+                              f"read (a damaged or crafted file)") from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CheckpointError(f"{path} has a damaged tinytorch structure record: {exc!r}") from exc
 

@@ -7,8 +7,10 @@ methods are thin calls into `tinytorch.ops`, where each op's forward and
 backward live together.
 
 Assumes:
-- Tensors own their arrays; views (reshape, slicing) may share memory on
-  backends that support it, but each tensor has its own version counter.
+- Tensors own their arrays; views (reshape, slicing, detach) may share
+  memory on backends that support it, so, as in PyTorch, a view shares the
+  version counter of the tensor it came from: an in-place write through
+  either is seen by every autograd node that saved the other.
 - An in-place op that is recorded for autograd computes out of place and
   swaps in the new buffer (so the old values stay valid for the graph, as
   PyTorch's saved "original self" does); an unrecorded one, such as an
@@ -27,13 +29,13 @@ import sys
 import weakref
 
 from . import dtypes as _dtypes
-from .engine import run_backward
+from .engine import is_grad_enabled, run_backward
 
 __all__ = ["Tensor"]
 
 
 class Tensor:
-    __slots__ = ("_data", "device", "dtype", "requires_grad", "grad", "grad_fn", "_version",
+    __slots__ = ("_data", "device", "dtype", "requires_grad", "grad", "grad_fn", "_counter",
                  "_hooks", "_post_accumulate_hooks", "__weakref__")
 
     __array_priority__ = 1000  # make NumPy scalars defer to Tensor's reflected operators
@@ -55,8 +57,17 @@ class Tensor:
         t.dtype = backend.dtype_names[array.dtype]
         t.requires_grad = False
         t.grad = t.grad_fn = t._hooks = t._post_accumulate_hooks = None
-        t._version = 0
+        t._counter = [0]
         return t
+
+    @property
+    def _version(self) -> int:
+        """How many in-place writes this tensor's buffer has seen (shared with its views)."""
+        return self._counter[0]
+
+    @_version.setter
+    def _version(self, value: int) -> None:
+        self._counter[0] = value
 
     # ---- attributes -------------------------------------------------------------------------
     @property
@@ -147,16 +158,16 @@ class Tensor:
             if gradient.device is not self.device:
                 raise RuntimeError(f"gradient is on {gradient.device} but the output is on "
                                    f"{self.device}; move it with gradient.to('{self.device}').")
-            # leaves' .grad must not alias `gradient`
-            grad = self.device.xp.asarray(gradient._data, copy=True)
+            # a copy (leaves' .grad must not alias `gradient`) in the output's dtype: PyTorch
+            # accepts an int64 gradient for a float output; the strict backends refuse the mix
+            grad = self.device.xp.astype(gradient._data, data.dtype, copy=True)
         run_backward(self.grad_fn or self, grad, retain_graph)
 
     def _accumulate_grad(self, grad) -> None:
         """The engine's leaf protocol: this leaf's total gradient of one backward pass."""
         for hook in self._hooks or ():
-            result = hook(Tensor._wrap(grad, self.device))
-            if result is not None:
-                grad = result._data
+            grad = checked_hook_result(hook, hook(Tensor._wrap(grad, self.device)), grad,
+                                       self.device)
         if self.grad is None:
             self.grad = Tensor._wrap(grad, self.device)
         else:
@@ -177,7 +188,9 @@ class Tensor:
         return self
 
     def detach(self) -> Tensor:
-        return Tensor._wrap(self._data, self.device)
+        out = Tensor._wrap(self._data, self.device)
+        out._counter = self._counter  # same buffer: a write through it must be seen (PyTorch)
+        return out
 
     def detach_(self) -> Tensor:
         self.grad_fn, self.requires_grad = None, False
@@ -484,7 +497,7 @@ class Tensor:
     def clamp(self, min=None, max=None): return clamp(self, min, max)  # noqa: A002
     def clip(self, min=None, max=None): return clamp(self, min, max)  # noqa: A002
     def where(self, condition, other): return where(condition, self, other)
-    def masked_fill(self, mask, value): return where(mask, value, self)
+    def masked_fill(self, mask, value): return masked_fill(self, mask, value)
     def eq(self, other): return eq(self, other)
     def ne(self, other): return ne(self, other)
     def lt(self, other): return lt(self, other)
@@ -496,7 +509,7 @@ class Tensor:
     def logical_or(self, other): return logical_or(self, other)
     def clone(self): return clone(self)
     def contiguous(self): return self
-    def type_as(self, other): return self.to(dtype=other.dtype)
+    def type_as(self, other): return self.to(dtype=_tensor_other('type_as', other).dtype)
 
     def sum(self, *args, **kwargs): return sum(self, *args, **kwargs)
     def mean(self, *args, **kwargs): return mean(self, *args, **kwargs)
@@ -517,17 +530,17 @@ class Tensor:
 
     def reshape(self, *shape): return reshape(self, *shape)
     def view(self, *shape): return reshape(self, *shape)
-    def view_as(self, other): return reshape(self, other.shape)
-    def reshape_as(self, other): return reshape(self, other.shape)
+    def view_as(self, other): return reshape(self, _tensor_other('view_as', other).shape)
+    def reshape_as(self, other): return reshape(self, _tensor_other('reshape_as', other).shape)
     def flatten(self, start_dim=0, end_dim=-1): return flatten(self, start_dim, end_dim)
     def permute(self, *dims): return permute(self, *dims)
     def transpose(self, dim0, dim1): return transpose(self, dim0, dim1)
-    def t(self): return transpose(self, 0, 1) if self.ndim == 2 else self
+    def t(self): return t(self)
     def movedim(self, source, destination): return movedim(self, source, destination)
     def squeeze(self, dim=None): return squeeze(self, dim)
     def unsqueeze(self, dim): return unsqueeze(self, dim)
     def expand(self, *sizes): return expand(self, *sizes)
-    def expand_as(self, other): return broadcast_to(self, other.shape)
+    def expand_as(self, other): return broadcast_to(self, _tensor_other('expand_as', other).shape)
     def broadcast_to(self, shape): return broadcast_to(self, shape)
     def repeat(self, *sizes):  # PyTorch's Tensor.repeat tiles (tinytorch.repeat is the standard's)
         if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
@@ -606,9 +619,11 @@ class Tensor:
     def zero_(self): return self.fill_(0)
 
     def uniform_(self, a=0.0, b=1.0):
+        _numbers("uniform_", a=a, b=b)
         return self.copy_(rand(self.shape, dtype=self.dtype, device=self.device) * (b - a) + a)
 
     def normal_(self, mean=0.0, std=1.0):
+        _numbers("normal_", mean=mean, std=std)
         return self.copy_(randn(self.shape, dtype=self.dtype, device=self.device) * std + mean)
 
     def _inplace(self, result: Tensor) -> Tensor:
@@ -622,6 +637,16 @@ class Tensor:
                                f"shape {list(result.shape)} of an in-place op. Use an "
                                f"out-of-place op instead.")
         node = result.grad_fn
+        if node is None and self.requires_grad and is_grad_enabled():
+            if self.grad_fn is None:
+                raise RuntimeError(
+                    "a leaf Variable that requires grad is being used in an in-place operation. "
+                    "Update parameters inside `with tinytorch.no_grad():`, or use an "
+                    "out-of-place op.")
+            # Overwritten by a constant (fill_, copy_ of a plain tensor): record it, so that
+            # no gradient flows to the old value (writing the buffer would leave the old graph).
+            result = where(full(self.shape, True, device=self.device), result, self)
+            node = result.grad_fn
         if node is None:
             self._data[...] = result._data
             self._version += 1
@@ -691,6 +716,35 @@ def _parse_to(args, kwargs):
             None if dtype is None else _dtypes.canonical_dtype(dtype))
 
 
+def checked_hook_result(hook, result, grad, device):
+    """The gradient a hook hands back: `grad` if it returned None, else its tensor, which must
+    keep the gradient's shape and device (as PyTorch requires)."""
+    if result is None:
+        return grad
+    name = getattr(hook, "__name__", repr(hook))
+    if not isinstance(result, Tensor):
+        raise TypeError(f"expected a Tensor or None, but hook {name!r} returned "
+                        f"{type(result).__name__}")
+    if result.shape != tuple(grad.shape):
+        raise RuntimeError(f"hook {name!r} has changed the size of the gradient: it got shape "
+                           f"{tuple(grad.shape)} and returned shape {result.shape}. Return a "
+                           f"tensor of the gradient's shape.")
+    if result.device is not device:
+        raise RuntimeError(f"hook {name!r} returned a gradient on {result.device}, but the "
+                           f"gradient is on {device}; return it on {device}.")
+    return result._data
+
+
+def _numbers(name, **values):
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{name}(): {key} must be a number, got {type(value).__name__}")
+
+
+def _tensor_other(name, other):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): argument 'other' must be a Tensor, not {type(other).__name__}")
+    return other
 def _is_dtype_name(name: str) -> bool:
     """True for a dtype name, and for PyTorch's names tinytorch knows but can't hold (bfloat16)."""
     try:

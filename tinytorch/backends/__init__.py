@@ -157,8 +157,23 @@ def one_hot_index_add(xp, zeros, axis, index, values):
     flat = xp.reshape(moved, (moved.shape[0], width))  # not -1: ambiguous when a size is 0
     positions = xp.arange(n, dtype=index.dtype, device=index.device)
     one_hot = xp.astype(positions[:, None] == index[None, :], flat.dtype)
-    summed = xp.reshape(one_hot @ flat, (n, *rest))
+    summed = one_hot @ flat
+    if xp.isdtype(flat.dtype, "real floating") and not bool(xp.all(xp.isfinite(flat))):
+        summed = _nonfinite_sums(xp, one_hot, flat, summed)
+    summed = xp.reshape(summed, (n, *rest))
     return zeros + xp.moveaxis(summed, 0, axis)
+
+
+def _nonfinite_sums(xp, one_hot, flat, summed):
+    """Redo the nan/inf entries of `one_hot @ flat`: the product spreads 0 * inf = nan to every
+    row, while a scatter-add leaves them only where they were added (as inf, -inf or nan)."""
+    finite = xp.isfinite(flat)
+    summed = one_hot @ xp.where(finite, flat, xp.zeros_like(flat))
+    count = lambda mask: one_hot @ xp.astype(mask, flat.dtype)  # noqa: E731
+    nan, pos, neg = count(xp.isnan(flat)), count(flat == xp.inf), count(flat == -xp.inf)
+    summed = xp.where(pos > 0, xp.full_like(summed, xp.inf), summed)
+    summed = xp.where(neg > 0, xp.full_like(summed, -xp.inf), summed)
+    return xp.where((nan > 0) | ((pos > 0) & (neg > 0)), xp.full_like(summed, xp.nan), summed)
 
 
 def one_hot_index_put(xp, flat, index, values):

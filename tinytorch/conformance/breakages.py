@@ -11,6 +11,14 @@ Each breakage is a small, realistic bug:
 - dtype_table: one entry of the promotion table is wrong (int8 with uint8 gives int8).
 - strict_leak: exp on the strict backend computes with NumPy and returns the NumPy array, and
   the backend silently accepts it.
+- softmax_backward: nn.functional's Softmax.backward forgets to subtract the weighted sum (an
+  nn op's backward).
+- tie_rule: amax/amin's backward sends the whole gradient to every tied element instead of
+  sharing it.
+- list_index_device: a list index is built on the default device, not the indexed tensor's.
+- negative_step_slice: a slice running down past index 0 stops at 0 instead (x[2::-1] loses x[0]).
+- version_counter: an in-place write outside autograd forgets to bump the version counter.
+- log1p_near_zero: log1p computed as log(1 + x), which rounds small x away.
 """
 
 from __future__ import annotations
@@ -65,8 +73,78 @@ def _strict_leak():
     Exp.forward = forward
 
 
+def _softmax_backward():
+    from tinytorch.nn.ops.activation import Softmax
+
+    def backward(self, grad):
+        (out,) = self.saved
+        return grad * out, None
+    Softmax.backward = backward
+
+
+def _tie_rule():
+    from tinytorch.ops.reduce import Extreme
+
+    def backward(self, grad):
+        xp = self.xp
+        a, out = self.saved
+        winners = xp.astype(a == out, grad.dtype)
+        return xp.reshape(grad, out.shape) * winners, None, None, None
+    Extreme.backward = backward
+
+
+def _list_index_device():
+    from tinytorch.ops import index
+    right = index._normalise
+
+    def normalise(x, key):
+        from tinytorch import tensor
+        parts = key if isinstance(key, tuple) else (key,)
+        parts = tuple(tensor(list(k)) if isinstance(k, list) and k else k for k in parts)
+        return right(x, parts)
+    index._normalise = normalise
+
+
+def _negative_step_slice():
+    from tinytorch.ops import index
+
+    def in_bounds(k, size):
+        start, stop, step = k.indices(size)
+        if not len(range(start, stop, step)):
+            return slice(0, 0, 1)
+        return slice(start, max(stop, 0), step)
+    index._in_bounds = in_bounds
+
+
+def _version_counter():
+    from tinytorch.tensor import Tensor
+    right = Tensor._inplace
+
+    def inplace(self, result):
+        before = self._version
+        out = right(self, result)
+        if result.grad_fn is None:
+            self._version = before  # the buffer was written; the counter did not move
+        return out
+    Tensor._inplace = inplace
+
+
+def _log1p_near_zero():
+    from tinytorch.ops.unary import Log1p
+    right = Log1p.forward
+
+    def forward(self, a):
+        right(self, a)  # keeps what backward saves
+        return self.xp.log(1 + a)
+    Log1p.forward = forward
+
+
 BREAKAGES = {"neg_backward": _neg_backward, "sigmoid_backward_strict": _sigmoid_backward_strict,
-             "dtype_table": _dtype_table, "strict_leak": _strict_leak}
+             "dtype_table": _dtype_table, "strict_leak": _strict_leak,
+             "softmax_backward": _softmax_backward, "tie_rule": _tie_rule,
+             "list_index_device": _list_index_device,
+             "negative_step_slice": _negative_step_slice, "version_counter": _version_counter,
+             "log1p_near_zero": _log1p_near_zero}
 
 
 def pytest_configure(config):

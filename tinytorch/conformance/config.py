@@ -18,7 +18,7 @@ PROFILES = {
                  "dtypes": 200},
 }
 
-CATEGORIES = ("dtypes", "values", "gradients", "devices", "cross-device", "meta")
+CATEGORIES = ("dtypes", "values", "gradients", "devices", "inplace", "cross-device", "meta")
 
 
 @dataclass

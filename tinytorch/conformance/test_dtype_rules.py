@@ -325,7 +325,7 @@ UNARY = {
     "abs": (tt.abs, _same),
     "floor": (tt.floor, _same),
     "round": (tt.round, _same),
-    "square": (tt.square, _same),
+    "square": (tt.square, lambda d: "int64" if d == "bool" else d),
     "neg": (tt.neg, _no_bool_same),
     "relu": (tt.relu, _no_bool_same),
     "sign": (tt.sign, _no_bool_same),

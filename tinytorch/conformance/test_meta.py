@@ -2,8 +2,13 @@
 runs the conformance tests that should notice in a subprocess, and checks that they fail with
 the expected kind of message and a small, shrunk example.
 
-The subprocesses start together (they are independent), so the four cost about as much wall
+The subprocesses start together (they are independent), so they cost about as much wall
 time as the slowest one.
+
+`test_each_kind_of_bug_is_caught_on_every_device` plants one bug of each kind the suite must
+catch (a backward formula, an nn op, a tie rule, a dtype rule, a device placement, an index
+key, an in-place rule, a value near zero) and checks that the run fails on every device this
+run checks (by default every usable device).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import numpy as np
 import pytest
 
 from .breakages import ENV
+from .config import CONFIG
 
 pytestmark = pytest.mark.conformance("meta")
 
@@ -45,12 +51,55 @@ RUNS = {
 }
 
 
+# kind of bug -> (breakage, category whose row must show a failure, test ids with {device})
+EVERY_DEVICE = {
+    "backward formula": ("neg_backward", "gradients",
+                         ["conformance/test_op_gradients.py::test_gradcheck_float64[{device}-neg]"]),
+    "nn op": ("softmax_backward", "gradients",
+              ["conformance/test_op_gradients.py::test_gradcheck_float64[{device}-nn_softmax]"]),
+    "tie rule": ("tie_rule", "gradients",
+                 ["conformance/test_rules.py::test_ties_share_the_gradient_of_max_and_min"
+                  "[{device}-amax]"]),
+    "dtype rule": ("dtype_table", "dtypes",
+                   ["conformance/test_dtype_rules.py::"
+                    "test_binary_op_dtypes_for_every_pair[{device}-arithmetic]"]),
+    "device placement": ("list_index_device", "devices",
+                         ["conformance/test_rules.py::"
+                          "test_list_keys_are_built_on_the_tensors_device[{device}]"]),
+    "index key": ("negative_step_slice", "values",
+                  ["conformance/test_rules.py::test_index_keys_match_numpy[{device}]"]),
+    "in-place rule": ("version_counter", "inplace",
+                      ["conformance/test_rules.py::"
+                       "test_in_place_writes_follow_the_version_rules[{device}-add_]"]),
+    "value near zero": ("log1p_near_zero", "values",
+                        ["conformance/test_rules.py::"
+                         "test_ops_vanishing_at_zero_keep_relative_precision_there"
+                         "[{device}-log1p]"]),
+}
+
+
+def _usable_devices():
+    return [name for name, reason in CONFIG.selected.items() if reason is None]
+
+
+def _every_device_runs():
+    devices = _usable_devices()
+    runs = {}
+    for kind, (breakage, _category, templates) in EVERY_DEVICE.items():
+        ids = [t.format(device=d) for t in templates for d in devices]
+        runs[f"every device: {kind}"] = (breakage, [a for d in devices for a in ("--device", d)]
+                                         + ids)
+    return runs
+
+
 @pytest.fixture(scope="module")
 def broken_runs():
     """Start every broken run at once; return {name: (exit code, output)}."""
     started = {}
-    for name, args in RUNS.items():
-        env = {**os.environ, ENV: name, "PYTHONDONTWRITEBYTECODE": "1"}
+    every = _every_device_runs()
+    for name, args in [*RUNS.items(), *((n, a) for n, (_, a) in every.items())]:
+        breakage = every[name][0] if name in every else name
+        env = {**os.environ, ENV: breakage, "PYTHONDONTWRITEBYTECODE": "1"}
         started[name] = subprocess.Popen(
             [sys.executable, "-m", "pytest", "-p", "tinytorch.conformance.breakages", "-p",
              "no:cacheprovider", "-q", "--no-header", "-rf", *map(_located, args)],
@@ -138,3 +187,15 @@ def test_numpy_array_leaking_onto_strict_is_caught(broken_runs):
     assert sum(np.size(a) for a in arrays) <= 1, f"example not shrunk: {arrays}"
     assert _summary_row(output, "strict:1", "devices")[1] == 1
     assert _summary_row(output, "strict:1", "values")[1] == 1
+
+
+@pytest.mark.parametrize("kind", sorted(EVERY_DEVICE))
+def test_each_kind_of_bug_is_caught_on_every_device(broken_runs, kind):
+    breakage, category, _ = EVERY_DEVICE[kind]
+    output = _failed(broken_runs[f"every device: {kind}"], breakage)
+    devices = _usable_devices()
+    assert devices, "no usable device selected"
+    for device in devices:
+        failed = _summary_row(output, device, category)[1]
+        assert failed >= 1, (f"planted bug {breakage} ({kind}) was not caught on {device}:\n"
+                             f"{output}")

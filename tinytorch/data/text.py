@@ -13,7 +13,7 @@ size of the model's output layer.
     data = tinytorch.tensor(tok.encode(text))        # int64, one id per character
 
 Assumes: one token per character, every character of the text to encode
-was seen when the tokenizer was built (others raise a KeyError).
+was seen when the tokenizer was built (others raise a ValueError naming the character).
 Production does instead: language models use subword tokenizers (BPE,
 SentencePiece, tiktoken) learned from large corpora, so common words are
 one token and any byte sequence can still be encoded.
@@ -48,7 +48,7 @@ class CharTokenizer:
         try:
             return [self.ids[ch] for ch in text]
         except KeyError as exc:
-            raise KeyError(f"character {exc.args[0]!r} is not in this tokenizer's vocabulary "
+            raise ValueError(f"character {exc.args[0]!r} is not in this tokenizer's vocabulary "
                            f"({self.vocab_size} characters); build the tokenizer from a text "
                            f"that contains it") from None
 

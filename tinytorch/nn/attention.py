@@ -50,6 +50,9 @@ class MultiheadAttention(Module):
         if kdim not in (None, embed_dim) or vdim not in (None, embed_dim):
             raise NotImplementedError("MultiheadAttention: kdim/vdim different from embed_dim "
                                       "are not supported; project key and value first")
+        if embed_dim <= 0 or num_heads <= 0:
+            raise ValueError(f"embed_dim and num_heads must be greater than 0, got embed_dim="
+                             f"{embed_dim} and num_heads={num_heads}")
         if embed_dim % num_heads:
             raise ValueError(f"embed_dim ({embed_dim}) must be divisible by num_heads "
                              f"({num_heads})")

@@ -25,6 +25,7 @@ from .. import autocast_state
 from .. import dtypes as _dt
 from ..autograd import no_grad
 from ..creation import arange, full, rand
+from ..errors import tensor_arguments
 from ..ops import cat, matmul, movedim, reshape, where
 from ..ops import relu as _relu
 from ..ops import sigmoid as _sigmoid
@@ -83,6 +84,15 @@ def _same_dtype(name, x, weight):
                            f"{weight.dtype}; they must match: {fix}.")
 
 
+def _same_bias(name, x, bias):
+    """The bias must match the input's dtype and device: no silent cast (PyTorch raises too)."""
+    _same_device(name, x, bias, "bias")
+    if bias is not None and bias.dtype != x.dtype:
+        raise RuntimeError(f"{name}: the input has dtype {x.dtype} but the bias has dtype "
+                           f"{bias.dtype}; they must match: convert the bias with "
+                           f"bias.to('{x.dtype}').")
+
+
 def _check_reduction(reduction):
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction!r} is not a valid value for reduction; use 'none', "
@@ -99,6 +109,9 @@ def _float_input(name, x):
 
 def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's parameter name
     """y = input @ weight.T + bias, for input (..., in_features) and weight (out, in)."""
+    if weight.ndim != 2:
+        raise RuntimeError(f"linear: weight must be 2-D (out_features, in_features), got shape "
+                           f"{_size(weight)}")
     if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
         rows = input.numel() // input.shape[-1] if input.ndim and input.shape[-1] else 1
         last = input.shape[-1] if input.ndim else 1
@@ -114,6 +127,10 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's parameter name
             from ..ops.autocast import run_lowered
             return run_lowered(linear, low, input, weight, bias)
     _same_dtype("linear", input, weight)
+    _same_bias("linear", input, bias)
+    if bias is not None and bias.shape not in ((weight.shape[0],), ()):
+        raise RuntimeError(f"linear: bias has shape {_size(bias)} but the layer has "
+                           f"{weight.shape[0]} outputs; give a bias of shape [{weight.shape[0]}].")
     return LinearFunction.apply(input, weight, bias)
 
 
@@ -174,6 +191,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                            f"input{_size(input)} to have {group_channels * groups} channels, "
                            f"but got {channels} channels instead.{hint}")
     _same_dtype("conv2d", input, weight)
+    _same_bias("conv2d", input, bias)
     pads = _conv_padding(padding, (kh, kw), dilation, stride)
     padded_h, padded_w = input.shape[2] + pads[0] + pads[1], input.shape[3] + pads[2] + pads[3]
     span_h, span_w = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1
@@ -273,6 +291,9 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
     The mask comes from tinytorch.rand, so tinytorch.manual_seed makes it reproducible.
     `inplace` is accepted for compatibility; the result is always a new tensor.
     """
+    if isinstance(p, bool) or not isinstance(p, (int, float)):
+        raise TypeError(f"dropout(): p must be a number between 0 and 1, got "
+                        f"{type(p).__name__} ({p!r})")
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
@@ -298,6 +319,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise ValueError(f"batch_norm expects input of shape (N, C) or (N, C, ...), got "
                          f"{_size(input)}")
     _float_input("batch_norm", input)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if t is not None and not isinstance(t, Tensor):
+            raise TypeError(f"batch_norm(): {name} must be a Tensor or None, not "
+                            f"{type(t).__name__}")
     _same_device("batch_norm", input, weight)
     _same_device("batch_norm", input, running_mean, "running_mean")
     channels = input.shape[1]
@@ -335,7 +360,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
     """Normalise over the trailing `normalized_shape` axes of each sample."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
+    if not isinstance(shape, (tuple, list)) or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in shape):
+        raise TypeError(f"layer_norm(): normalized_shape must be an int or a sequence of ints, "
+                        f"got {normalized_shape!r}")
+    shape = tuple(shape)
     k = len(shape)
     if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
@@ -343,6 +373,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
                            f"{_size(input)}")
     _float_input("layer_norm", input)
     _same_device("layer_norm", input, weight)
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != shape:
+            raise RuntimeError(f"layer_norm: {name} has shape {_size(t)} but normalized_shape is "
+                               f"{list(shape)}; they must be equal.")
     axes = tuple(range(input.ndim - k, input.ndim))
     return NormalizeFunction.apply(input, weight, bias, None, None, eps=eps, axes=axes,
                                    batch_stats=True, param_shape=shape,
@@ -530,7 +564,18 @@ def _binary_args(name, input, target, weight):  # noqa: A002
         target = target.to(input.dtype)
     if weight is not None and weight.dtype != input.dtype:
         weight = weight.to(input.dtype)
+    if weight is not None and not _broadcasts_to(weight.shape, input.shape):
+        raise RuntimeError(f"{name}: weight of shape {_size(weight)} does not broadcast to the "
+                           f"input's shape {_size(input)}; give one weight per element (or per "
+                           f"trailing axis).")
     return target, weight
+
+
+def _broadcasts_to(shape, target):
+    """Whether `shape` broadcasts to exactly `target` (the result keeps target's shape)."""
+    if len(shape) > len(target):
+        return False
+    return all(n in (1, t) for n, t in zip(reversed(shape), reversed(target)))
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",  # noqa: A002
@@ -540,6 +585,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     target, weight = _binary_args("binary_cross_entropy_with_logits", input, target, weight)
     if pos_weight is not None and pos_weight.dtype != input.dtype:
         pos_weight = pos_weight.to(input.dtype)
+    if pos_weight is not None and not _broadcasts_to(pos_weight.shape, input.shape):
+        raise RuntimeError(f"binary_cross_entropy_with_logits: pos_weight of shape "
+                           f"{_size(pos_weight)} does not broadcast to the input's shape "
+                           f"{_size(input)}; give one weight per class (the last axis).")
     return BCEWithLogitsFunction.apply(input, target, weight, pos_weight, reduction=reduction)
 
 
@@ -548,7 +597,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):  # noqa:
     _check_reduction(reduction)
     target, weight = _binary_args("binary_cross_entropy", input, target, weight)
     with no_grad():
-        outside = ((input < 0) | (input > 1)).any()
+        outside = ~((input >= 0) & (input <= 1)).all()  # nan is outside too
     if bool(outside):
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 "
                            "and 1. Apply sigmoid first, or better, use "
@@ -595,6 +644,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     is_causal: position i attends to positions j <= i only. scale defaults to 1/sqrt(E).
     A row whose every score is masked gives nan, as in PyTorch.
     """
+    for name, t in (("query", query), ("key", key), ("value", value)):
+        if t.ndim < 2:
+            raise RuntimeError(f"scaled_dot_product_attention: {name} needs at least 2 dimensions "
+                               f"(..., sequence, embedding), got shape {list(t.shape)}")
     if query.shape[-1] != key.shape[-1]:
         raise RuntimeError(f"scaled_dot_product_attention: query and key need the same last "
                            f"dimension (embedding size), got {query.shape} and {key.shape}")
@@ -670,3 +723,7 @@ def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
             pieces.append(full(tuple(shape), value, dtype=out.dtype, device=out.device))
         out = cat([pieces[0], out, pieces[1]], axis)
     return out
+
+
+# Every public function checks that its tensor parameters hold tensors (errors.tensor_arguments).
+tensor_arguments(globals(), __all__, Tensor)

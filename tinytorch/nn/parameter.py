@@ -34,7 +34,7 @@ class Parameter(Tensor):
         param = object.__new__(cls)
         param._data, param.device, param.dtype = data._data, data.device, data.dtype
         param.grad = param.grad_fn = param._hooks = param._post_accumulate_hooks = None
-        param._version = 0
+        param._counter = [0]  # a version counter of its own (see Tensor._version)
         param.requires_grad = False
         if requires_grad:
             param.requires_grad_()  # raises for integer dtypes, which cannot have gradients

@@ -36,6 +36,9 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     """Scale gradients in place so their combined norm is at most max_norm; return that norm."""
     grads = _grads(parameters)
     norm_type = float(norm_type)
+    if not norm_type > 0:  # also nan; the 0-"norm" (a count) is no length to clip to
+        raise ValueError(f"clip_grad_norm_: norm_type must be positive (e.g. 2.0 or inf), got "
+                         f"{norm_type}")
     if not grads:
         return tensor(0.0)
     device = grads[0].device

@@ -42,3 +42,9 @@ from .unary import __all__ as _unary
 
 __all__ = [*_elementwise, *_unary, *_select, *_logic, *_convert, *_reduce, *_shape, *_index,
            *_linalg, *_positional, *_math, *_sorting, *_manipulation]
+
+# Every public op checks that its tensor parameters hold tensors (errors.tensor_arguments).
+from ..errors import tensor_arguments  # noqa: E402
+from ..tensor import Tensor  # noqa: E402
+
+tensor_arguments(globals(), __all__, Tensor)

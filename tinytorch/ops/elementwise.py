@@ -17,6 +17,7 @@ casts) and generates backward formulas from derivatives.yaml.
 
 from __future__ import annotations
 
+import cmath
 import math
 
 from .. import dtypes as _dt
@@ -28,6 +29,18 @@ __all__ = [
     "add", "sub", "mul", "div", "floor_divide", "remainder", "pow", "neg", "abs", "subtract",
     "multiply", "divide", "true_divide", "negative",
 ]
+
+def _check_integer_divisor(name, a, b):
+    """Integer division by zero has no answer: raise as PyTorch does, instead of NumPy's 0."""
+    dtype = (a if isinstance(a, Tensor) else b).dtype
+    if not _dt.is_integral(dtype):
+        return
+    zero = b == 0 if not isinstance(b, Tensor) else (
+        b.numel() and bool(b.device.xp.any(b._data == 0)))
+    if zero:
+        raise RuntimeError(f"ZeroDivisionError: integer {name} by zero ({dtype} operands). Use "
+                           f"float operands (x.float()) to get inf/nan, or mask the zeros.")
+
 
 # ---- arithmetic ----------------------------------------------------------------------------
 
@@ -74,12 +87,32 @@ class Pow(Function):
         return out
 
     def backward(self, grad):
+        # PyTorch's conventions where the formulas give 0 * inf: d(x**0)/dx = 0 (also at x = 0),
+        # and d(0**e)/de = 0 for e >= 0 (the limit from above, where 0**e is flat).
+        xp = self.xp
         a, b, out = (conj(self, v) for v in self.saved)
-        grad_a = grad * b * a ** (b - 1) if self.needs_grad(0) else None
-        grad_b = None
+        grad_a = grad_b = None
+        if self.needs_grad(0):
+            grad_a = grad * b * a ** (b - 1)
+            if not isinstance(b, SCALARS):
+                grad_a = xp.where(b == 0, xp.zeros_like(grad_a), grad_a)
+            elif b == 0:
+                grad_a = xp.zeros_like(grad_a)
         if self.needs_grad(1):
-            log_a = self.xp.log(a) if not isinstance(a, SCALARS) else math.log(a)
+            complex_ = xp.isdtype(grad.dtype, "complex floating")
+            if isinstance(a, SCALARS):  # math.log raises for 0 and negatives; xp.log doesn't
+                log_a = (cmath.log(a) if complex_ and a != 0 else math.log(a) if a > 0
+                         else -math.inf if a == 0 else math.nan)
+            elif complex_:  # the principal branch: defined for negative bases too
+                log_a = xp.log(a)
+            else:
+                log_a = xp.log(xp.where(a > 0, a, xp.ones_like(a)))
+                log_a = xp.where(a == 0, xp.full_like(a, -math.inf),
+                                 xp.where(a < 0, xp.full_like(a, math.nan), log_a))
             grad_b = grad * out * log_a
+            if not complex_:
+                flat = (a == 0) & (b >= 0)
+                grad_b = xp.where(flat, xp.zeros_like(grad_b), grad_b)
         return grad_a, grad_b
 
 
@@ -101,9 +134,17 @@ class Abs(Function):
         return grad * self.xp.sign(a)
 
 
+def _scaled(other, alpha):
+    """other * alpha for add/sub's `alpha=` (a Python scalar times a scalar stays a scalar)."""
+    if not isinstance(alpha, SCALARS):
+        raise TypeError(f"alpha must be a Python number, got {type(alpha).__name__}")
+    if alpha == 1:
+        return other
+    return other * alpha if isinstance(other, SCALARS) else mul(other, alpha)
+
+
 def add(input, other, *, alpha=1):  # noqa: A002 - PyTorch's parameter name
-    if alpha != 1:
-        other = mul(other, alpha)
+    other = _scaled(other, alpha)
     a, b = promote(input, other)
     if bool_pair(a, b):
         return nondifferentiable(lambda x, y: x | y, a, b)  # bool + bool is logical or
@@ -111,8 +152,7 @@ def add(input, other, *, alpha=1):  # noqa: A002 - PyTorch's parameter name
 
 
 def sub(input, other, *, alpha=1):  # noqa: A002
-    if alpha != 1:
-        other = mul(other, alpha)
+    other = _scaled(other, alpha)
     a, b = promote(input, other)
     no_bool("Subtraction, the `-` operator,", a, b)
     return Sub.apply(a, b)
@@ -140,6 +180,7 @@ def floor_divide(input, other):  # noqa: A002
     """Floor division; its gradient is zero almost everywhere, so it records none."""
     a, b = promote(input, other)
     no_bool("floor_divide", a, b)
+    _check_integer_divisor("floor division", a, b)
     if not _dt.is_floating_point((a if isinstance(a, Tensor) else b).dtype):
         return nondifferentiable(lambda x, y: x // y, a, b)
     return nondifferentiable(_float_floor_divide(a if isinstance(a, Tensor) else b), a, b)
@@ -165,6 +206,7 @@ def remainder(input, other):  # noqa: A002
     """Python-style modulo (the result has the sign of the divisor); d/da = 1."""
     a, b = promote(input, other)
     no_bool("remainder", a, b)
+    _check_integer_divisor("modulo", a, b)
     return Remainder.apply(a, b)
 
 
@@ -175,7 +217,9 @@ class Remainder(Function):
 
     def backward(self, grad):
         a, b = self.saved
-        grad_b = -grad * self.xp.floor(a / b) if self.needs_grad(1) else None
+        # floor_divide, not floor(a / b): at exact multiples a / b rounds up (1.0 / 0.1 is 10.0)
+        # while the remainder used the true quotient 9 (1.0 % 0.1 is 0.0999...), as PyTorch does.
+        grad_b = -grad * self.xp.floor_divide(a, b) if self.needs_grad(1) else None
         return grad, grad_b
 
 

@@ -34,6 +34,8 @@ __all__ = ["getitem", "setitem", "take", "gather", "nonzero"]
 
 
 class BasicIndex(Function):
+    view_of_input = True  # NumPy returns a view of the input's buffer
+
     def forward(self, a, key):
         self.shape, self.dtype, self.key = a.shape, a.dtype, key
         return a[key]
@@ -64,10 +66,14 @@ class Take(Function):
 
 def take(input, index, axis=None):  # noqa: A002
     """Elements of `input` at integer `index` along `axis` (flattened input if axis is None)."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"take(): index must be an integer Tensor, got {type(index).__name__}")
     if axis is None:
         input, axis = reshape(input, -1), 0
+    if input.ndim == 0:
+        input = reshape(input, 1)
     flat = reshape(index, -1)
-    axis = axis % input.ndim
+    axis = normalize_dim(axis, input.ndim, "axis")
     picked = Take.apply(input, _wrap_negative(flat, input.shape[axis]), axis)
     return reshape(picked, input.shape[:axis] + index.shape + input.shape[axis + 1:])
 
@@ -95,17 +101,23 @@ class Gather(Function):
         xp = self.xp
         (index,) = self.saved
         positions = xp.arange(self.size, dtype=index.dtype, device=index.device)
-        one_hot = xp.astype(index[..., None] == positions, grad.dtype)
-        spread = xp.sum(one_hot * grad[..., None], axis=self.axis, keepdims=True)
+        # where, not a product with the one-hot: 0 * inf would put nan at every other position
+        picked = xp.where(index[..., None] == positions, grad[..., None], xp.zeros_like(grad)[
+            ..., None])
+        spread = xp.sum(picked, axis=self.axis, keepdims=True)
         return xp.moveaxis(xp.squeeze(spread, axis=self.axis), -1, self.axis), None, None
 
 
 def gather(input, dim, index):  # noqa: A002
     """out[i][j] = input[i][index[i][j]] for dim=1 (PyTorch's gather, NumPy's take_along_axis)."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"gather(): index must be an integer Tensor, got {type(index).__name__}")
     if index.ndim != input.ndim:
         raise RuntimeError(f"Index tensor must have the same number of dimensions as input "
                            f"tensor: got {index.ndim} and {input.ndim}")
     axis = normalize_dim(dim, input.ndim)
+    if input.ndim == 0:  # a 0-d input takes dim 0 or -1 and index 0, as in PyTorch
+        return reshape(gather(reshape(input, 1), 0, reshape(index, 1)), ())
     return Gather.apply(input, _wrap_negative(index, input.shape[axis]), axis)
 
 
@@ -150,7 +162,8 @@ def _normalise(x, key):
     items, masks = [], []
     for k in key:
         if isinstance(k, (list, range)):
-            k = tensor(list(k), device=x.device)
+            k = list(k)  # an empty list is an empty int64 index, as in PyTorch (not float32)
+            k = tensor(k, device=x.device) if k else tensor(k, dtype="int64", device=x.device)
         if isinstance(k, Tensor):
             check_same_device("indexing, tensor and indices", x.device, k.device)
             if k.dtype == "bool":
@@ -162,6 +175,10 @@ def _normalise(x, key):
                 k = int(k.item())
         elif hasattr(k, "__index__") and not isinstance(k, (bool, slice)):
             k = int(k)
+            axis = sum(1 for j in items if j is not None and j is not Ellipsis)
+            if Ellipsis not in items and axis < x.ndim and not -x.shape[axis] <= k < x.shape[axis]:
+                raise TensorIndexError(f"index {k} is out of bounds for dimension {axis} with "
+                                       f"size {x.shape[axis]}")
         elif not (k is None or k is Ellipsis or isinstance(k, slice)):
             raise TensorIndexError(f"only integers, slices (`:`), ellipsis (`...`), None and "
                                    f"long or bool tensors are valid indices, got "
@@ -303,8 +320,11 @@ def setitem(x, key, value):
     if isinstance(value, Tensor):
         check_same_device("setitem, tensor and value", x.device, value.device)
         value = value if value.dtype == x.dtype else cast(value, x.dtype)
-    else:
+    elif isinstance(value, (bool, int, float, list, tuple)):
         value = as_tensor(value, dtype=x.dtype, device=x.device)
+    else:
+        raise TypeError(f"can't assign a {type(value).__name__} to a {x.dtype} tensor; assign a "
+                        f"number or a Tensor (e.g. tinytorch.tensor(values)).")
     items = tuple(_normalise(x, key))
     advanced = any(isinstance(k, Tensor) for k in items)
     recording = is_grad_enabled() and (x.requires_grad or value.requires_grad)

@@ -31,6 +31,7 @@ class Matmul(Function):
 
 
 def matmul(input, other):  # noqa: A002
+    _both_tensors("matmul", input, other)
     if autocast_state.active[0] and isinstance(input, Tensor):  # inside tinytorch.autocast
         low = autocast_state.lowering_dtype(input.device.type)
         if low is not None:
@@ -72,7 +73,15 @@ def _shape(t):
 mm = bmm = matmul
 
 
+def _both_tensors(name, input, other):  # noqa: A002
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        raise TypeError(f"{name}(): both arguments must be Tensors, got "
+                        f"{type(input).__name__} and {type(other).__name__}; for a scalar "
+                        f"factor use *.")
+
+
 def dot(input, other):  # noqa: A002
+    _both_tensors("dot", input, other)
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     return matmul(input, other)

@@ -119,6 +119,8 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A00
     from .elementwise import abs, sub
     if not isinstance(other, Tensor):
         other = input.new_full(input.shape, other)
+    elif not isinstance(input, Tensor):  # isclose(1.0, x): the number against each element
+        input = other.new_full(other.shape, input)
     a, b = (cast(t, "float64") if not _dt.is_floating_point(t.dtype) else t
             for t in (input, other))
     # An infinity is close only to itself (eq); the tolerance test alone would call it

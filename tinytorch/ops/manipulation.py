@@ -30,7 +30,7 @@ from .convert import cast
 from .elementwise import mul, sub
 from .index import gather, getitem
 from .linalg import matmul
-from .plumbing import check_same_device, promote
+from .plumbing import check_same_device, promote, tensor_list
 from .plumbing import conj as conj_of
 from .reduce import sum as _sum
 from .shape import broadcast_to, permute, reshape, transpose, unbind
@@ -65,7 +65,8 @@ def broadcast_shapes(*shapes) -> tuple:
 def broadcast_arrays(*arrays):
     """Each tensor broadcast to their common shape (differentiable views)."""
     if len(arrays) == 1 and isinstance(arrays[0], (list, tuple)):
-        arrays = tuple(arrays[0])
+        arrays = arrays[0]
+    arrays = tensor_list("broadcast_arrays", arrays)
     for a in arrays[1:]:
         check_same_device("broadcast_arrays", arrays[0].device, a.device)
     shape = broadcast_shapes(*(a.shape for a in arrays))
@@ -75,7 +76,8 @@ def broadcast_arrays(*arrays):
 def meshgrid(*arrays, indexing="xy"):
     """Coordinate grids from 1-D tensors; "xy" (Cartesian, the standard's default) or "ij"."""
     if len(arrays) == 1 and isinstance(arrays[0], (list, tuple)):
-        arrays = tuple(arrays[0])
+        arrays = arrays[0]
+    arrays = tensor_list("meshgrid", arrays)
     if indexing not in ("xy", "ij"):
         raise ValueError(f"meshgrid indexing must be 'xy' or 'ij', got {indexing!r}")
     if any(a.ndim != 1 for a in arrays):
@@ -322,9 +324,12 @@ def repeat(x, repeats, /, *sizes, axis=None):
     if len(counts) != n or any(c < 0 for c in counts):
         raise ValueError(f"repeat needs one non-negative count per element along axis {axis} "
                          f"({n}), got {counts}")
-    from ..creation import as_tensor
-    positions = as_tensor([i for i, c in enumerate(counts) for _ in range(c)], dtype="int64",
-                          device=x.device)
+    from ..creation import _allocating, arange, as_tensor
+    xp, index = x.device.xp, arange(n, device=x.device)._data
+    # the backend repeats the positions: a Python list of a huge count would exhaust memory
+    with _allocating((sum(counts),), "int64"):
+        positions = Tensor._wrap(xp.repeat(index, as_tensor(counts, dtype="int64",
+                                                            device=x.device)._data), x.device)
     from .index import take
     return take(x, positions, axis)
 

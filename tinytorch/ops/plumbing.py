@@ -33,7 +33,8 @@ from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
 
-__all__ = ["SCALARS", "check_operand", "check_broadcast", "promote", "scalar_for", "to_float",
+__all__ = ["SCALARS", "check_operand", "check_broadcast", "tensor_list", "promote", "scalar_for",
+           "to_float",
            "float_pair", "bool_pair", "no_bool", "nondifferentiable", "normalize_dim",
            "normalize_axes", "check_same_device", "conj"]
 
@@ -58,6 +59,15 @@ def check_broadcast(a_shape, b_shape):
                 f"non-singleton dimension {max(len(a_shape), len(b_shape)) - i}: shapes "
                 f"{tuple(a_shape)} and {tuple(b_shape)} do not broadcast. Make each axis equal "
                 f"or 1, e.g. with unsqueeze() or reshape().")
+
+
+def tensor_list(name, tensors):
+    """`tensors` as a list, after checking it is a list or tuple of Tensors only."""
+    if not isinstance(tensors, (list, tuple)) or not all(isinstance(t, Tensor) for t in tensors):
+        got = type(tensors).__name__ if not isinstance(tensors, (list, tuple)) else (
+            "a sequence holding " + ", ".join(sorted({type(t).__name__ for t in tensors})))
+        raise TypeError(f"{name}() expects a list or tuple of Tensors, got {got}")
+    return list(tensors)
 
 
 def promote(a, b, broadcast=True):
@@ -90,7 +100,14 @@ def scalar_for(value, dtype):
     if _dt.is_integral(dtype):  # wrapped into range, as PyTorch casts it: 300 is 44 in uint8
         low, high = _dt.int_range(dtype)
         return (int(value) - low) % (high - low + 1) + low
-    return complex(value) if _dt.is_complex(dtype) else float(value)
+    if _dt.is_complex(dtype):
+        return complex(value)
+    try:
+        return float(value)
+    except OverflowError:
+        digits = len(str(value).lstrip("-"))
+        raise RuntimeError(f"an integer of {digits} digits cannot be converted to type {dtype} "
+                           f"without overflow (float64 holds magnitudes up to 1.8e308)") from None
 
 
 def to_float(x):
@@ -100,13 +117,15 @@ def to_float(x):
 
 def float_pair(a, b):
     """`promote`, then both at the default float dtype if the common dtype is not floating."""
-    a, b = promote(a, b)
-    dtype = a.dtype if isinstance(a, Tensor) else b.dtype
+    promoted_a, promoted_b = promote(a, b)
+    dtype = (promoted_a if isinstance(promoted_a, Tensor) else promoted_b).dtype
     if _dt.is_inexact(dtype):
-        return a, b
+        return promoted_a, promoted_b
+    # Cast the original operands, not the promoted ones: promotion wraps a Python int into the
+    # integer dtype (int8 tensor / 200 would divide by -56), but true division is exact math.
     target = _dt.get_default_dtype()
-    return (cast(a, target) if isinstance(a, Tensor) else float(a),
-            cast(b, target) if isinstance(b, Tensor) else float(b))
+    return (cast(a, target) if isinstance(a, Tensor) else scalar_for(a, target),
+            cast(b, target) if isinstance(b, Tensor) else scalar_for(b, target))
 
 
 def bool_pair(a, b):

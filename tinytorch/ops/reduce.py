@@ -11,10 +11,11 @@ Gradients: `max`/`min` over all elements (and `amax`/`amin`) split the
 gradient evenly between tied maxima, as PyTorch does; `max(dim=...)`
 returns (values, indices) and sends the gradient to the returned index.
 
-Assumes: reductions run in the input's dtype (float16 sums accumulate in
-float16). Production does instead: PyTorch accumulates reduced-precision
-sums in float32 and uses tree reductions (and Welford's algorithm for
-var/std) for accuracy.
+Assumes: sum and prod run in the input's dtype; mean, var and std of
+float16 accumulate in float32 and round once at the end, as PyTorch does
+(a float16 sum of 70,000 ones would overflow). Production does instead:
+PyTorch accumulates every reduced-precision reduction in float32 and uses
+tree reductions (and Welford's algorithm for var/std) for accuracy.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from .elementwise import div, sub
 from .index import gather
 from .plumbing import nondifferentiable, normalize_axes
 from .shape import squeeze
-from .unary import exp, sqrt
+from .unary import exp
 
 __all__ = ["sum", "mean", "var", "std", "prod", "max", "min", "amax", "amin", "argmax",
            "argmin", "all", "any", "logsumexp", "softmax", "log_softmax"]
@@ -51,7 +52,9 @@ class Sum(Function):
     def forward(self, a, axes, keepdims):
         self.shape, self.axes = a.shape, axes
         # axis=None when reducing everything: NumPy's fast path, 2.5x quicker on small arrays
-        return self.xp.sum(a, axis=None if len(axes) == a.ndim else axes, keepdims=keepdims)
+        # dtype=: NumPy would widen int32 to int64; the front end already chose the dtype
+        return self.xp.sum(a, axis=None if len(axes) == a.ndim else axes, keepdims=keepdims,
+                           dtype=a.dtype)
 
     def backward(self, grad):
         if grad.ndim:  # a 0-d gradient (everything was summed) broadcasts as it is
@@ -61,6 +64,7 @@ class Sum(Function):
 
 
 def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A001,A002,E501
+    _check_tensor("sum", input)
     if dtype is not None:
         input = cast(input, dtype)
     elif not _dt.is_inexact(input.dtype):
@@ -68,7 +72,21 @@ def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None)
     return Sum.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 
 
+def _check_tensor(name, x):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}(): argument 'input' must be a Tensor, got {type(x).__name__}. "
+                        f"Wrap data with tinytorch.tensor(...) first.")
+
+
+_ACCUMULATE = {"float16": "float32"}  # reduced precision accumulates in float32
+
+
+def _accumulating(x):
+    return cast(x, _ACCUMULATE[x.dtype]) if x.dtype in _ACCUMULATE else x
+
+
 def _float_only(name, x, complex_ok=False):
+    _check_tensor(name, x)
     if not (_dt.is_inexact(x.dtype) if complex_ok else _dt.is_floating_point(x.dtype)):
         raise TypeError(f"{name}(): could not infer output dtype. Input dtype must be a floating "
                         f"point dtype, got {x.dtype}. Convert first, e.g. x.float().{name}().")
@@ -80,27 +98,46 @@ def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None
     _float_only("mean", input, complex_ok=True)
     axes = normalize_axes(input.ndim, dim, axis)
     count = math.prod(input.shape[a] for a in axes)
-    return div(Sum.apply(input, axes, _keep(keepdim, keepdims)), count)
+    total = Sum.apply(_accumulating(input), axes, _keep(keepdim, keepdims))
+    return cast(div(total, count), input.dtype)
 
 
 class Var(Function):
-    def forward(self, a, axes, correction, keepdims):
+    """The variance, or with root=True the standard deviation (one node, so that its gradient
+    at a constant input is 0, as PyTorch's, rather than 0 * inf from sqrt's)."""
+
+    def forward(self, a, axes, correction, keepdims, root):
         xp = self.xp
-        centred = a - xp.mean(a, axis=axes, keepdims=True)
-        # never below 0: too few elements give inf (or nan when empty), as PyTorch does
         count = math.prod(a.shape[i] for i in axes)
-        self.denominator = count - correction if count > correction else 0
-        self.axes, self.keepdims = axes, keepdims
-        self.save_for_backward(centred)
+        # the sum over an empty axis is 0, and 0 / 0 gives nan below, as PyTorch's var does
+        mean = xp.sum(a, axis=axes, keepdims=True) / count if count else xp.sum(
+            a, axis=axes, keepdims=True)
+        centred = a - mean
+        # PyTorch clamps the divisor at 0: too large a correction gives inf, not a negative var
+        self.denominator = float(count - correction) if count > correction else 0.0
+        self.axes, self.keepdims, self.root = axes, keepdims, root
         squares = xp.sum(centred * centred, axis=axes, keepdims=keepdims)
-        return squares / self.denominator if self.denominator else squares / xp.zeros_like(squares)
+        # a zero divisor: inf for spread-out values, nan for 0 / 0 (and for an empty input)
+        out = squares / self.denominator if self.denominator else squares * xp.inf
+        if root:
+            out = xp.sqrt(out)
+        self.save_for_backward(centred, out)
+        return out
 
     def backward(self, grad):
-        (centred,) = self.saved
+        xp = self.xp
+        centred, out = self.saved
         if not self.keepdims:
-            grad = self.xp.reshape(grad, _kept_shape(centred.shape, self.axes))
-        scale = 2 / self.denominator if self.denominator else math.inf
-        return grad * centred * scale, None, None, None
+            grad = xp.reshape(grad, _kept_shape(centred.shape, self.axes))
+            out = xp.reshape(out, _kept_shape(centred.shape, self.axes))
+        if self.denominator == 0:
+            return grad * centred * xp.nan, None, None, None, None
+        if not self.root:
+            return grad * centred * (2 / self.denominator), None, None, None, None
+        # d std = d var / (2 std), and 0 where std is 0 (a constant input), as in PyTorch
+        safe = xp.where(out == 0, xp.ones_like(out), out)
+        grad = xp.where(out == 0, xp.zeros_like(grad), grad / safe)
+        return grad * centred / self.denominator, None, None, None, None
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,  # noqa: A002
@@ -109,25 +146,38 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
     keepdim=, or no axis at all) divides by n - 1; the array API's (axis=, keepdims=) by n,
     as the standard says. Pass `correction=` to say which you mean.
     """
-    _float_only("var", input)
-    if correction is None:
-        array_api_call = axis is not None or keepdims is not None
-        correction = 0 if array_api_call or unbiased is False else 1
-    axes = normalize_axes(input.ndim, dim, axis)
-    return Var.apply(input, axes, correction, _keep(keepdim, keepdims))
+    return _var_or_std("var", input, dim, unbiased, keepdim, correction, axis, keepdims, False)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,  # noqa: A002
         keepdims=None):
-    return sqrt(var(input, dim, unbiased, keepdim, correction=correction, axis=axis,
-                    keepdims=keepdims))
+    """Standard deviation; the default correction follows the call's spelling, as var's does."""
+    return _var_or_std("std", input, dim, unbiased, keepdim, correction, axis, keepdims, True)
+
+
+def _var_or_std(name, input, dim, unbiased, keepdim, correction, axis, keepdims, root):  # noqa: A002
+    _float_only(name, input)
+    if isinstance(dim, bool):  # var(x, True): PyTorch's old positional `unbiased`
+        dim, unbiased = None, dim
+    if correction is None and unbiased is None:
+        # the array API's spelling (axis=, keepdims=) means its default, 0; PyTorch's means 1
+        correction = 0 if axis is not None or keepdims is not None else 1
+    elif correction is None:
+        correction = 1 if unbiased else 0
+    elif unbiased is not None:
+        raise TypeError(f"{name}(): pass either unbiased or correction, not both")
+    if isinstance(correction, bool) or not isinstance(correction, (int, float)):
+        raise TypeError(f"{name}(): correction must be a number, got {correction!r}")
+    out = Var.apply(_accumulating(input), normalize_axes(input.ndim, dim, axis), correction,
+                    _keep(keepdim, keepdims), root)
+    return cast(out, input.dtype)
 
 
 class Prod(Function):
     def forward(self, a, axes, keepdims):
         self.axes, self.keepdims = axes, keepdims
         self.save_for_backward(a)
-        return self.xp.prod(a, axis=axes, keepdims=keepdims)
+        return self.xp.prod(a, axis=axes, keepdims=keepdims, dtype=a.dtype)
 
     def backward(self, grad):
         # d/dx_i prod(x) = product of the other elements, computed without dividing by zero.
@@ -283,9 +333,17 @@ def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # n
 
 
 def log_softmax(input, dim):  # noqa: A002
-    """x - logsumexp(x): log-probabilities along `dim`, stable for any magnitude of x."""
-    return sub(input, logsumexp(input, dim, keepdim=True))
+    """x - logsumexp(x): log-probabilities along `dim`, stable for any magnitude of x.
+
+    The max is subtracted first (as a constant: log_softmax does not change when every input
+    moves by the same amount, so no gradient flows through it); then logsumexp works on values
+    <= 0 and is not rounded to the spacing of large inputs (1e7 + log 3 is 1e7 + 1 in float32).
+    """
+    _float_only("log_softmax", input)
+    shifted = sub(input, amax(input.detach(), dim, keepdim=True)) if input.numel() else input
+    return sub(shifted, logsumexp(shifted, dim, keepdim=True))
 
 
 def softmax(input, dim):  # noqa: A002
+    """exp(log_softmax(x)) along `dim`: stable, and sums to 1 for any magnitude of x."""
     return exp(log_softmax(input, dim))

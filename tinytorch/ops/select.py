@@ -17,7 +17,7 @@ from .elementwise import neg
 from .plumbing import check_broadcast, no_bool, promote, scalar_for
 
 __all__ = [
-    "maximum", "minimum", "clamp", "clip", "where",
+    "maximum", "minimum", "clamp", "clip", "where", "masked_fill",
 ]
 
 
@@ -58,7 +58,9 @@ class Clamp(Function):
     def forward(self, a, low, high):
         self.save_for_backward(a)
         self.low, self.high = low, high
-        return self.xp.clip(a, low, high)
+        # one bound at a time: min > max then gives max everywhere, as PyTorch (and NumPy) do,
+        # where the array API's clip leaves that case undefined (array-api-strict raises)
+        return self.xp.clip(self.xp.clip(a, low, None), None, high)
 
     def backward(self, grad):
         (a,) = self.saved
@@ -119,6 +121,25 @@ def where(condition, input, other):  # noqa: A002
     if not isinstance(b, Tensor):
         b = _full_like_shape(ref, b, ref.dtype, shape=())
     return Where.apply(condition, a, b)
+
+
+def masked_fill(input, mask, value):  # noqa: A002
+    """`input` with `value` (a scalar or 0-d tensor) where the bool `mask` holds; keeps input's
+    dtype, and the result has the broadcast shape of input and mask, as in PyTorch."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"masked_fill(): input must be a Tensor, got {type(input).__name__}")
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError(f"masked_fill only supports a 0-dimensional value tensor, but got "
+                               f"one of shape {list(value.shape)}. Pass value.item() or a 0-d "
+                               f"tensor.")
+        value = value if value.dtype == input.dtype else cast(value, input.dtype)
+    elif isinstance(value, (int, float, bool)):
+        value = _full_like_shape(input, scalar_for(value, input.dtype), input.dtype, shape=())
+    else:
+        raise TypeError(f"masked_fill(): value must be a number or a 0-d Tensor, got "
+                        f"{type(value).__name__}")
+    return where(mask, value, input)
 
 
 def _full_like_shape(ref, value, dtype, shape=None):

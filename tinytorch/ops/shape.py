@@ -16,25 +16,41 @@ import operator
 
 from .. import dtypes as _dt
 from ..autograd import Function
+from ..errors import TensorIndexError
 from .convert import cast
-from .plumbing import normalize_dim
+from .plumbing import normalize_dim, tensor_list
 
-__all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose", "swapaxes",
+__all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose", "swapaxes", "t",  # noqa: E501
            "squeeze", "unsqueeze", "expand_dims", "expand", "broadcast_to", "cat", "concat",
            "concatenate", "stack", "split", "chunk", "tile", "flip", "narrow", "unbind"]
 
 
-def _sizes(args):
-    """Accept f(2, 3), f((2, 3)) and f([2, 3]) alike."""
+MAX_DIMS = 64  # PyTorch's (and NumPy's) limit on the number of dimensions
+
+
+def _sizes(args, *, negative_ok=(-1,)):
+    """Accept f(2, 3), f((2, 3)) and f([2, 3]) alike; sizes below 0 other than `negative_ok`
+    (the -1 that reshape and expand infer) are refused."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
     try:
-        return tuple(operator.index(a) for a in args)
+        sizes = tuple(operator.index(a) for a in args)
     except TypeError:
         raise TypeError(f"sizes must be integers, got {args!r}") from None
+    bad = [n for n in sizes if (n < 0 and n not in negative_ok) or n >= 2**63]
+    if bad:
+        raise RuntimeError(f"invalid size {bad[0]} in {list(sizes)}: sizes must be non-negative"
+                           + (" (or -1 to infer one)" if negative_ok else "")
+                           + " and below 2**63.")
+    if len(sizes) > MAX_DIMS:
+        raise RuntimeError(f"{len(sizes)} dimensions were asked for, but tensors have at most "
+                           f"{MAX_DIMS}. Merge axes with reshape() first.")
+    return sizes
 
 
 class Reshape(Function):
+    view_of_input = True  # NumPy returns a view of the input's buffer
+
     def forward(self, a, shape):
         self.shape = a.shape
         return self.xp.reshape(a, shape)
@@ -68,10 +84,15 @@ def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
         return reshape(input, 1)
     start, end = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)
     shape = input.shape
-    return reshape(input, shape[:start] + (-1,) + shape[end + 1:])
+    merged = 1  # counted, not -1: -1 is ambiguous when a size is 0
+    for n in shape[start:end + 1]:
+        merged *= n
+    return reshape(input, shape[:start] + (merged,) + shape[end + 1:])
 
 
 class Permute(Function):
+    view_of_input = True  # NumPy returns a view of the input's buffer
+
     def forward(self, a, axes):
         self.axes = axes
         return self.xp.permute_dims(a, axes)
@@ -84,7 +105,8 @@ class Permute(Function):
 
 
 def permute(input, *dims):  # noqa: A002
-    dims = tuple(normalize_dim(d, input.ndim) for d in _sizes(dims))
+    dims = tuple(normalize_dim(d, input.ndim)
+                 for d in _sizes(dims, negative_ok=range(-MAX_DIMS, 0)))
     if sorted(dims) != list(range(input.ndim)):
         raise RuntimeError(f"permute(): number of dimensions in the tensor input does not match "
                            f"the length of the desired ordering of dimensions: got dims {dims} "
@@ -100,7 +122,9 @@ def permute_dims(x, /, axes):
 
 def transpose(input, dim0, dim1):  # noqa: A002
     dims = list(range(input.ndim))
-    d0, d1 = normalize_dim(dim0, input.ndim), normalize_dim(dim1, input.ndim)
+    d0, d1 = normalize_dim(dim0, input.ndim, "dim0"), normalize_dim(dim1, input.ndim, "dim1")
+    if not dims:  # a 0-d tensor accepts dims 0 and -1 and stays as it is, as in PyTorch
+        return input
     dims[d0], dims[d1] = dims[d1], dims[d0]
     return permute(input, dims)
 
@@ -108,11 +132,20 @@ def transpose(input, dim0, dim1):  # noqa: A002
 swapaxes = transpose
 
 
+def t(input):  # noqa: A002
+    """Transpose a 2-D tensor; 0-D and 1-D tensors come back as they are (PyTorch's t())."""
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but it has {input.ndim} "
+                           f"(shape {list(input.shape)}). Use transpose(dim0, dim1) or mT.")
+    return transpose(input, 0, 1) if input.ndim == 2 else input
+
+
 def squeeze(input, axis=None, *, dim=None):  # noqa: A002 - the standard's axis, PyTorch's dim
     dim = axis if axis is not None else dim
     if dim is None:
         return reshape(input, tuple(n for n in input.shape if n != 1))
-    dims = {normalize_dim(d, input.ndim) for d in ((dim,) if isinstance(dim, int) else dim)}
+    dims = {normalize_dim(d, input.ndim)
+            for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
     return reshape(input, tuple(n for i, n in enumerate(input.shape)
                                 if not (i in dims and n == 1)))
 
@@ -128,6 +161,8 @@ def expand_dims(x, /, axis=0):
 
 
 class BroadcastTo(Function):
+    view_of_input = True  # NumPy returns a view of the input's buffer
+
     def forward(self, a, shape):
         return self.xp.broadcast_to(a, shape)
 
@@ -136,7 +171,7 @@ class BroadcastTo(Function):
 
 
 def broadcast_to(input, shape):  # noqa: A002
-    shape = _sizes((shape,))
+    shape = _sizes((shape,), negative_ok=())
     if shape == input.shape:
         return input
     if len(shape) < input.ndim or any(
@@ -150,6 +185,12 @@ def broadcast_to(input, shape):  # noqa: A002
 def expand(input, *sizes):  # noqa: A002
     sizes = _sizes(sizes)
     offset = len(sizes) - input.ndim
+    if offset < 0:
+        raise RuntimeError(f"expand({list(sizes)}): the number of sizes ({len(sizes)}) must be at "
+                           f"least the tensor's number of dimensions ({input.ndim}).")
+    if -1 in sizes[:offset]:
+        raise RuntimeError(f"expand({list(sizes)}): -1 is not allowed in a new leading "
+                           f"dimension (there is no existing size to keep); give its size.")
     shape = tuple(input.shape[i - offset] if s == -1 and i >= offset else s
                   for i, s in enumerate(sizes))
     return broadcast_to(input, shape)
@@ -170,7 +211,7 @@ class Concat(Function):
 
 
 def cat(tensors, dim=0):
-    tensors = list(tensors)
+    tensors = tensor_list("cat", tensors)
     if not tensors:
         raise ValueError("cat() expected a non-empty list of Tensors")
     dtype = _dt.result_type(*tensors)
@@ -198,7 +239,7 @@ concatenate = concat
 
 
 def stack(tensors, dim=0, *, axis=None):
-    tensors = list(tensors)
+    tensors = tensor_list("stack", tensors)
     if not tensors:
         raise ValueError("stack expects a non-empty list of tensors")
     dim = axis if axis is not None else dim
@@ -210,21 +251,44 @@ def stack(tensors, dim=0, *, axis=None):
 
 
 def narrow(input, dim, start, length):  # noqa: A002
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     dim = normalize_dim(dim, input.ndim)
+    start, length, size = _int(start, "start"), _int(length, "length"), input.shape[dim]
+    if not -size <= start <= size:
+        raise TensorIndexError(f"narrow(): start {start} is out of range for dimension {dim} of "
+                               f"size {size} (expected a value in [{-size}, {size}]).")
+    start %= size if size else 1  # a negative start counts from the end, as in PyTorch
+    if length < 0 or start + length > size:
+        raise RuntimeError(f"narrow(): start ({start}) + length ({length}) must lie within "
+                           f"dimension {dim} of size {size}, with length >= 0.")
     return input[(slice(None),) * dim + (slice(start, start + length),)]
+
+
+def _int(value, name):
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
+    return operator.index(value)
 
 
 def split(tensor, split_size_or_sections, dim=0):
     """Pieces of `tensor` along `dim`: equal pieces of a given size, or the listed sizes."""
+    if tensor.ndim == 0:
+        raise RuntimeError("split() expects at least a 1-dimensional tensor; reshape(1) first.")
     dim = normalize_dim(dim, tensor.ndim)
     total = tensor.shape[dim]
-    if isinstance(split_size_or_sections, int):
+    if isinstance(split_size_or_sections, int) and not isinstance(split_size_or_sections, bool):
         step = split_size_or_sections
         if step <= 0:
             raise ValueError(f"split_size must be positive, got {step}")
         sizes = [min(step, total - s) for s in range(0, total, step)] or [0]
     else:
-        sizes = list(split_size_or_sections)
+        if not isinstance(split_size_or_sections, (list, tuple)):
+            raise TypeError(f"split_size_or_sections must be an int or a list of ints, got "
+                            f"{type(split_size_or_sections).__name__}")
+        sizes = [_int(n, "each split size") for n in split_size_or_sections]
+        if any(n < 0 for n in sizes):
+            raise ValueError(f"split sizes must be non-negative, got {sizes}")
         if sum(sizes) != total:
             raise ValueError(f"split sizes {sizes} add up to {sum(sizes)}, but dimension {dim} "
                              f"has size {total}. Make them sum to {total}.")
@@ -236,11 +300,21 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):  # noqa: A002
+    chunks = _int(chunks, "chunks")
+    if chunks <= 0:
+        raise ValueError(f"chunk expects `chunks` to be greater than 0, got {chunks}")
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor; reshape(1) first.")
     total = input.shape[normalize_dim(dim, input.ndim)]
     return split(input, max(1, -(-total // chunks)), dim)
 
 
 def unbind(input, dim=0):  # noqa: A002
+    if input.ndim == 0:
+        raise TensorIndexError("unbind(): dimension specified as 0 but the tensor has no "
+                               "dimensions; a 0-d tensor cannot be split into pieces.")
+    if input.shape[normalize_dim(dim, input.ndim)] == 0:
+        return ()
     return tuple(squeeze(p, dim) for p in split(input, 1, dim))
 
 
@@ -261,7 +335,7 @@ class Tile(Function):
 
 def repeat(input, *sizes):  # noqa: A002
     """Tile the tensor `sizes[i]` times along each axis (PyTorch's Tensor.repeat)."""
-    sizes = _sizes(sizes)
+    sizes = _sizes(sizes, negative_ok=())
     if len(sizes) < input.ndim:
         raise RuntimeError(f"Number of dimensions of repeat dims ({len(sizes)}) can not be "
                            f"smaller than number of dimensions of tensor ({input.ndim})")
@@ -290,7 +364,12 @@ def flip(input, dims=None, *, axis=None):  # noqa: A002
     if chosen is None:
         axes = tuple(range(input.ndim))
     else:
-        axes = tuple(normalize_dim(d, input.ndim) for d in ((chosen,) if isinstance(chosen, int)
-                                                   else chosen))
+        axes = tuple(normalize_dim(d, input.ndim)
+                     for d in (chosen if isinstance(chosen, (tuple, list)) else (chosen,)))
+        if len(set(axes)) != len(axes):
+            raise RuntimeError(f"flip(): dim {list(chosen)} names an axis more than once; name "
+                               f"each axis once.")
+    if input.ndim == 0:  # dims 0 and -1 name the one (virtual) axis: nothing to reverse
+        return input
     return Flip.apply(input, axes)
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from .. import dtypes as _dt
 from ..autograd import Function
+from ..tensor import Tensor
+from .convert import cast
 from .elementwise import div, mul
 from .plumbing import conj, no_bool, to_float
 
@@ -141,9 +143,15 @@ def sin(input): return Sin.apply(to_float(input))  # noqa: A002,E704
 def cos(input): return Cos.apply(to_float(input))  # noqa: A002,E704
 def tanh(input): return Tanh.apply(to_float(input))  # noqa: A002,E704
 def sigmoid(input): return Sigmoid.apply(to_float(input))  # noqa: A002,E704
-def square(input): return mul(input, input)  # noqa: A002,E704
 def reciprocal(input): return div(1, input)  # noqa: A002,E704
 def rsqrt(input): return div(1, sqrt(input))  # noqa: A002,E704
+
+
+def square(input):  # noqa: A002
+    """x * x; bool squares to int64, as in PyTorch (bool * bool alone would be logical and)."""
+    if isinstance(input, Tensor) and input.dtype == "bool":
+        input = cast(input, "int64")  # noqa: A001
+    return mul(input, input)
 
 
 def relu(input):  # noqa: A002
@@ -164,6 +172,11 @@ def floor(input):  # noqa: A002
 
 def round(input, decimals=0):  # noqa: A001,A002
     """Round half to even, as PyTorch and NumPy do."""
+    if isinstance(decimals, bool) or not isinstance(decimals, int):
+        raise TypeError(f"round(): decimals must be an int, got {type(decimals).__name__} "
+                        f"({decimals!r})")
+    if abs(decimals) > 300:  # 10 ** decimals would leave float64's range
+        raise ValueError(f"round(): decimals must lie in [-300, 300], got {decimals}")
     if not _dt.is_floating_point(input.dtype):
         return input
     if decimals:

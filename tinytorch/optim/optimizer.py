@@ -119,6 +119,7 @@ class Optimizer:
                     if p.grad is None:
                         continue
                     state = self.state.setdefault(p, {})
+                    _check_state_device(p, state)
                     self._update(p, p.grad, state, group)
                     p._version += 1  # the buffer changed: autograd's saved-tensor check sees it
         return loss
@@ -185,3 +186,19 @@ def _onto(value, param: Tensor, name: str):
         return copy.deepcopy(value)
     dtype = param.dtype if is_floating_point(value.dtype) and name != "step" else value.dtype
     return value.detach().to(device=param.device, dtype=dtype).clone()
+
+
+def _check_state_device(param, state):
+    """The update computes on raw arrays: state left on another device (the model was moved
+    after some steps) must be named, not fail inside the backend, and is never moved silently."""
+    if param.grad.device is not param.device:
+        raise RuntimeError(f"a parameter is on {param.device} but its .grad is on "
+                           f"{param.grad.device}; call optimizer.zero_grad() after moving the "
+                           f"model.")
+    for name, value in state.items():
+        if isinstance(value, Tensor) and value.device is not param.device:
+            raise RuntimeError(
+                f"optimizer state {name!r} is on {value.device} but its parameter is on "
+                f"{param.device} (the model was moved after the optimizer stepped). Create the "
+                f"optimizer after model.to(...), or reload its state with "
+                f"optimizer.load_state_dict(...) after moving the model.")

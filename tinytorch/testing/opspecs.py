@@ -99,6 +99,11 @@ def _tt():
     return tinytorch
 
 
+def _F():  # noqa: N802 - PyTorch's name for nn.functional
+    import tinytorch.nn.functional
+    return tinytorch.nn.functional
+
+
 # ---- helpers that fn entries use to derive parameters from their inputs ---------------------
 
 def _index(values, like):
@@ -217,6 +222,16 @@ def _parts(z):
     if isinstance(z, tt.Tensor):
         return tt.real(z), tt.imag(z)
     return z.real, z.imag
+
+
+def _as_2d(a):
+    """NumPy's a.flatten(1) for 3 or more dims (t() takes at most 2)."""
+    if a.ndim <= 2:
+        return a
+    rest = 1
+    for n in a.shape[1:]:
+        rest *= n
+    return a.reshape(a.shape[0], rest)
 
 
 def _np_set(a, key, value):
@@ -346,6 +361,9 @@ OPS: list[OpSpec] = [
     _spec("where", lambda c, a, b: _tt().where(c > 0, a, b),
           lambda c, a, b: _np().where(c > 0, a, b), arity=3, extra={"kinks": (0.0,)},
           functions=("Where",)),
+    _spec("masked_fill", lambda a: a.masked_fill(a > 0, 0.5),
+          lambda a: _np().where(a > 0, 0.5, a), shapes="single", extra={"kinks": (0.0,)},
+          functions=("Where",)),
     _spec("where_scalar", lambda a: _tt().where(a > 0, a, 0.5),
           lambda a: _np().where(a > 0, a, 0.5), shapes="single", extra={"kinks": (0.0,)},
           functions=("Where",)),
@@ -464,6 +482,10 @@ OPS: list[OpSpec] = [
     _spec("softmax", lambda a: a.softmax(-1),
           lambda a: _np().exp(a - _lse(a, -1, True)), shapes="single", min_dims=1,
           extra={"min_side": 1}, functions=("LogSumExp", "Sub", "Exp")),
+    # nn.functional's softmax is its own Function (nn/ops/activation.py), not the one above
+    _spec("nn_softmax", lambda a: _F().softmax(a, -1),
+          lambda a: _np().exp(a - _lse(a, -1, True)), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("Softmax",)),
     _spec("log_softmax", lambda a: a.log_softmax(0), lambda a: a - _lse(a, 0, True),
           shapes="single", min_dims=1, extra={"min_side": 1}, functions=("LogSumExp", "Sub")),
 
@@ -479,6 +501,8 @@ OPS: list[OpSpec] = [
           functions=("Permute",)),
     _spec("transpose", lambda a: a.transpose(0, -1), lambda a: _np().swapaxes(a, 0, -1),
           shapes="single", dtypes=_N, min_dims=1, functions=("Permute",)),
+    _spec("t", lambda a: a.flatten(1).t() if a.ndim > 2 else a.t(), lambda a: _as_2d(a).T,
+          shapes="single", dtypes=_N, functions=("Permute",)),
     _spec("movedim", lambda a: a.movedim(0, -1), lambda a: _np().moveaxis(a, 0, -1),
           shapes="single", dtypes=_N, min_dims=1, functions=("Permute",)),
     _spec("squeeze", lambda a: a.squeeze(), lambda a: _np().squeeze(a), shapes="single",

@@ -51,8 +51,12 @@ class GeluTanh(Function):
 
     def backward(self, grad):
         x, t = self.saved
+        xp = self.xp
         inner_slope = _SQRT_2_OVER_PI * (1.0 + 3 * _CUBIC * x * x)
-        return grad * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * inner_slope)
+        sech2 = 1.0 - t * t
+        # Far out tanh is flat (sech2 == 0) while x * x overflows float16: 0 * inf must be 0.
+        curve = xp.where(sech2 == 0, xp.zeros_like(x), 0.5 * x * sech2 * inner_slope)
+        return grad * (0.5 * (1.0 + t) + curve)
 
 
 class Softmax(Function):

@@ -83,10 +83,13 @@ class ClassNLLFunction(Function):
         else:
             q = counted
         self.reduction, self.denominator = reduction, None
+        # where, not logp * q alone: a class with probability 0 (logp = -inf) that is not the
+        # target must add 0, not -inf * 0 = nan (PyTorch picks the target's logp instead)
+        terms = xp.where(q == 0, xp.zeros_like(logp), logp) * q
         if reduction == "none":
-            loss = -xp.sum(logp * q, axis=1)
+            loss = -xp.sum(terms, axis=1)
         else:
-            loss = -xp.sum(logp * q)
+            loss = -xp.sum(terms)
             if reduction == "mean":  # divide by the total weight of the counted samples
                 self.denominator = rows if weight is None and keep is None else xp.sum(counted)
                 loss = loss / self.denominator

@@ -1,0 +1,409 @@
+"""Regression tests for the wrong answers found by fuzzing (issue 9, section 1).
+
+Each test states PyTorch's documented answer as a number worked out by hand (or by the
+formula the comment gives), so nothing here is computed by the code under test; the few
+that are easier to state as "what torch says" import torch and skip without it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import tinytorch as tt
+import tinytorch.nn.functional as F
+from tinytorch.serialization import CheckpointError
+
+INF, NAN = float("inf"), float("nan")
+DEVICES = ["cpu", "strict:1"]
+
+
+def values(t):
+    return np.asarray(t.tolist(), dtype="float64")
+
+
+# ---- stability ------------------------------------------------------------------------------
+
+def test_cross_entropy_with_an_impossible_class_is_finite():
+    logits = tt.tensor([[0.5, -INF, 1.5]])
+    # -log(e^0.5 / (e^0.5 + e^1.5)) = log(1 + e) = 1.31326...
+    expected = math.log(1 + math.e)
+    assert F.cross_entropy(logits, tt.tensor([0])).item() == pytest.approx(expected, rel=1e-6)
+    nll = F.nll_loss(F.log_softmax(logits, -1), tt.tensor([0]))
+    assert nll.item() == pytest.approx(expected, rel=1e-6)
+
+
+def test_cross_entropy_of_float16_logits_far_apart():
+    logits = tt.tensor([[6e4, -6e4]], dtype="float16")  # 1.2e5 apart: their difference overflows
+    assert F.cross_entropy(logits, tt.tensor([0])).item() == 0.0
+
+
+@pytest.mark.parametrize("softmax", [lambda x: x.softmax(-1), lambda x: tt.softmax(x, -1),
+                                     lambda x: F.softmax(x, -1)])
+def test_softmax_of_large_equal_values_sums_to_one(softmax):
+    assert softmax(tt.tensor([[1e7] * 3])).sum().item() == pytest.approx(1.0, abs=1e-6)
+    out = softmax(tt.tensor([[-6e4] * 3], dtype="float16"))
+    assert values(out)[0] == pytest.approx([1 / 3] * 3, abs=1e-3)
+
+
+def test_log_softmax_method_is_exact_for_large_inputs():
+    out = tt.tensor([[1e7, 1e7]]).log_softmax(-1)
+    assert values(out)[0] == pytest.approx([-math.log(2)] * 2, rel=1e-6)
+
+
+# ---- integer division -----------------------------------------------------------------------
+
+def test_integer_tensor_divided_by_a_python_int_is_exact():
+    assert values(tt.tensor([100], dtype="int8") / 200) == pytest.approx([0.5])
+    assert values(tt.tensor([3], dtype="uint8") / -3) == pytest.approx([-1.0])
+    assert values(300 / tt.tensor([2], dtype="uint8")) == pytest.approx([150.0])
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("op", [lambda a, b: a // b, lambda a, b: a % b,
+                                lambda a, b: tt.div(a, b, rounding_mode="floor")])
+def test_integer_division_by_zero_raises_as_pytorch(device, op):
+    x = tt.tensor([3, 4], device=device)
+    for divisor in (0, tt.tensor([1, 0], device=device)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no NumPy warning on the way either
+            with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+                op(x, divisor)
+    assert (x // 2).tolist() == [1, 2]  # a non-zero divisor still works
+
+
+# ---- bounds ---------------------------------------------------------------------------------
+
+def test_dims_out_of_range_raise_index_errors():
+    x = tt.arange(6.0).reshape(2, 3)
+    with pytest.raises(IndexError, match="out of range"):
+        tt.gather(x, 5, tt.tensor([[0], [1]]))
+    with pytest.raises(IndexError, match="out of range"):
+        tt.take(tt.arange(4.0), tt.tensor([1]), 7)
+
+
+def test_narrow_counts_a_negative_start_from_the_end_and_refuses_overruns():
+    assert tt.arange(4.0).narrow(0, -1, 1).tolist() == [3.0]
+    with pytest.raises(RuntimeError, match="start"):
+        tt.arange(4.0).narrow(0, 2, 5)
+    with pytest.raises(IndexError):
+        tt.arange(4.0).narrow(0, 5, 0)
+
+
+def test_bad_piece_counts_are_refused():
+    with pytest.raises(ValueError, match="greater than 0"):
+        tt.arange(4.0).chunk(-1)
+    with pytest.raises(ValueError, match="greater than 0"):
+        tt.arange(4.0).chunk(0)
+    with pytest.raises(ValueError, match="non-negative"):
+        tt.arange(4.0).split([3, -1])
+    with pytest.raises(RuntimeError, match="non-negative"):
+        tt.randperm(-1)
+
+
+def test_manual_seed_accepts_negative_seeds_as_pytorch_does():
+    tt.manual_seed(-1)  # PyTorch takes it modulo 2**64
+    first = tt.rand(3).tolist()
+    tt.manual_seed(2**64 - 1)
+    assert tt.rand(3).tolist() == first
+    with pytest.raises(RuntimeError, match="seed"):
+        tt.manual_seed(2**64)
+    with pytest.raises(TypeError):
+        tt.manual_seed(1.5)
+    tt.manual_seed(0)
+
+
+# ---- statistics -----------------------------------------------------------------------------
+
+def test_var_with_a_correction_beyond_the_count_is_inf():
+    assert tt.tensor([1.0, 3.0]).var(correction=3).item() == INF  # divisor max(0, 2 - 3)
+    assert math.isnan(tt.tensor([1.0, 1.0]).var(correction=2).item())  # 0 / 0
+
+
+def test_float16_mean_accumulates_in_float32():
+    assert tt.ones(70000, dtype="float16").mean().item() == 1.0
+    assert tt.full((1000,), 100.0, dtype="float16").mean().item() == 100.0
+    assert tt.full((1000,), 100.0, dtype="float16").var().item() == 0.0
+
+
+def test_var_and_std_of_an_empty_tensor_are_nan():
+    assert math.isnan(tt.zeros(0).var().item())
+    assert math.isnan(tt.zeros(0).std().item())
+
+
+@pytest.mark.parametrize("unbiased, expected", [(True, 2.0), (False, 1.0)])
+def test_var_unbiased_flag(unbiased, expected):
+    x = tt.tensor([1.0, 3.0])  # squares about the mean sum to 2
+    assert x.var(unbiased=unbiased).item() == expected
+    assert x.var(0, unbiased).item() == expected
+
+
+# ---- gradients ------------------------------------------------------------------------------
+
+def test_std_of_a_constant_has_zero_gradient():
+    x = tt.ones(3, requires_grad=True)
+    x.std().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_pow_gradients_at_zero_follow_pytorch():
+    x = tt.tensor([0.0, 1.0], requires_grad=True)
+    (x ** 0).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+    for base in (0, 0.0, tt.tensor(0.0)):
+        e = tt.tensor([0.0, 1.0, 2.0], requires_grad=True)
+        (base ** e).sum().backward()
+        assert e.grad.tolist() == [0.0, 0.0, 0.0]
+    e = tt.tensor([-1.0, 0.5], requires_grad=True)
+    ((-1.0) ** e).sum().backward()  # log of a negative base: nan, not "math domain error"
+    assert all(math.isnan(g) for g in e.grad.tolist())
+
+
+def test_tanh_gelu_gradient_in_float16_far_out_is_one():
+    x = tt.tensor([1000.0, -1000.0], dtype="float16", requires_grad=True)
+    F.gelu(x, approximate="tanh").sum().backward()
+    assert x.grad.tolist() == [1.0, 0.0]
+
+
+def test_inf_upstream_gradient_stays_where_it_belongs():
+    x = tt.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    tt.gather(x, 1, tt.tensor([[0], [1]])).backward(tt.tensor([[INF], [1.0]]))
+    assert x.grad.tolist() == [[INF, 0.0], [0.0, 1.0]]
+    x.grad = None
+    x.max(dim=1)[0].backward(tt.tensor([INF, 1.0]))
+    assert x.grad.tolist() == [[0.0, INF], [0.0, 1.0]]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_index_backward_keeps_a_nan_in_place(device):
+    picks = [lambda x: x[tt.tensor([1], device=device)], lambda x: x[x < 0],
+             lambda x: tt.take(x, tt.tensor([1], device=device)),
+             lambda x: F.embedding(tt.tensor([1], device=device), x.reshape(3, 1))]
+    for pick in picks:
+        x = tt.tensor([1.0, -2.0, 3.0], device=device, requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # sqrt(-2) warns on NumPy
+            pick(x).sqrt().sum().backward()
+        grad = values(x.grad)
+        assert grad[0] == 0.0 and grad[2] == 0.0 and math.isnan(grad[1])
+
+
+def test_remainder_gradient_at_an_exact_multiple():
+    # PyTorch: d(a % b)/db = -floor_divide(a, b); 1.0 // 0.1 is 9 (1.0 % 0.1 is 0.0999...)
+    a = tt.tensor([1.0], dtype="float64", requires_grad=True)
+    b = tt.tensor([0.1], dtype="float64", requires_grad=True)
+    (a % b).backward()
+    assert b.grad.tolist() == [-9.0] and a.grad.tolist() == [1.0]
+
+
+# ---- autograd safety ------------------------------------------------------------------------
+
+def test_writing_through_detach_is_caught_at_backward():
+    x = tt.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    y.detach().add_(100)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_writing_through_a_view_under_no_grad_is_caught_at_backward():
+    x = tt.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    with tt.no_grad():
+        y[0:1].mul_(0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+@pytest.mark.parametrize("write", [lambda w: w.fill_(0), lambda w: w.zero_(),
+                                   lambda w: w.copy_(tt.zeros(2))])
+def test_in_place_writes_to_a_leaf_that_requires_grad_are_refused(write):
+    w = tt.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        write(w)
+    with tt.no_grad():
+        write(w)  # allowed, as in PyTorch
+    assert w.tolist() == [0.0, 0.0]
+
+
+def test_overwriting_a_non_leaf_cuts_the_gradient_to_its_old_value():
+    x = tt.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.fill_(5.0)
+    y.sum().backward()
+    assert y.tolist() == [5.0, 5.0] and x.grad.tolist() == [0.0, 0.0]
+
+
+def test_hooks_must_return_a_tensor_of_the_gradients_shape():
+    x = tt.ones(2, requires_grad=True)
+    x.register_hook(lambda g: tt.ones(3))
+    with pytest.raises(RuntimeError, match="changed the size"):
+        (x * 2).sum().backward()
+    x = tt.ones(2, requires_grad=True)
+    x.register_hook(lambda g: [1.0, 2.0])
+    with pytest.raises(TypeError, match="returned list"):
+        (x * 2).sum().backward()
+
+
+# ---- others ---------------------------------------------------------------------------------
+
+def test_is_floating_point_takes_a_tensor():
+    assert tt.is_floating_point(tt.ones(2)) is True
+    assert tt.is_floating_point(tt.ones(2, dtype="int64")) is False
+    assert tt.is_floating_point("float16") is True
+
+
+def test_unbind_of_an_empty_dimension_gives_no_pieces():
+    assert tt.zeros(0).unbind() == ()
+    assert len(tt.zeros(2, 0).unbind(1)) == 0
+
+
+def test_masked_fill_keeps_the_input_dtype_and_broadcast_shape():
+    x = tt.zeros(2, 3, 4, dtype="int64")
+    out = x.masked_fill(tt.tensor([True, False, True, False]), 1.7)
+    assert out.shape == (2, 3, 4) and out.dtype == "int64"
+    assert out[1, 2].tolist() == [1, 0, 1, 0]
+    with pytest.raises(RuntimeError, match="0-dimensional"):
+        x.masked_fill(x > 0, tt.ones(1, dtype="int64"))
+
+
+def test_t_refuses_more_than_two_dims():
+    with pytest.raises(RuntimeError, match="<= 2 dimensions"):
+        tt.zeros(2, 3, 4).t()
+    assert tt.zeros(2, 3).t().shape == (3, 2) and tt.zeros(3).t().shape == (3,)
+
+
+def test_sum_and_square_dtypes():
+    assert tt.ones(2, dtype="int8").sum(dtype="int32").dtype == "int32"
+    assert tt.ones(2, dtype="int32").sum(dtype="int32").dtype == "int32"
+    assert tt.tensor([True]).square().dtype == "int64"
+
+
+def test_python_types_as_dtypes_map_as_in_pytorch():
+    assert tt.tensor([1], dtype=float).dtype == "float64"
+    assert tt.zeros(1, dtype=int).dtype == "int64"
+    assert tt.zeros(1, dtype=bool).dtype == "bool"
+
+
+def test_binary_cross_entropy_refuses_nan():
+    with pytest.raises(RuntimeError, match="between 0 and 1"):
+        F.binary_cross_entropy(tt.tensor([NAN]), tt.tensor([1.0]))
+
+
+def test_adam_after_moving_the_model_names_the_devices():
+    model = tt.nn.Linear(2, 2)
+    opt = tt.optim.Adam(model.parameters())
+    model(tt.ones(1, 2)).sum().backward()
+    opt.step()
+    opt.zero_grad()
+    model.to("strict:1")
+    model(tt.ones(1, 2, device="strict:1")).sum().backward()
+    with pytest.raises(RuntimeError, match="exp_avg.*is on cpu.*strict:1"):
+        opt.step()
+    fresh = tt.optim.Adam(model.parameters())  # created after the move: works
+    fresh.step()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_devices_agree_on_mixed_dtypes(device):
+    x = tt.ones(1, 2, device=device)
+    with pytest.raises(RuntimeError, match="bias has dtype float64"):
+        F.linear(x, tt.ones(2, 2, device=device), tt.ones(2, dtype="float64", device=device))
+    with pytest.raises(RuntimeError, match="bias has dtype float64"):
+        F.conv2d(tt.ones(1, 1, 3, 3, device=device), tt.ones(1, 1, 2, 2, device=device),
+                 tt.ones(1, dtype="float64", device=device))
+    w = tt.ones(2, device=device, requires_grad=True)
+    (w * 2).backward(tt.tensor([1, 1], device=device))  # an int64 gradient is cast
+    assert w.grad.tolist() == [2.0, 2.0] and w.grad.dtype == "float32"
+    assert tt.clamp(tt.arange(4.0, device=device), 3, 1).tolist() == [1.0] * 4  # min > max
+
+
+def test_add_with_alpha():
+    assert tt.add(tt.ones(2), 2, alpha=0.5).tolist() == [2.0, 2.0]
+    assert tt.sub(tt.ones(2), tt.ones(2), alpha=3).tolist() == [-2.0, -2.0]
+
+
+# ---- checkpoints ----------------------------------------------------------------------------
+
+def test_deeply_nested_checkpoint_file_is_a_checkpoint_error(tmp_path):
+    from safetensors.numpy import save_file
+    tree = '{"tuple": [' * 3000 + "]}" * 3000
+    path = tmp_path / "deep.safetensors"
+    save_file({"a": np.ones(1)}, str(path),
+              metadata={"tinytorch": '{"version": 1, "tree": ' + tree + "}"})
+    with pytest.raises(CheckpointError, match="nested too deeply"):
+        tt.load(path)
+
+
+def test_saving_a_cycle_or_a_deep_nest_is_a_checkpoint_error(tmp_path):
+    looped = {}
+    looped["self"] = looped
+    with pytest.raises(CheckpointError, match="contains itself"):
+        tt.save(looped, tmp_path / "loop.safetensors")
+    deep = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(CheckpointError, match="nested too deeply"):
+        tt.save(deep, tmp_path / "deep.safetensors")
+    shared = [1]
+    tt.save({"a": shared, "b": shared}, tmp_path / "ok.safetensors")  # shared, not a cycle
+    assert tt.load(tmp_path / "ok.safetensors") == {"a": [1], "b": [1]}
+
+
+def test_a_tensor_named_like_the_safetensors_header_round_trips(tmp_path):
+    tt.save({"__metadata__": tt.ones(2)}, tmp_path / "m.safetensors")
+    assert tt.load(tmp_path / "m.safetensors")["__metadata__"].tolist() == [1.0, 1.0]
+
+
+def test_filesystem_errors_name_the_path(tmp_path):
+    missing = tmp_path / "no" / "such" / "x.safetensors"
+    with pytest.raises(FileNotFoundError, match="can't write checkpoint .*no/such"):
+        tt.save(tt.ones(1), missing)
+    with pytest.raises(FileNotFoundError, match="can't read checkpoint .*no/such"):
+        tt.load(missing)
+    with pytest.raises(IsADirectoryError, match="can't write checkpoint"):
+        tt.save(tt.ones(1), tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+def test_a_killed_save_leaves_nothing_after_the_next_save(tmp_path, sig):
+    path = tmp_path / "big.safetensors"
+    # A child that stops inside the write (after the temporary file exists) and waits for us.
+    code = (
+        "import os, sys, time, tinytorch as tt, tinytorch.serialization as s\n"
+        "def stuck(file, data, chunk=0):\n"
+        "    file.write(data[:100]); file.flush(); print('writing', flush=True); time.sleep(60)\n"
+        "s._write_chunks = stuck\n"
+        f"tt.save(tt.zeros(1000), {str(path)!r})\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=env,
+                             text=True)
+    try:
+        assert child.stdout.readline().strip() == "writing"
+        assert len(list(tmp_path.iterdir())) == 1  # the temporary file
+        child.send_signal(getattr(signal, sig))
+        child.wait(timeout=30)
+    finally:
+        child.kill()
+        child.stdout.close()
+    tt.save(tt.ones(3), path)
+    assert [p.name for p in tmp_path.iterdir()] == ["big.safetensors"]
+    assert tt.load(path).tolist() == [1.0, 1.0, 1.0]
+
+
+# ---- PyTorch as the oracle, where it is easier to ask it ----------------------------------
+
+def test_zero_division_type_matches_torch():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        torch.tensor([3]) // 0
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        tt.tensor([3]) // 0
