@@ -426,8 +426,8 @@ class Tensor:
     def all(self, *args, **kwargs): return all(self, *args, **kwargs)
     def any(self, *args, **kwargs): return any(self, *args, **kwargs)
     def logsumexp(self, *args, **kwargs): return logsumexp(self, *args, **kwargs)
-    def softmax(self, dim): return softmax(self, dim)
-    def log_softmax(self, dim): return log_softmax(self, dim)
+    def softmax(self, dim, dtype=None): return softmax(self, dim, dtype)
+    def log_softmax(self, dim, dtype=None): return log_softmax(self, dim, dtype)
 
     def reshape(self, *shape): return reshape(self, *shape)
     def view(self, *shape): return reshape(self, *shape)

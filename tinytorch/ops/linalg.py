@@ -16,6 +16,15 @@ from .shape import reshape, squeeze
 __all__ = ["matmul", "mm", "bmm", "dot", "outer"]
 
 
+def matmul_grads(xp, grad, a, b, need_a=True, need_b=True):
+    """The gradients of out = a @ b (stacked over leading axes): grad @ b^T and a^T @ grad.
+
+    The one home of matmul's gradient: Matmul, nn's Linear and Conv2d call it.
+    """
+    t = xp.matrix_transpose
+    return (grad @ t(b) if need_a else None), (t(a) @ grad if need_b else None)
+
+
 class Matmul(Function):
     def forward(self, a, b):
         self.save_for_backward(a, b)
@@ -23,8 +32,8 @@ class Matmul(Function):
 
     def backward(self, grad):
         a, b = self.saved
-        t = self.xp.matrix_transpose
-        return grad @ t(b), t(a) @ grad  # the engine sums broadcast batch axes away
+        # the engine sums broadcast batch axes away
+        return matmul_grads(self.xp, grad, a, b, self.needs_grad(0), self.needs_grad(1))
 
 
 def matmul(input, other):  # noqa: A002

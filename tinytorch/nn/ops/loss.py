@@ -1,6 +1,10 @@
 """Loss Functions: negative log-likelihood of class indices (with class weights, an ignored
 index and label smoothing) and the two binary cross-entropies, each with its reduction.
 
+Cross-entropy is fused (it equals nll_loss(log_softmax(x)), which
+tests/test_fused_ops.py checks): one graph node, log_softmax from
+ops/reduce.py's log_softmax_array.
+
 Class losses: with log-probabilities L (M, C) (computed here from logits for
 cross-entropy, so that it is one graph node), targets t (M,), class weights
 w and smoothing e, sample i contributes
@@ -25,8 +29,9 @@ from __future__ import annotations
 
 from ...autograd import Function
 from ...errors import TensorIndexError
+from ...ops.reduce import log_softmax_array
 
-__all__ = ["ClassNLLFunction", "BCEWithLogitsFunction", "BCEFunction"]
+__all__ = ["NllLoss", "BinaryCrossEntropyWithLogits", "BinaryCrossEntropy"]
 
 
 def _reduce(xp, loss, reduction, denominator):
@@ -43,7 +48,7 @@ def _upstream(grad, reduction, denominator):  # for the binary losses
     return grad
 
 
-class ClassNLLFunction(Function):
+class NllLoss(Function):
     """The class-index loss of log-probabilities or, with from_logits=True, of raw scores.
 
     Both are written as -sum_c q[i, c] L[i, c] with the target weights
@@ -58,7 +63,7 @@ class ClassNLLFunction(Function):
                 from_logits):
         xp = self.xp
         rows, classes = scores.shape
-        logp = _log_softmax_rows(xp, scores) if from_logits else scores
+        logp = log_softmax_array(xp, scores, 1) if from_logits else scores
         positions = xp.arange(classes, dtype=target.dtype, device=target.device)
         q = xp.astype(positions[None, :] == target[:, None], logp.dtype)   # one-hot (M, C)
         keep = None
@@ -107,12 +112,7 @@ class ClassNLLFunction(Function):
         return (probs - q) * upstream, None, None
 
 
-def _log_softmax_rows(xp, scores):
-    shifted = scores - xp.max(scores, axis=1, keepdims=True)
-    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=1, keepdims=True))
-
-
-class BCEWithLogitsFunction(Function):
+class BinaryCrossEntropyWithLogits(Function):
     def forward(self, x, y, weight, pos_weight, *, reduction):
         xp = self.xp
         softplus_neg = xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, xp.zeros_like(x))
@@ -141,7 +141,7 @@ class BCEWithLogitsFunction(Function):
         return grad_x, grad_y, None, None
 
 
-class BCEFunction(Function):
+class BinaryCrossEntropy(Function):
     _FLOOR = -100.0   # PyTorch's clamp for log(0)
     _EPS = 1e-12      # PyTorch's guard for the 1 / (p (1 - p)) of the gradient
 
