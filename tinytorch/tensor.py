@@ -27,6 +27,7 @@ import sys
 import weakref
 
 from . import dtypes as _dtypes
+from .device import cuda_device
 from .engine import run_backward
 
 __all__ = ["Tensor"]
@@ -222,8 +223,7 @@ class Tensor:
         return self.to("cpu")
 
     def cuda(self, device=None) -> Tensor:
-        return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int)
-                       else device)
+        return self.to(cuda_device(device))
 
     def astype(self, dtype) -> Tensor:
         return self.to(dtype=dtype)
@@ -231,23 +231,12 @@ class Tensor:
     def type(self, dtype=None):
         return self.dtype if dtype is None else self.to(dtype=dtype)
 
-    def float(self) -> Tensor:
-        return self.to(dtype="float32")
-
-    def double(self) -> Tensor:
-        return self.to(dtype="float64")
-
-    def half(self) -> Tensor:
-        return self.to(dtype="float16")
-
-    def long(self) -> Tensor:
-        return self.to(dtype="int64")
-
-    def int(self) -> Tensor:
-        return self.to(dtype="int32")
-
-    def bool(self) -> Tensor:
-        return self.to(dtype="bool")
+    def float(self): return self.to(dtype="float32")
+    def double(self): return self.to(dtype="float64")
+    def half(self): return self.to(dtype="float16")
+    def long(self): return self.to(dtype="int64")
+    def int(self): return self.to(dtype="int32")
+    def bool(self): return self.to(dtype="bool")
 
     def numpy(self):
         """The data as a NumPy array (shares memory). CPU tensors only, as in PyTorch."""

@@ -172,20 +172,19 @@ def _check_nonempty(name, x, axes):
                                f"{x.shape}. Reduce over a non-empty dimension.")
 
 
-def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
-    axes = normalize_axes(input.ndim, dim, axis)
-    _check_nonempty("amax", input, axes)
-    if input.dtype == "bool":  # the array API has no max of bools; it is any()
-        return any(input, axes, _keep(keepdim, keepdims))
-    return Extreme.apply(input, axes, _keep(keepdim, keepdims), True)
+def _extreme(name, is_max):
+    def extreme(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
+        axes = normalize_axes(input.ndim, dim, axis)
+        _check_nonempty(name, input, axes)
+        if input.dtype == "bool":  # the array API has no max/min of bools: they are any/all
+            return (any if is_max else all)(input, axes, _keep(keepdim, keepdims))
+        return Extreme.apply(input, axes, _keep(keepdim, keepdims), is_max)
+    extreme.__name__ = name
+    return extreme
 
 
-def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
-    axes = normalize_axes(input.ndim, dim, axis)
-    _check_nonempty("amin", input, axes)
-    if input.dtype == "bool":  # the array API has no min of bools; it is all()
-        return all(input, axes, _keep(keepdim, keepdims))
-    return Extreme.apply(input, axes, _keep(keepdim, keepdims), False)
+amax = _extreme("amax", True)
+amin = _extreme("amin", False)
 
 
 def _max_or_min(input, dim, keepdim, axis, keepdims, largest):  # noqa: A002

@@ -41,11 +41,11 @@ def _reduce(xp, loss, reduction, denominator):
     return total if reduction == "sum" else total / denominator
 
 
-def _upstream(grad, reduction, denominator):  # for the binary losses
-    """The incoming gradient per element of the unreduced loss (broadcastable)."""
+def _upstream(grad, reduction, denominator, weight):  # for the binary losses
+    """The incoming gradient per element of the unreduced loss (broadcastable), weighted."""
     if reduction == "mean":
-        return grad / denominator
-    return grad
+        grad = grad / denominator
+    return grad if weight is None else grad * weight
 
 
 class NllLoss(Function):
@@ -127,9 +127,7 @@ class BinaryCrossEntropyWithLogits(Function):
     def backward(self, grad):
         xp = self.xp
         x, y, weight, pos_weight, softplus_neg = self.saved
-        upstream = _upstream(grad, self.reduction, self.count)
-        if weight is not None:
-            upstream = upstream * weight
+        upstream = _upstream(grad, self.reduction, self.count, weight)
         grad_x = grad_y = None
         if self.needs_grad(0):
             sigmoid = xp.exp(-softplus_neg)     # exp of a value <= 0: never overflows
@@ -164,9 +162,7 @@ class BinaryCrossEntropy(Function):
     def backward(self, grad):
         xp = self.xp
         p, y, weight, log_p, log_q = self.saved
-        upstream = _upstream(grad, self.reduction, self.count)
-        if weight is not None:
-            upstream = upstream * weight
+        upstream = _upstream(grad, self.reduction, self.count, weight)
         grad_p = grad_y = None
         if self.needs_grad(0):
             grad_p = (p - y) / xp.maximum((1.0 - p) * p, self._EPS) * upstream
