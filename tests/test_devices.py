@@ -233,6 +233,25 @@ def test_cuda_without_cupy_says_what_is_missing_and_how_to_fix_it(call):
     assert 'pip install "tinytorch[cuda]"' in message
 
 
+@pytest.mark.parametrize("driver, runtime, wheel", [
+    (12080, 13000, '"tinytorch[cuda12]" (cupy-cuda12x)'),
+    (13000, 14000, '"tinytorch[cuda13]" (cupy-cuda13x)'),
+    (11080, 12000, "update the NVIDIA driver"),
+])
+def test_a_cupy_built_for_a_newer_cuda_than_the_driver_names_the_wheel_to_install(
+        driver, runtime, wheel):
+    from tinytorch.backends.cuda import wheel_advice
+    advice = wheel_advice(driver, runtime)
+    assert wheel in advice
+    assert f"CUDA {runtime // 1000}" in advice and f"CUDA {driver // 1000}" in advice
+
+
+@pytest.mark.parametrize("driver, runtime", [(13000, 13000), (13020, 12080), (12090, 12000)])
+def test_a_cupy_within_the_drivers_cuda_needs_no_advice(driver, runtime):
+    from tinytorch.backends.cuda import wheel_advice
+    assert wheel_advice(driver, runtime) is None
+
+
 @no_cupy
 def test_cuda_queries_answer_without_raising():
     assert tt.cuda.is_available() is False

@@ -165,6 +165,8 @@ def test_no_assert_statements_in_the_library():
     for path in root.rglob("*.py"):
         if "testing" in path.relative_to(root).parts:
             continue  # assert_close's AssertionError is its purpose
+        if "conformance" in path.relative_to(root).parts:
+            continue  # a test suite: pytest's asserts are how it reports
         tree = ast.parse(path.read_text(), filename=str(path))
         found += [f"{path.relative_to(root)}:{node.lineno}" for node in ast.walk(tree)
                   if isinstance(node, ast.Assert)]

@@ -20,6 +20,7 @@ from .dtypes import (
 )
 from .ops import *  # noqa: F403
 from . import data, nn, optim
+from . import viz
 from .serialization import load, save
 
 __version__ = "0.1.0"

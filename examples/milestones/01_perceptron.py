@@ -13,44 +13,52 @@ from __future__ import annotations
 
 import sys
 
-from _common import Progress, parse_args, save_loss_curve
+from _common import parse_args, progress, save_curves
 
 import tinytorch as tt
 from tinytorch import nn
 
 
-def make_points(n: int, device: str):
+def make_points(n: int):
     """Two Gaussian clouds around (2, 2) and (-2, -2); labels +1 and -1."""
-    labels = (tt.rand(n, device=device) < 0.5).float() * 2 - 1
-    points = tt.randn(n, 2, device=device) * 0.8 + labels.reshape(n, 1) * 2.0
+    labels = (tt.rand(n) < 0.5).float() * 2 - 1
+    points = tt.randn(n, 2) * 0.8 + labels.reshape(n, 1) * 2.0
     return points, labels
 
 
-def main(argv=None) -> dict:
-    args = parse_args(argv, "1957 perceptron on separable 2-D points", epochs=20)
-    points, labels = make_points(400, args.device)
-    train_x, train_y, test_x, test_y = points[:300], labels[:300], points[300:], labels[300:]
-
-    model = nn.Linear(2, 1).to(args.device)
-    optimizer = tt.optim.SGD(model.parameters(), lr=0.1)
-    losses, progress = [], Progress(args.epochs, quiet=args.quiet)
-    for epoch in range(1, args.epochs + 1):
-        for start in range(0, 300, 30):
-            x, y = train_x[start:start + 30], train_y[start:start + 30]
-            score = model(x).reshape(-1)
-            loss = (-y * score).relu().mean()   # the perceptron criterion
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
-        progress.update(epoch, loss=losses[-1])
-
+def accuracy(model, points, labels) -> float:
     with tt.no_grad():
-        predicted = model(test_x).reshape(-1).sign()
-        accuracy = (predicted == test_y).float().mean().item()
-    save_loss_curve(losses, "01_perceptron", "perceptron", args)
-    print(f"perceptron test accuracy: {accuracy:.1%} (target >= 95%)")
-    return {"accuracy": accuracy, "losses": losses}
+        return (model(points).reshape(-1).sign() == labels).float().mean().item()
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv, "1957 perceptron on separable 2-D points", epochs=20,
+                      epoch_means="one pass over the 300 training points in batches of 30")
+    with tt.device(args.device):   # model and data on the chosen device, from its stream
+        points, labels = make_points(400)
+        train_x, train_y, test_x, test_y = points[:300], labels[:300], points[300:], labels[300:]
+        model = nn.Linear(2, 1)
+    optimizer = tt.optim.SGD(model.parameters(), lr=0.1)
+    losses, scores = [], []
+    with progress(args.epochs, args, unit="epoch") as bar:
+        for _ in range(args.epochs):
+            for start in range(0, 300, 30):
+                x, y = train_x[start:start + 30], train_y[start:start + 30]
+                score = model(x).reshape(-1)
+                loss = (-y * score).relu().mean()   # the perceptron criterion
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                losses.append(loss.item())
+            scores.append((len(losses), accuracy(model, test_x, test_y)))
+            bar.set_postfix(loss=f"{losses[-1]:.3f}", test_acc=f"{scores[-1][1]:.1%}")
+            bar.update(1)
+
+    test_accuracy = accuracy(model, test_x, test_y)
+    print(f"perceptron test accuracy: {test_accuracy:.1%} (target >= 95%)")
+    save_curves(args, "01_perceptron", "perceptron", {"perceptron criterion": losses},
+                {"test": scores})
+    return {"accuracy": test_accuracy, "losses": losses}
 
 
 if __name__ == "__main__":

@@ -13,43 +13,46 @@ from __future__ import annotations
 
 import sys
 
-from _common import Progress, parse_args, save_loss_curve
+from _common import parse_args, progress, save_curves
 
 import tinytorch as tt
 from tinytorch import nn
 
 
-def train(model, inputs, targets, epochs: int, progress: Progress | None):
+def train(model, inputs, targets, epochs: int, bar):
     optimizer = tt.optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
     loss_fn = nn.BCEWithLogitsLoss()
     losses = []
-    for epoch in range(1, epochs + 1):
+    for _ in range(epochs):
         loss = loss_fn(model(inputs).reshape(-1), targets)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
-        if progress:
-            progress.update(epoch, loss=losses[-1])
+        bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
+        bar.update(1)
     with tt.no_grad():
         accuracy = ((model(inputs).reshape(-1) > 0).float() == targets).float().mean().item()
     return accuracy, losses
 
 
 def main(argv=None) -> dict:
-    args = parse_args(argv, "1969 XOR: one layer fails, two layers succeed", epochs=500)
-    inputs = tt.tensor([[0., 0.], [0., 1.], [1., 0.], [1., 1.]], device=args.device)
-    targets = tt.tensor([0., 1., 1., 0.], device=args.device)
-
-    single = nn.Linear(2, 1).to(args.device)
-    single_accuracy, _ = train(single, inputs, targets, args.epochs, None)
-
-    mlp = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1)).to(args.device)
-    mlp_accuracy, losses = train(mlp, inputs, targets, args.epochs,
-                                 Progress(args.epochs, quiet=args.quiet))
-    save_loss_curve(losses, "02_xor", "XOR, two-layer MLP", args)
+    args = parse_args(argv, "1969 XOR: one layer fails, two layers succeed", epochs=500,
+                      epoch_means="one full-batch step on the four XOR points")
+    with tt.device(args.device):   # model and data on the chosen device, from its stream
+        inputs = tt.tensor([[0., 0.], [0., 1.], [1., 0.], [1., 1.]])
+        targets = tt.tensor([0., 1., 1., 0.])
+        single = nn.Linear(2, 1)
+        mlp = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1))
+    with progress(2 * args.epochs, args, unit="step") as bar:
+        bar.set_description("one layer")
+        single_accuracy, single_losses = train(single, inputs, targets, args.epochs, bar)
+        bar.set_description("two layers")
+        mlp_accuracy, losses = train(mlp, inputs, targets, args.epochs, bar)
     print(f"XOR accuracy: one layer {single_accuracy:.0%} (cannot exceed 75%), "
           f"two-layer MLP {mlp_accuracy:.0%} (target 100%)")
+    save_curves(args, "02_xor", "XOR: one layer against two",
+                {"one layer": single_losses, "two-layer MLP": losses})
     return {"single_accuracy": single_accuracy, "mlp_accuracy": mlp_accuracy, "losses": losses}
 
 

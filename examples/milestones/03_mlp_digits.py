@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from _common import fit, parse_args, save_loss_curve
+from _common import fit, parse_args, save_curves
 
 import tinytorch as tt
 from tinytorch import nn
@@ -33,18 +33,20 @@ def accuracy(model, images, labels) -> float:
 
 
 def main(argv=None) -> dict:
-    args = parse_args(argv, "1986 MLP on the 8x8 digits", epochs=30)
-    (train_x, train_y), (test_x, test_y) = digits_split(args.device)
-    model = nn.Sequential(nn.Flatten(), nn.Linear(64, 128), nn.ReLU(),
-                          nn.Linear(128, 10)).to(args.device)
-    loader = DataLoader(TensorDataset(train_x, train_y), batch_size=64, shuffle=True)
-    optimizer = tt.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-    losses = fit(model, loader, optimizer, nn.CrossEntropyLoss(), args)
+    args = parse_args(argv, "1986 MLP on the 8x8 digits", epochs=30,
+                      epoch_means="one pass over the 1,438 training digits in batches of 64")
+    with tt.device(args.device):   # model and data on the chosen device, from its stream
+        (train_x, train_y), (test_x, test_y) = digits_split(args.device)
+        model = nn.Sequential(nn.Flatten(), nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
+        loader = DataLoader(TensorDataset(train_x, train_y), batch_size=64, shuffle=True)
+        optimizer = tt.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        losses, scores = fit(model, loader, optimizer, nn.CrossEntropyLoss(), args,
+                             evaluate=lambda: accuracy(model, test_x, test_y))
     test_accuracy = accuracy(model, test_x, test_y)
-    save_loss_curve(losses, "03_mlp_digits", "MLP on digits", args)
     print(f"MLP test accuracy: {test_accuracy:.1%} (target >= 95%)")
+    save_curves(args, "03_mlp_digits", "MLP on digits", {"cross-entropy": losses},
+                {"test": scores})
     return {"accuracy": test_accuracy, "losses": losses}
-
 
 if __name__ == "__main__":
     main(sys.argv[1:])

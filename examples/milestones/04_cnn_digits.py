@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-from _common import fit, parse_args, save_loss_curve
+from _common import fit, parse_args, save_curves
 
 import tinytorch as tt
 from tinytorch import nn
@@ -33,18 +33,20 @@ def make_cnn() -> nn.Module:
 
 
 def main(argv=None) -> dict:
-    args = parse_args(argv, "1998 CNN on the 8x8 digits", epochs=15)
-    (train_x, train_y), (test_x, test_y) = mlp.digits_split(args.device)
-    model = make_cnn().to(args.device)
-    loader = DataLoader(TensorDataset(train_x, train_y), batch_size=64, shuffle=True)
-    optimizer = tt.optim.Adam(model.parameters(), lr=3e-3)
-    losses = fit(model, loader, optimizer, nn.CrossEntropyLoss(), args,
-                 epoch_metrics=lambda: {"test_acc": mlp.accuracy(model, test_x, test_y)})
+    args = parse_args(argv, "1998 CNN on the 8x8 digits", epochs=15,
+                      epoch_means="one pass over the 1,438 training digits in batches of 64")
+    with tt.device(args.device):   # model and data on the chosen device, from its stream
+        (train_x, train_y), (test_x, test_y) = mlp.digits_split(args.device)
+        model = make_cnn()
+        loader = DataLoader(TensorDataset(train_x, train_y), batch_size=64, shuffle=True)
+        optimizer = tt.optim.Adam(model.parameters(), lr=3e-3)
+        losses, scores = fit(model, loader, optimizer, nn.CrossEntropyLoss(), args,
+                             evaluate=lambda: mlp.accuracy(model, test_x, test_y))
     test_accuracy = mlp.accuracy(model, test_x, test_y)
-    save_loss_curve(losses, "04_cnn_digits", "CNN on digits", args)
     print(f"CNN test accuracy: {test_accuracy:.1%} (target >= 97%)")
+    save_curves(args, "04_cnn_digits", "CNN on digits", {"cross-entropy": losses},
+                {"test": scores})
     return {"accuracy": test_accuracy, "losses": losses}
-
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import sys
 
-from _common import Progress, parse_args, save_loss_curve
+from _common import parse_args, progress, save_curves
 
 import tinytorch as tt
 from tinytorch import nn
@@ -92,39 +92,47 @@ def _sample(probabilities, draw: float) -> int:
 
 
 def main(argv=None) -> dict:
-    args = parse_args(argv, "2017 transformer: reversal and a character-level GPT", epochs=6)
+    args = parse_args(argv, "2017 transformer: reversal and a character-level GPT", epochs=6,
+                      epoch_means=f"{STEPS_PER_EPOCH} optimisation steps of each task")
+    with tt.device(args.device):   # models and data on the chosen device, from its stream
+        return _run(args)
+
+
+def _run(args) -> dict:
     device, steps = args.device, args.epochs * STEPS_PER_EPOCH
-    progress = Progress(args.epochs, quiet=args.quiet)
 
     # 1. sequence reversal
     length = 8
-    reverser = TinyTransformer(10, length).to(device)
+    reverser = TinyTransformer(10, length)
     optimizer = tt.optim.AdamW(reverser.parameters(), lr=3e-3, weight_decay=0.01)
     reversal_losses = []
     # 2. character-level GPT
     text = load_text()
     tokenizer = CharTokenizer(text)
-    data = tt.tensor(tokenizer.encode(text), device=device)
+    data = tt.tensor(tokenizer.encode(text))
     split = int(0.9 * data.shape[0])
     context, batch = 32, 32
-    gpt = TinyTransformer(tokenizer.vocab_size, context).to(device)
+    gpt = TinyTransformer(tokenizer.vocab_size, context)
     gpt_optimizer = tt.optim.AdamW(gpt.parameters(), lr=3e-3, weight_decay=0.01)
     gpt_losses = []
 
     def text_batch(source, size):
-        starts = tt.randint(0, source.shape[0] - context - 1, (size,), device=device)
-        offsets = tt.arange(context, device=device)
+        starts = tt.randint(0, source.shape[0] - context - 1, (size,))
+        offsets = tt.arange(context)
         index = starts.reshape(-1, 1) + offsets.reshape(1, -1)
         return source[index], source[index + 1]
 
-    for step in range(1, steps + 1):
-        digits, reversed_digits = reversal_batch(64, length, device)
-        train_step(reverser, optimizer, digits, reversed_digits, False, reversal_losses)
-        inputs, targets = text_batch(data[:split], batch)
-        train_step(gpt, gpt_optimizer, inputs, targets, True, gpt_losses)
-        if step % STEPS_PER_EPOCH == 0:
-            progress.update(step // STEPS_PER_EPOCH, reverse_loss=reversal_losses[-1],
-                            text_loss=gpt_losses[-1])
+    # a bar per step: an epoch takes tens of seconds on a busy CPU
+    with progress(steps, args, unit="step") as bar:
+        for step in range(1, steps + 1):
+            digits, reversed_digits = reversal_batch(64, length, device)
+            train_step(reverser, optimizer, digits, reversed_digits, False, reversal_losses)
+            inputs, targets = text_batch(data[:split], batch)
+            train_step(gpt, gpt_optimizer, inputs, targets, True, gpt_losses)
+            bar.set_postfix(epoch=1 + (step - 1) // STEPS_PER_EPOCH,
+                            reverse_loss=f"{reversal_losses[-1]:.3f}",
+                            text_loss=f"{gpt_losses[-1]:.3f}", refresh=False)
+            bar.update(1)
 
     reverser.eval()
     with tt.no_grad():
@@ -136,14 +144,14 @@ def main(argv=None) -> dict:
         val_loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
                                                targets.reshape(-1)).item()
     sample = generate(gpt, tokenizer, "The ", 160, context, device)
-    save_loss_curve(gpt_losses, "05_transformer", "character-level GPT", args)
     print(f"reversal exact match: {exact:.1%} (target >= 95%)")
     print(f"character model: validation loss {val_loss:.3f} nats/char "
           f"(uniform guessing: {math.log(tokenizer.vocab_size):.3f})")
     print("sample:", sample.replace("\n", " "))
+    save_curves(args, "05_transformer", "transformer",
+                {"reversal": reversal_losses, "character-level GPT": gpt_losses})
     return {"exact_match": exact, "val_loss": val_loss, "losses": gpt_losses,
-            "reversal_losses": reversal_losses, "sample": sample}
-
+            "reversal_losses": reversal_losses, "sample": sample, "reverser": reverser}
 
 if __name__ == "__main__":
     main(sys.argv[1:])

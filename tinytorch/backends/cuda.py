@@ -9,6 +9,8 @@ allocator, streams and a per-tensor device guard that switches the current
 GPU for every op.
 """
 
+from __future__ import annotations
+
 import importlib
 
 from . import Backend, BackendUnavailableError
@@ -20,7 +22,9 @@ def _cupy():
     except ImportError as exc:
         raise BackendUnavailableError(
             f"CuPy is not installed ({exc}), so tinytorch cannot use device 'cuda'. "
-            'Install it with: pip install "tinytorch[cuda]"') from exc
+            'Install it with: pip install "tinytorch[cuda]" (CUDA 13 drivers; use '
+            '"tinytorch[cuda12]" for a CUDA 12 driver: `nvidia-smi` shows the driver\'s CUDA '
+            "version)") from exc
 
 
 def _device_count() -> int:
@@ -30,11 +34,34 @@ def _device_count() -> int:
         return 0
 
 
+def wheel_advice(driver_version: int, runtime_version: int) -> str | None:
+    """What to install when CuPy's CUDA is newer than the driver supports, else None.
+
+    Versions are CUDA's integers (12040 is 12.4). A driver runs any runtime of
+    its own major version or older, so only the majors are compared.
+    """
+    driver, runtime = driver_version // 1000, runtime_version // 1000
+    if runtime <= driver:
+        return None
+    extra = "cuda12" if driver == 12 else "cuda13" if driver == 13 else None
+    fix = (f'pip uninstall cupy-cuda{runtime}x && pip install "tinytorch[{extra}]" '
+           f"(cupy-cuda{driver}x)" if extra else "update the NVIDIA driver")
+    return (f"CuPy is built for CUDA {runtime}, but the NVIDIA driver supports CUDA "
+            f"{driver} at most. Install the wheel for your driver: {fix}, or update the driver.")
+
+
 def _check_available():
     cupy = _cupy()
     try:
         count = cupy.cuda.runtime.getDeviceCount()
     except Exception as exc:  # noqa: BLE001
+        try:
+            advice = wheel_advice(cupy.cuda.runtime.driverGetVersion(),
+                                  cupy.cuda.runtime.runtimeGetVersion())
+        except Exception:  # noqa: BLE001 - no driver at all: the generic message below
+            advice = None
+        if advice:
+            raise BackendUnavailableError(advice) from exc
         raise BackendUnavailableError(
             f"CuPy is installed but no GPU is visible ({exc}). Check the NVIDIA driver with "
             f"`nvidia-smi` and that CUDA_VISIBLE_DEVICES is not empty.") from exc

@@ -1,7 +1,8 @@
 """A pytest plugin that breaks tinytorch on purpose, to prove the conformance suite notices.
 
 Used by conformance/test_meta.py, which runs conformance tests in a subprocess with
-`-p conformance.breakages` and TINYTORCH_CONFORMANCE_BREAK=<name>. Never load it otherwise.
+`-p tinytorch.conformance.breakages` and TINYTORCH_CONFORMANCE_BREAK=<name>. Never load it
+otherwise.
 Each breakage is a small, realistic bug:
 
 - neg_backward: Neg.backward forgets the minus sign (on every device).
@@ -71,7 +72,7 @@ BREAKAGES = {"neg_backward": _neg_backward, "sigmoid_backward_strict": _sigmoid_
 def pytest_configure(config):
     name = os.environ.get(ENV)
     if not name:
-        raise RuntimeError(f"conformance.breakages was loaded without {ENV} set")
+        raise RuntimeError(f"tinytorch.conformance.breakages was loaded without {ENV} set")
     BREAKAGES[name]()
     # Fixed examples (the same failure every run) and no example database, so a broken run
     # leaves nothing behind for the real suite to replay.

@@ -23,6 +23,12 @@ pytestmark = pytest.mark.conformance("meta")
 
 ROOT = Path(__file__).resolve().parent.parent
 
+
+def _located(arg: str) -> str:
+    """A "conformance/..." path in RUNS, made absolute so that it works wherever tinytorch is
+    installed (ROOT is the tinytorch package directory)."""
+    return str(ROOT / arg) if arg.startswith("conformance/") else arg
+
 RUNS = {
     "neg_backward": ["--device", "cpu",
                      "conformance/test_op_gradients.py::test_gradcheck_float64[cpu-neg]"],
@@ -46,9 +52,9 @@ def broken_runs():
     for name, args in RUNS.items():
         env = {**os.environ, ENV: name, "PYTHONDONTWRITEBYTECODE": "1"}
         started[name] = subprocess.Popen(
-            [sys.executable, "-m", "pytest", "-p", "conformance.breakages", "-p",
-             "no:cacheprovider", "-q", "--no-header", "-rf", *args],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [sys.executable, "-m", "pytest", "-p", "tinytorch.conformance.breakages", "-p",
+             "no:cacheprovider", "-q", "--no-header", "-rf", *map(_located, args)],
+            cwd=ROOT.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     results = {}
     for name, process in started.items():
         output, _ = process.communicate(timeout=300)
