@@ -16,13 +16,13 @@ from .shape import reshape, squeeze
 __all__ = ["matmul", "mm", "bmm", "dot", "outer"]
 
 
-def matmul_grads(xp, grad, a, b, need_a=True, need_b=True):
+def matmul_grads(grad, a, b, need_a=True, need_b=True):
     """The gradients of out = a @ b (stacked over leading axes): grad @ b^T and a^T @ grad.
 
-    The one home of matmul's gradient: Matmul, nn's Linear and Conv2d call it.
+    The one home of matmul's gradient: Matmul, nn's Linear and Conv2d call it. (`.mT` is
+    the array API's transpose of the last two axes, a view.)
     """
-    t = xp.matrix_transpose
-    return (grad @ t(b) if need_a else None), (t(a) @ grad if need_b else None)
+    return (grad @ b.mT if need_a else None), (a.mT @ grad if need_b else None)
 
 
 class Matmul(Function):
@@ -33,7 +33,7 @@ class Matmul(Function):
     def backward(self, grad):
         a, b = self.saved
         # the engine sums broadcast batch axes away
-        return matmul_grads(self.xp, grad, a, b, self.needs_grad(0), self.needs_grad(1))
+        return matmul_grads(grad, a, b, self.needs_grad(0), self.needs_grad(1))
 
 
 def matmul(input, other):  # noqa: A002

@@ -247,6 +247,10 @@ def _np_normalize(a, axes, eps=1e-5):
     return (a - mean) / np.sqrt(a.var(axis=axes, keepdims=True) + eps)
 
 
+def _spread(a):
+    return a + _tt().arange(a.shape[-1], dtype=a.dtype, device=a.device) * 7.0
+
+
 def _np_linear(a):
     w = a.reshape(-1, a.shape[-1])[:2]
     return a @ w.T + w.sum(axis=-1)
@@ -693,8 +697,11 @@ OPS: list[OpSpec] = [
           functions=("AvgPool2d",)),
     _spec("batch_norm", lambda a: _F().batch_norm(a, None, None, training=True),
           lambda a: _np_normalize(a, (0, 2, 3)), shapes="image", functions=("Normalize",)),
-    _spec("layer_norm", lambda a: _F().layer_norm(a, a.shape[-1:]),
-          lambda a: _np_normalize(a, -1), shapes="single", min_dims=1,
+    # spread by 7 per position along the normalised axis: two nearly equal values would make
+    # the variance tiny and float32 gradients meaninglessly ill-conditioned
+    _spec("layer_norm", lambda a: _F().layer_norm(_spread(a), a.shape[-1:]),
+          lambda a: _np_normalize(a + 7.0 * _np().arange(a.shape[-1]), -1), shapes="single",
+          min_dims=1,
           extra={"min_side": 2}, functions=("Normalize",)),
     _spec("cross_entropy", lambda a: _F().cross_entropy(_rows(a), _class_targets(_rows(a))),
           lambda a: _np_nll(_np_log_softmax(_rows(a))), shapes="single", min_dims=2,

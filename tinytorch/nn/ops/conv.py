@@ -71,10 +71,8 @@ class Conv2d(Function):
         rows = xp.permute_dims(rows, (1, 0, 2))                              # (G, M, OC/G)
         grad_x = grad_w = grad_b = None
         if self.needs_grad(1):
-            # out = cols @ W^T: matmul's gradient gives d(W^T) = cols^T @ dY; dW is its transpose
-            _, grad_wt = matmul_grads(xp, rows, cols, xp.permute_dims(w_mat, (0, 2, 1)),
-                                      need_a=False)
-            grad_w = xp.permute_dims(grad_wt, (0, 2, 1))                     # (G, OC/G, k*C/G)
+            # matmul's gradient of out^T = W @ cols^T, which gives dW contiguous
+            grad_w = matmul_grads(rows.mT, w_mat, cols.mT, need_b=False)[0]
             grad_w = xp.reshape(xp.permute_dims(xp.reshape(grad_w, (groups, ocg, k, cg)),
                                                 (0, 1, 3, 2)), w_shape)
         if self.needs_grad(2):

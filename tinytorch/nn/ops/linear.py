@@ -37,11 +37,13 @@ class Linear(Function):
         x, weight = self.saved
         xp = self.xp
         rows = xp.reshape(grad, (-1, grad.shape[-1])) if grad.ndim != 2 else grad
-        flat_x = xp.reshape(x, (-1, x.shape[-1])) if x.ndim != 2 else x
-        # y = x @ W^T: matmul's gradient with b = W^T; dW is the transpose of d(W^T)
-        grad_x, grad_wt = matmul_grads(xp, rows, flat_x, weight.T, self.needs_grad(0),
-                                       self.needs_grad(1))
-        grad_x = None if grad_x is None else xp.reshape(grad_x, x.shape)
-        grad_w = None if grad_wt is None else grad_wt.T
+        # matmul's gradient, read two ways so that both results come out contiguous:
+        # y = x @ W^T gives dx (any leading axes), and y^T = W @ x^T gives dW
+        grad_x = grad_w = None
+        if self.needs_grad(0):
+            grad_x = matmul_grads(grad, x, weight.mT, need_b=False)[0]
+        if self.needs_grad(1):
+            flat_x = xp.reshape(x, (-1, x.shape[-1])) if x.ndim != 2 else x
+            grad_w = matmul_grads(rows.mT, weight, flat_x.mT, need_b=False)[0]
         grad_b = xp.sum(rows, axis=0) if self.needs_grad(2) else None
         return grad_x, grad_w, grad_b
