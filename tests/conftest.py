@@ -20,7 +20,7 @@ from tinytorch.testing import available_devices
 settings.register_profile("default", deadline=None, max_examples=25,
                           suppress_health_check=[HealthCheck.too_slow])
 # CI draws the same examples every run (derandomize), so a CI result is reproducible with
-# `CI=true pytest tests conformance`; local runs keep exploring new examples.
+# `CI=true pytest tests tinytorch/conformance`; local runs keep exploring new examples.
 settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 

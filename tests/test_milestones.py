@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+import tinytorch as tt
+
 MILESTONES = Path(__file__).resolve().parents[1] / "examples" / "milestones"
 
 
@@ -62,6 +64,34 @@ def test_transformer_losses_fall(milestone):
         fell, numbers = _fell(result[key], tail=10, factor=0.7)
         assert fell, (key, numbers)
     assert result["sample"].startswith("The ")
+
+
+@pytest.mark.parametrize("name, epochs", [("01_perceptron", "2"), ("03_mlp_digits", "1")])
+def test_same_figures_on_every_device_however_it_is_chosen(milestone, name, epochs):
+    run = milestone(name).main
+    flags = ["--epochs", epochs, "--quiet", "--no-plot"]
+    on_cpu = run(flags + ["--device", "cpu"])
+    by_flag = run(flags + ["--device", "strict:1"])
+    with tt.device("strict:1"):   # what TINYTORCH_DEVICE=strict:1 does at start-up
+        by_default = run(flags)
+    assert on_cpu["losses"] == by_flag["losses"] == by_default["losses"]
+    assert on_cpu["accuracy"] == by_flag["accuracy"] == by_default["accuracy"]
+
+
+def test_every_option_is_explained_in_help(milestone, capsys):
+    with pytest.raises(SystemExit):
+        milestone("05_transformer").main(["--help"])
+    text = capsys.readouterr().out
+    for option in ("--device", "--epochs", "--seed", "--no-plot", "--plot-dir", "--quiet"):
+        line = next(line for line in text.splitlines() if line.strip().startswith(option))
+        assert len(line.split()) >= 3, line   # the option, then words that explain it
+    assert "50 optimisation steps" in text
+
+
+def test_the_plot_path_is_printed(milestone, tmp_path, capsys):
+    milestone("02_xor").main(["--epochs", "20", "--quiet", "--plot-dir", str(tmp_path)])
+    assert f"curves written to {tmp_path / '02_xor.png'}" in capsys.readouterr().out
+    assert (tmp_path / "02_xor.png").read_bytes()[:4] == b"\x89PNG"
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ def test_attributes(device):
     assert x.ndim == 3 and x.dim() == 3
     assert x.dtype == "int16"
     assert x.device == device
-    assert x.size == 24 and type(x.size) is int
+    assert x.size == 24 and isinstance(x.size, int) and x.size() == (2, 3, 4)
     assert x.numel() == 24 and type(x.numel()) is int
     assert x.requires_grad is False
     assert x.grad is None and x.grad_fn is None and x.is_leaf

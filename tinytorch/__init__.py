@@ -16,12 +16,30 @@ from .device import device, get_default_device, set_default_device
 from .dtypes import (
     bool, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
     promote_types, result_type, set_default_dtype, uint8, uint16, uint32, uint64,
-    can_cast, is_floating_point,
+    can_cast, is_floating_point, dtype,
 )
+
 from .ops import *  # noqa: F403
-from . import data, nn, optim
+from . import data, nn, optim, utils
+from . import distributed
 from . import viz
+from .generator import Generator
+from . import accelerator, amp, function_ctx
+# PyTorch's probes: `torch.backends.mps.is_available()`, `torch.backends.cudnn.benchmark` and
+# `torch.backends.cuda.matmul.allow_tf32` (importing backends/cuda.py does not import CuPy).
+from .backends import cuda as _cuda_backend, cudnn as _cudnn, mps as _mps  # noqa: F401
+from .amp import autocast
+from .modes import inference_mode, is_inference_mode_enabled
 from .serialization import load, save
+
+# PyTorch's dtype aliases: tinytorch.float is "float32", tinytorch.long is "int64", and so on.
+# bfloat16 and the complex names exist so that code naming them gets a clear error on use.
+float, double, half, long, int, short, byte, char = (  # noqa: A001
+    dtypes.PYTORCH_ALIASES[name]
+    for name in ("float", "double", "half", "long", "int", "short", "byte", "char"))
+cfloat, cdouble, bfloat16 = "complex64", "complex128", "bfloat16"
+
+cuda.amp = amp  # torch.cuda.amp.autocast / GradScaler: PyTorch's older spelling
 
 __version__ = "0.1.0"
 __array_api_version__ = "2023.12"

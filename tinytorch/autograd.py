@@ -35,6 +35,11 @@ __all__ = ["Function", "backward", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled"]
 
 
+# Set by function_ctx.py (a module above this one) to its `adapt`, which gives a subclass with a
+# static, PyTorch-style forward(ctx, ...) its own apply().
+_ctx_style = [None]
+
+
 class Function(Node):
     """A differentiable op. Subclasses define `forward(*arrays, **params)` and `backward(grad)`.
 
@@ -46,6 +51,11 @@ class Function(Node):
     """
 
     out_device = None      # set by forward when the result lives on another device
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if isinstance(cls.__dict__.get("forward"), staticmethod):  # PyTorch's ctx style
+            _ctx_style[0](cls)  # function_ctx.adapt, installed when tinytorch is imported
 
     def needs_grad(self, index: int) -> bool:
         """Whether argument `index` of forward wants a gradient (skip work when it doesn't)."""

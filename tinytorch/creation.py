@@ -25,7 +25,8 @@ from .tensor import Tensor
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
            "arange", "linspace", "eye", "zeros_like", "ones_like", "full_like", "empty_like",
-           "rand", "randn", "randint", "rand_like", "randn_like", "randperm", "manual_seed"]
+           "rand", "randn", "randint", "rand_like", "randn_like", "randperm", "manual_seed",
+           "multinomial"]
 
 
 def _device(device):
@@ -249,9 +250,11 @@ def randint(low, high=None, size=None, *, dtype=None, device=None, requires_grad
     return as_tensor(values, dtype=dtype or "int64", device=dev, requires_grad=requires_grad)
 
 
-def randperm(n, *, dtype="int64", device=None) -> Tensor:
+def randperm(n, *, generator=None, dtype="int64", device=None) -> Tensor:
     dev = _device(device)
-    return as_tensor(host.permutation(str(dev), n), dtype=dtype, device=dev)
+    order = (host.permutation(str(dev), n) if generator is None
+             else generator._permutation(n))
+    return as_tensor(order, dtype=dtype, device=dev)
 
 
 zeros_like, ones_like, empty_like = _like(zeros), _like(ones), _like(empty)
@@ -267,3 +270,34 @@ def manual_seed(seed: int) -> None:
     """Restart every device's random stream from `seed`; the same seed gives the same draws."""
     host.manual_seed(seed)
 
+
+
+def multinomial(input, num_samples: int, replacement: bool = False, *,  # noqa: A002
+                generator=None) -> Tensor:
+    """Draw `num_samples` category indices from each row of weights `input` (int64, same device).
+
+    The weights need not sum to 1; they must be non-negative, finite, with a
+    positive sum per row. Without replacement a category is drawn at most
+    once, so `num_samples` can't exceed the number of non-zero weights.
+    """
+    if input.ndim not in (1, 2):
+        raise RuntimeError(f"multinomial needs a 1-D or 2-D tensor of probabilities, got shape "
+                           f"{list(input.shape)}")
+    if not _dt.is_floating_point(input.dtype):
+        raise RuntimeError(f"multinomial needs floating point probabilities, got {input.dtype}")
+    weights = input.detach()._host().reshape(-1, input.shape[-1])
+    rows = weights.tolist()
+    for row in rows:
+        if any(not (w >= 0) or w == float("inf") for w in row) or not sum(row) > 0:
+            raise RuntimeError("multinomial: probabilities must be finite, non-negative and have "
+                               "a positive sum in every row")
+        if not replacement and num_samples > sum(w > 0 for w in row):
+            raise RuntimeError(f"multinomial: can't draw {num_samples} samples without "
+                               f"replacement from {sum(w > 0 for w in row)} non-zero weights; "
+                               f"pass replacement=True or draw fewer")
+    if num_samples < 1:
+        raise RuntimeError(f"multinomial: num_samples must be positive, got {num_samples}")
+    stream = host.stream_for(generator, str(input.device))
+    picks = host.categorical(stream, weights, int(num_samples), bool(replacement))
+    out = as_tensor(picks, dtype="int64", device=input.device)
+    return out.reshape(num_samples) if input.ndim == 1 else out

@@ -23,7 +23,7 @@ __all__ = [
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float16", "float32", "float64", "DTYPES", "result_type", "promote_types",
     "is_floating_point", "is_integral", "get_default_dtype", "set_default_dtype",
-    "canonical_dtype", "can_cast",
+    "canonical_dtype", "can_cast", "dtype", "PYTORCH_ALIASES",
 ]
 
 _py_bool = bool  # the builtin, before the module constant below shadows its name
@@ -40,9 +40,21 @@ DTYPES = (bool, *SIGNED, *UNSIGNED, *FLOATS)
 _BITS = {int8: 8, int16: 16, int32: 32, int64: 64, uint8: 8, uint16: 16, uint32: 32,
          uint64: 64, float16: 16, float32: 32, float64: 64}
 
-# PyTorch-style aliases resolve to the canonical names.
-_ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64,
-            "int": int32, "short": int16, "byte": uint8, "bool_": bool}
+# PyTorch's dtype names resolve to the canonical ones (tinytorch.float is "float32", ...).
+# The complex names resolve only once complex dtypes are supported (see canonical_dtype).
+PYTORCH_ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64,
+                   "int": int32, "short": int16, "byte": uint8, "char": int8,
+                   "cfloat": "complex64", "cdouble": "complex128", "chalf": "complex32"}
+_ALIASES = {**PYTORCH_ALIASES, "bool_": bool}
+
+# PyTorch dtypes no backend here can hold, with what to use instead.
+_UNSUPPORTED = {
+    "bfloat16": "NumPy, CuPy and array-api-strict have no bfloat16. Use float16 (or float32); "
+                "autocast(dtype=bfloat16) already falls back to float32",
+    "complex32": "no backend has a 16-bit complex dtype. Use complex64",
+    "complex64": "this tinytorch has no complex dtypes yet",
+    "complex128": "this tinytorch has no complex dtypes yet",
+}
 
 _default_float = float32
 DEFAULT_INT = int64
@@ -53,8 +65,11 @@ def canonical_dtype(dtype) -> str:
     if type(dtype) is str:
         if dtype in _BITS or dtype == bool:
             return dtype
-        if dtype in _ALIASES:
-            return _ALIASES[dtype]
+        if dtype in _ALIASES and _ALIASES[dtype] != dtype:
+            return canonical_dtype(_ALIASES[dtype])
+        if dtype in _UNSUPPORTED:
+            raise TypeError(f"dtype {dtype!r} is not supported: {_UNSUPPORTED[dtype]}. The "
+                            f"supported dtypes are {', '.join(DTYPES)}.")
     elif dtype is float:
         return _default_float
     elif dtype is int:
@@ -65,6 +80,24 @@ def canonical_dtype(dtype) -> str:
         f"unknown dtype {dtype!r}. tinytorch dtypes are strings; use one of "
         f"{', '.join(DTYPES)} (or the module constants, e.g. tinytorch.float32)."
     )
+
+
+class _DtypeMeta(type):
+    def __instancecheck__(cls, obj) -> _py_bool:
+        return type(obj) is str and (obj in _BITS or obj == bool)
+
+
+class dtype(metaclass=_DtypeMeta):  # noqa: N801 - mirrors torch.dtype
+    """PyTorch's `torch.dtype`, for code that checks or converts dtypes.
+
+    tinytorch dtypes are plain strings, so `dtype` is not their class; it is a
+    type that answers `isinstance(x.dtype, tinytorch.dtype)` (True for every
+    canonical dtype string) and converts: `tinytorch.dtype("float")` is
+    "float32", an unknown name raises TypeError listing the dtypes.
+    """
+
+    def __new__(cls, name):
+        return canonical_dtype(name)
 
 
 

@@ -94,6 +94,16 @@ def save(obj, path) -> None:
                 inner = f"{where}.{key}" if where else str(key)
                 items.append([encode(key, where), encode(v, inner)])
             return {"dict": items}
+        if hasattr(value, "state_dict") and hasattr(value, "parameters"):
+            raise TypeError(f"can't save a whole {type(value).__name__} module at "
+                            f"{where or 'the top level'}: that needs pickle, which tinytorch "
+                            f"checkpoints never use. Save its weights instead: "
+                            f"tinytorch.save(model.state_dict(), path), and later "
+                            f"model.load_state_dict(tinytorch.load(path)).")
+        if hasattr(value, "state_dict") and hasattr(value, "param_groups"):
+            raise TypeError(f"can't save a whole {type(value).__name__} optimizer at "
+                            f"{where or 'the top level'} (no pickle). Save "
+                            f"optimizer.state_dict() instead.")
         raise TypeError(f"can't save a {type(value).__module__}.{type(value).__name__} at "
                         f"{where or 'the top level'}: checkpoints hold tensors, dicts, lists, "
                         f"tuples, ints, floats, bools, strings and None (no pickling)")
@@ -156,8 +166,27 @@ def _fsync_directory(directory: str) -> None:
 
 # ---- load ------------------------------------------------------------------------------------
 
-def load(path, device=None):
-    """Read a checkpoint written by `save` (or any safetensors file) onto `device`."""
+def load(path, device=None, *, map_location=None, weights_only=True, mmap=None, **kwargs):
+    """Read a checkpoint written by `save` (or any safetensors file) onto `device`.
+
+    PyTorch's spellings work: `map_location` is `device` (a device or string;
+    a callable or dict is refused), `weights_only=True` is what tinytorch
+    always does (no pickle), and `weights_only=False` is refused because it
+    would mean unpickling arbitrary objects.
+    """
+    if map_location is not None:
+        if device is not None:
+            raise TypeError("load() got both device and map_location; pass one of them")
+        if callable(map_location) or isinstance(map_location, dict):
+            raise TypeError("load(map_location=...) takes a device such as 'cpu' or 'cuda:0' "
+                            "here; functions and dicts of remappings are not supported")
+        device = map_location
+    if weights_only is False:
+        raise TypeError("load(weights_only=False) would unpickle arbitrary objects, which "
+                        "tinytorch never does: checkpoints hold only tensors and plain values. "
+                        "Drop the argument (weights_only=True is the only mode).")
+    if kwargs:
+        raise TypeError(f"load() got unexpected keyword arguments {sorted(kwargs)}")
     path = os.fspath(path)
     dev = get_default_device() if device is None else as_device(device)
     _check_header(path)

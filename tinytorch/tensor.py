@@ -69,12 +69,21 @@ class Tensor:
         return self._data.ndim
 
     @property
-    def size(self) -> int:
-        """The number of elements, as the array API standard defines `size` (see also numel())."""
-        return math.prod(self._data.shape)
+    def size(self) -> _Size:
+        """The number of elements (the array API's `x.size`), callable as PyTorch's `x.size(dim)`.
+
+        `x.size == 6` and `x.size * 2` use it as an int; `x.size()` is the shape
+        tuple and `x.size(0)` one dimension's length, as in PyTorch.
+        """
+        return _Size(self._data.shape)
 
     def numel(self) -> int:
         return math.prod(self._data.shape)
+
+    nelement = numel
+
+    def is_floating_point(self) -> bool:
+        return _dtypes.is_floating_point(self.dtype)
 
     def dim(self) -> int:
         return self._data.ndim
@@ -114,7 +123,7 @@ class Tensor:
                 "x.requires_grad_() on the inputs you want gradients for.")
         data = self._data
         if gradient is None:
-            if data.size != 1:
+            if self.numel() != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs, but this output "
                     f"has shape {self.shape}. Pass backward(gradient=...) with a tensor of that "
@@ -238,6 +247,35 @@ class Tensor:
     def int(self): return self.to(dtype="int32")
     def bool(self): return self.to(dtype="bool")
 
+    def short(self) -> Tensor:
+        return self.to(dtype="int16")
+
+    def byte(self) -> Tensor:
+        return self.to(dtype="uint8")
+
+    # ---- PyTorch's new_* factories: same dtype and device as self unless given ------------
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+        return self._new(zeros, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+        return self._new(ones, size, dtype, device, requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
+        return self._new(empty, size, dtype, device, requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None,
+                 requires_grad=False) -> Tensor:
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                    requires_grad=requires_grad)
+
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+        return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                      requires_grad=requires_grad)
+
+    def _new(self, factory, size, dtype, device, requires_grad) -> Tensor:
+        return factory(*size, dtype=dtype or self.dtype, device=device or self.device,
+                       requires_grad=requires_grad)
+
     def numpy(self):
         """The data as a NumPy array (shares memory). CPU tensors only, as in PyTorch."""
         if self.device.type != "cpu":
@@ -260,6 +298,12 @@ class Tensor:
 
     def tolist(self):
         return self._host().tolist()
+
+    def __format__(self, spec: str) -> str:
+        """`f"{loss:.4f}"` formats a one-element tensor's value, as in PyTorch."""
+        if spec and self.numel() == 1:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -440,6 +484,16 @@ class Tensor:
     def narrow(self, dim, start, length): return narrow(self, dim, start, length)
     def gather(self, dim, index): return gather(self, dim, index)
     def nonzero(self, *, as_tuple=False): return nonzero(self, as_tuple=as_tuple)
+    def tril(self, diagonal=0): return tril(self, diagonal)
+    def triu(self, diagonal=0): return triu(self, diagonal)
+    def roll(self, shifts, dims=None): return roll(self, shifts, dims)
+    def topk(self, k, dim=-1, largest=True, sorted=True): return topk(self, k, dim, largest, sorted)  # noqa: A002,E501
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return isclose(self, other, rtol, atol, equal_nan)
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return allclose(self, other, rtol, atol, equal_nan)
+    def multinomial(self, num_samples, replacement=False, *, generator=None):
+        return multinomial(self, num_samples, replacement, generator=generator)
 
     def __iadd__(self, other): return self._inplace(add(self, other))
     def __isub__(self, other): return self._inplace(sub(self, other))
@@ -494,6 +548,25 @@ class Tensor:
         return self
 
 
+class _Size(int):
+    """The element count as an int that can also be called as PyTorch's `size(dim=None)`."""
+
+    def __new__(cls, shape):
+        self = int.__new__(cls, math.prod(shape))
+        self.shape = tuple(shape)
+        return self
+
+    def __call__(self, dim=None):
+        if dim is None:
+            return self.shape
+        ndim = len(self.shape)
+        try:
+            return self.shape[dim] if -ndim <= dim < ndim else self.shape[ndim]
+        except (IndexError, TypeError):
+            raise IndexError(f"Dimension out of range (expected to be in range of "
+                             f"[{-ndim}, {ndim - 1}], but got {dim!r})") from None
+
+
 class _HookHandle:
     def __init__(self, hooks, hook):
         self._hooks, self._hook = hooks, hook
@@ -516,13 +589,34 @@ def _parse_to(args, kwargs):
     for arg in args:
         if isinstance(arg, Tensor):
             device, dtype = arg.device, arg.dtype
-        elif isinstance(arg, str) and (arg in _dtypes.DTYPES or arg in ("float", "double",
-                                                                       "half", "long")):
+        elif arg in (float, int, bool) or isinstance(arg, str) and _is_dtype_name(arg):
             dtype = arg
         elif arg is not None:
             device = arg
+    if isinstance(device, str) and not isinstance(device, as_device):
+        device = _device_or_explain(device)
     return (None if device is None else as_device(device),
             None if dtype is None else _dtypes.canonical_dtype(dtype))
+
+
+def _is_dtype_name(name: str) -> bool:
+    """True for a dtype name, and for PyTorch's names tinytorch knows but can't hold (bfloat16)."""
+    try:
+        _dtypes.canonical_dtype(name)
+    except TypeError as exc:
+        return "not supported" in str(exc)
+    return True
+
+
+def _device_or_explain(name: str):
+    """`name` as a device, or an error saying it is neither a device nor a dtype."""
+    from .device import device as as_device
+    try:
+        return as_device(name)
+    except (RuntimeError, ValueError, TypeError) as exc:
+        raise TypeError(f"to() got {name!r}, which is neither a dtype ({', '.join(_dtypes.DTYPES)}"
+                        f") nor a device ({exc}). Check the spelling, e.g. x.to('float32') or "
+                        f"x.to('cpu').") from None
 
 
 def _broadcast_like(value, target: Tensor) -> Tensor:
@@ -538,4 +632,13 @@ def _broadcast_like(value, target: Tensor) -> Tensor:
 # call the ops (creation functions included) by name, and the ops need the Tensor class defined
 # above, so the ops are imported last, once the class exists.
 from .ops import *  # noqa: E402,F403
-from .ops import full, rand, randn, tensor  # noqa: E402 - creation functions, via ops
+from .ops import (  # noqa: E402 - creation functions, via ops
+    empty,
+    full,
+    multinomial,
+    ones,
+    rand,
+    randn,
+    tensor,
+    zeros,
+)

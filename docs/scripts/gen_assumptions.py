@@ -34,6 +34,7 @@ CHAPTERS = {
     "tinytorch/errors.py": "learn/tensors.md",
     "tinytorch/ops/": "learn/broadcasting.md",
     "tinytorch/autograd.py": "learn/autograd.md",
+    "tinytorch/engine.py": "learn/autograd.md",
     "tinytorch/viz.py": "learn/autograd.md",
     "tinytorch/nn/": "learn/training-loop.md",
     "tinytorch/serialization.py": "learn/training-loop.md",
@@ -51,6 +52,8 @@ CHAPTERS = {
     "tinytorch/backends/": "learn/backends.md",
     "tinytorch/testing/": "learn/backends.md",
     "tinytorch/conformance/": "learn/backends.md",
+    "tinytorch/distributed/": "distributed.md",
+    "tinytorch/nn/parallel/": "distributed.md",
 }
 
 
@@ -135,12 +138,11 @@ def assumptions_page() -> str:
             if not assumes and not production:
                 missing.append(relative(path))
                 continue
-            name = relative(path)
-            target = chapter(name)
-            cell = f"`{name}`" + (f" ([chapter]({_link(target, PAGE)}))" if target else "")
+            target = chapter(relative(path))  # the folder is the heading: the name suffices
+            cell = f"`{path.name}`" + (f"<br>[chapter]({_link(target, PAGE)})" if target else "")
             rows.append(f"| {cell} | {_cell(assumes)} | {_cell(production)} |")
         if rows:
-            lines += [f"## `{folder.replace('/', '.')}`", "",
+            lines += [f"## `{folder}/`", "",
                       "| module | assumes | production does instead |", "| --- | --- | --- |",
                       *rows, ""]
     if missing:

@@ -38,7 +38,10 @@ def main(argv=None) -> dict:
     with tt.device(args.device):   # model and data on the chosen device, from its stream
         (train_x, train_y), (test_x, test_y) = digits_split(args.device)
         model = nn.Sequential(nn.Flatten(), nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
-        loader = DataLoader(TensorDataset(train_x, train_y), batch_size=64, shuffle=True)
+        # the shuffle order has its own stream: on cpu, model and data loader would otherwise
+        # share one, and on other devices not, and the figures would differ by device
+        loader = DataLoader(TensorDataset(train_x, train_y), batch_size=64, shuffle=True,
+                            seed=args.seed)
         optimizer = tt.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
         losses, scores = fit(model, loader, optimizer, nn.CrossEntropyLoss(), args,
                              evaluate=lambda: accuracy(model, test_x, test_y))

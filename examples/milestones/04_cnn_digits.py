@@ -38,7 +38,10 @@ def main(argv=None) -> dict:
     with tt.device(args.device):   # model and data on the chosen device, from its stream
         (train_x, train_y), (test_x, test_y) = mlp.digits_split(args.device)
         model = make_cnn()
-        loader = DataLoader(TensorDataset(train_x, train_y), batch_size=64, shuffle=True)
+        # the shuffle order has its own stream: on cpu, model and data loader would otherwise
+        # share one, and on other devices not, and the figures would differ by device
+        loader = DataLoader(TensorDataset(train_x, train_y), batch_size=64, shuffle=True,
+                            seed=args.seed)
         optimizer = tt.optim.Adam(model.parameters(), lr=3e-3)
         losses, scores = fit(model, loader, optimizer, nn.CrossEntropyLoss(), args,
                              evaluate=lambda: mlp.accuracy(model, test_x, test_y))

@@ -7,7 +7,8 @@ the model learned. `--help` explains every option.
 Every script builds its model and its data inside `with tt.device(args.device):`, so that
 `--device strict:1` draws the same random numbers as `TINYTORCH_DEVICE=strict:1` (each device has
 its own random stream; a model built on the default device and moved afterwards would draw its
-weights from another stream than its data).
+weights from another stream than its data). Data loaders shuffle from a stream of their own
+(`seed=args.seed`) for the same reason: on cpu they would share the model's stream, elsewhere not.
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ def parse_args(argv, description: str, epochs: int, epoch_means: str):
 def progress(total: int, args, unit: str, desc: str = "training"):
     """A tqdm bar on stderr (silent with --quiet); update it with `.update(1)`."""
     from tqdm.auto import tqdm
+    # Redirected to a file or a CI log, a redraw every 0.1 s would flood it: every 10 s instead.
+    interval = 0.1 if sys.stderr.isatty() else 10.0
     return tqdm(total=total, desc=desc, unit=unit, disable=args.quiet, dynamic_ncols=True,
-                leave=True)
+                mininterval=interval)
 
 
 def fit(model, loader, optimizer, loss_fn, args, evaluate=None):

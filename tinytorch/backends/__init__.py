@@ -5,7 +5,10 @@ register) to a `Backend` record that says how to load its array-API
 namespace, how many devices it has, how to name a device natively, and how
 to copy arrays to and from host memory (NumPy arrays are the interchange
 format). The built-in backends are found by convention: a module
-`tinytorch.backends.<type>` that defines `BACKEND`.
+`tinytorch.backends.<type>` that defines `BACKEND`. Installed packages add
+device types through entry points in the group "tinytorch.backends" (name:
+the device type, value: their `Backend` record), read the first time such a
+type is asked for; docs/backends.md is the contract for backend authors.
 
 Assumes: each backend is array-API compatible (directly or through
 array-api-compat), so the front end can run every op through the namespace
@@ -188,6 +191,9 @@ def get(device_type: str) -> Backend:
             module = importlib.import_module(f"{__name__}.{device_type}")
             register(module.BACKEND)
             return _registry[device_type]
+        if device_type in _entry_points():
+            register(_load_entry_point(device_type))
+            return _registry[device_type]
         raise RuntimeError(
             f"Expected one of {', '.join(registered_types())} device type at start of device "
             f"string: {device_type}. Register a new device type with "
@@ -199,4 +205,39 @@ _BUILT_IN = ("cpu", "cuda", "strict")
 
 
 def registered_types() -> list[str]:
-    return sorted({*_BUILT_IN, *_registry})
+    """Every device type: built in, registered, or declared by an installed package."""
+    return sorted({*_BUILT_IN, *_registry, *_entry_points()})
+
+
+# ---- backends that installed packages declare -------------------------------------------------
+
+ENTRY_POINT_GROUP = "tinytorch.backends"
+
+
+def _entry_points() -> dict:
+    """{device type: entry point} for the installed packages' `tinytorch.backends` entry points.
+
+    Read anew on every call (it is only called when a device type is not registered yet), so a
+    package installed while Python runs is found too. A built-in name cannot be taken over.
+    """
+    from importlib.metadata import entry_points
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)
+            if ep.name not in _BUILT_IN}
+
+
+def _load_entry_point(device_type: str) -> Backend:
+    point = _entry_points()[device_type]
+    where = f"the {ENTRY_POINT_GROUP!r} entry point {point.name} = {point.value!r}"
+    if point.dist is not None:
+        where += f" of the installed package {point.dist.name} {point.dist.version}"
+    try:
+        backend = point.load()
+    except Exception as exc:  # noqa: BLE001 - any import failure of a plugin is reported alike
+        raise BackendUnavailableError(
+            f"device type {device_type!r} comes from {where}, which failed to load: "
+            f"{type(exc).__name__}: {exc}. Reinstall that package or uninstall it.") from exc
+    if not isinstance(backend, Backend) or backend.name != device_type:
+        raise BackendUnavailableError(
+            f"{where} must name a tinytorch.backends.Backend whose name is {device_type!r}, "
+            f"but it gives {backend!r}. Fix the entry point in that package's metadata.")
+    return backend

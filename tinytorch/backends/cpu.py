@@ -32,7 +32,15 @@ def _namespace():
 
 def _index_add(xp_, zeros, axis, index, values):
     out = np.array(zeros, copy=True)
-    np.add.at(out, (slice(None),) * axis + (index,), values)
+    if axis != 0 or index.ndim != 1 or values.ndim < 2 or index.shape[0] == 0:
+        np.add.at(out, (slice(None),) * axis + (index,), values)
+        return out
+    # Rows (an embedding's backward): sort the indices, sum each run of equal ones with
+    # reduceat, then add each sum once. np.add.at is several times slower for whole rows.
+    order = np.argsort(index, kind="stable")
+    ordered = index[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    out[ordered[starts]] += np.add.reduceat(values[order], starts, axis=0)
     return out
 
 

@@ -12,6 +12,7 @@ GPU for every op.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 from . import Backend, BackendUnavailableError
 
@@ -105,3 +106,45 @@ BACKEND = Backend(
     index_add=_index_add,
     index_put=_index_put,
 )
+
+
+class _MatmulFlags:
+    """`torch.backends.cuda.matmul`'s flags, accepted and recorded; CuPy's matmul ignores them.
+
+    CuPy uses TF32 only when the CUPY_TF32=1 environment variable is set, so
+    `allow_tf32` reads False by default, as in PyTorch.
+    """
+
+    allow_tf32 = False
+    allow_fp16_reduced_precision_reduction = True
+    allow_bf16_reduced_precision_reduction = True
+
+
+matmul = _MatmulFlags()
+
+
+def is_built() -> bool:
+    """True when CuPy is installed (tinytorch's cuda support), whether or not a GPU is present."""
+    return importlib.util.find_spec("cupy") is not None
+
+
+# The runtime questions tinytorch.cuda answers (each needs CuPy and a GPU; callers check first).
+def current_device() -> int:
+    return _cupy().cuda.runtime.getDevice()
+
+
+def set_device(index: int) -> None:
+    _cupy().cuda.runtime.setDevice(index)
+
+
+def synchronize() -> None:
+    _cupy().cuda.Device().synchronize()
+
+
+def device_name(index: int) -> str:
+    name = _cupy().cuda.runtime.getDeviceProperties(index)["name"]
+    return name.decode() if isinstance(name, bytes) else name
+
+
+def free_cached_memory() -> None:
+    _cupy().get_default_memory_pool().free_all_blocks()

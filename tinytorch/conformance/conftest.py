@@ -10,6 +10,7 @@ selected device; a device that cannot be used here is reported as skipped with t
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 
 import pytest
@@ -21,6 +22,7 @@ from .config import CATEGORIES, CONFIG, PROFILES
 
 # The library behind each built-in device type, for the summary when a backend cannot load.
 _LIBRARY = {"cpu": "numpy", "strict": "array_api_strict", "cuda": "cupy"}
+DEVICE_VARIABLE, PROFILE_VARIABLE = "TINYTORCH_CONFORMANCE_DEVICE", "TINYTORCH_CONFORMANCE_PROFILE"
 
 
 def pytest_addoption(parser):
@@ -33,6 +35,12 @@ def pytest_addoption(parser):
         "--profile", default="quick", choices=sorted(PROFILES),
         help="how many hypothesis examples each property gets: quick (default, about a minute "
              "on a laptop) or thorough (many more).")
+    group.addoption(
+        "--conformance-json", metavar="PATH", default=None,
+        help="write the JSON report (per device, category and property) to PATH.")
+    group.addoption(
+        "--conformance-markdown", metavar="PATH", default=None,
+        help="write the summary as Markdown to PATH.")
 
 
 def _default_devices() -> list[str]:
@@ -62,8 +70,17 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "conformance(category): the conformance summary category of a test")
     CONFIG.profile = config.getoption("profile")
-    asked = [part.strip() for value in config.getoption("device") for part in value.split(",")
-             if part.strip()]
+    devices = config.getoption("device")
+    # `pytest --pyargs tinytorch.conformance` imports this file after pytest has parsed the
+    # command line, too late for --device and --profile: there the environment gives them.
+    if not devices and os.environ.get(DEVICE_VARIABLE):
+        devices = [os.environ[DEVICE_VARIABLE]]
+    if os.environ.get(PROFILE_VARIABLE) and CONFIG.profile == "quick":
+        CONFIG.profile = os.environ[PROFILE_VARIABLE]
+        if CONFIG.profile not in PROFILES:
+            raise pytest.UsageError(f"{PROFILE_VARIABLE}={CONFIG.profile}: expected one of "
+                                    f"{', '.join(sorted(PROFILES))}")
+    asked = [part.strip() for value in devices for part in value.split(",") if part.strip()]
     names = []
     for spec in asked or _default_devices():
         try:
@@ -74,6 +91,10 @@ def pytest_configure(config):
             names.append(name)
     CONFIG.selected = {name: unavailable_reason(name) for name in names}
     RESULTS.clear()
+    if config.getoption("conformance_json") or config.getoption("conformance_markdown"):
+        from .report import ReportPlugin
+        plugin = ReportPlugin(RESULTS, CONFIG, CATEGORIES, _ANY, library)
+        config.pluginmanager.register(plugin, "tinytorch-conformance-report")
 
 
 def pytest_report_header(config):

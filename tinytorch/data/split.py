@@ -54,13 +54,29 @@ def train_test_split(*tensors: Tensor, test_fraction: float = 0.2, seed: int = 0
     return tuple(parts)
 
 
-def random_split(dataset, lengths, seed: int = 0) -> list[Subset]:
-    """Split a dataset into non-overlapping Subsets of the given lengths, at random."""
-    lengths = [int(n) for n in lengths]
-    if sum(lengths) != len(dataset):
+def random_split(dataset, lengths, generator=None, *, seed: int = 0) -> list[Subset]:
+    """Split a dataset into non-overlapping Subsets of the given lengths, at random.
+
+    `lengths` are sample counts, or fractions summing to 1 (PyTorch's rule:
+    floor each share, then hand the remainder out one by one from the first
+    part). The order comes from `generator` (a tinytorch.Generator) if given,
+    else from a stream seeded with `seed`, so the split is the same every run.
+    """
+    n = len(dataset)
+    if lengths and all(isinstance(x, float) and 0 <= x <= 1 for x in lengths):
+        if abs(sum(lengths) - 1) > 1e-6:
+            raise ValueError(f"fractions in lengths must sum to 1, got {lengths} "
+                             f"(sum {sum(lengths)})")
+        counts = [int(x * n) for x in lengths]
+        for i in range(n - sum(counts)):
+            counts[i % len(counts)] += 1
+        lengths = counts
+    lengths = [int(x) for x in lengths]
+    if sum(lengths) != n:
         raise ValueError(f"the lengths {lengths} sum to {sum(lengths)}, but the dataset has "
-                         f"{len(dataset)} samples")
-    order, parts, start = _permutation(len(dataset), seed), [], 0
+                         f"{n} samples")
+    order = _permutation(n, seed) if generator is None else generator._permutation(n)
+    parts, start = [], 0
     for n in lengths:
         parts.append(Subset(dataset, order[start:start + n]))
         start += n

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import warnings
 
+from .. import autocast_state
 from .. import dtypes as _dt
 from ..autograd import no_grad
 from ..creation import arange, full, rand
@@ -106,6 +107,11 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's parameter name
             f"{weight.shape[1]} needs inputs whose last dimension is {weight.shape[1]}, but got "
             f"input of shape {tuple(input.shape)}. Check the size produced by the layer before "
             f"it (e.g. the Flatten in front of this Linear).")
+    if autocast_state.active[0]:  # inside tinytorch.autocast
+        low = autocast_state.lowering_dtype(input.device.type)
+        if low is not None:
+            from ..ops.autocast import run_lowered
+            return run_lowered(linear, low, input, weight, bias)
     _same_dtype("linear", input, weight)
     return Linear.apply(input, weight, bias)
 
@@ -137,6 +143,12 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     `padding` is an int, a pair, 'valid' or 'same' (zeros are added).
     """
+    if autocast_state.active[0]:  # inside tinytorch.autocast
+        low = autocast_state.lowering_dtype(input.device.type)
+        if low is not None:
+            from ..ops.autocast import run_lowered
+            return run_lowered(conv2d, low, input, weight, bias, stride=stride,
+                               padding=padding, dilation=dilation, groups=groups)
     if input.ndim not in (3, 4):
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
                            f"input of size: {_size(input)}. Images go in as (N, C, H, W), e.g. "

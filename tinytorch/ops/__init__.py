@@ -3,7 +3,8 @@
 The modules split the ops by kind: elementwise (arithmetic and the dtype
 plumbing every op shares), unary (math functions), select (maximum,
 minimum, clamp, where), logic (comparisons, bitwise ops), convert (casts,
-device moves, clone), reduce, shape, index and linalg; plumbing.py holds what
+device moves, clone), reduce, shape, index, linalg and positional (tril,
+triu, roll, topk); plumbing.py holds what
 they share. The creation functions (creation.py, a layer below) are
 imported here too (not in `__all__`: they are not Functions), so that
 `tinytorch.ops` is the one namespace that Tensor's methods call by name
@@ -22,6 +23,8 @@ from .linalg import *  # noqa: F403
 from .linalg import __all__ as _linalg
 from .logic import *  # noqa: F403
 from .logic import __all__ as _logic
+from .positional import *  # noqa: F403
+from .positional import __all__ as _positional
 from .reduce import *  # noqa: F403
 from .reduce import __all__ as _reduce
 from .select import *  # noqa: F403
@@ -32,4 +35,4 @@ from .unary import *  # noqa: F403
 from .unary import __all__ as _unary
 
 __all__ = [*_elementwise, *_unary, *_select, *_logic, *_convert, *_reduce, *_shape, *_index,
-           *_linalg]
+           *_linalg, *_positional]

@@ -78,7 +78,7 @@ def _wrap_negative(index, size):
     if not _dt.is_integral(index.dtype):
         raise TensorIndexError(f"tensors used as indices must be long, int or bool tensors, got "
                                f"{index.dtype}")
-    if data.size and (bool(xp.any(data >= size)) or bool(xp.any(data < -size))):
+    if 0 not in data.shape and (bool(xp.any(data >= size)) or bool(xp.any(data < -size))):
         bad = int(xp.max(data)) if bool(xp.any(data >= size)) else int(xp.min(data))
         raise TensorIndexError(f"index {bad} is out of bounds for dimension with size {size}")
     data = xp.where(data < 0, data + size, data)

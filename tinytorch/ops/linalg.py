@@ -9,7 +9,9 @@ and may use TF32 or reduced precision on GPUs for speed.
 
 from __future__ import annotations
 
+from .. import autocast_state
 from ..autograd import Function
+from ..tensor import Tensor
 from .plumbing import promote
 from .shape import reshape, squeeze
 
@@ -37,6 +39,11 @@ class Matmul(Function):
 
 
 def matmul(input, other):  # noqa: A002
+    if autocast_state.active[0] and isinstance(input, Tensor):  # inside tinytorch.autocast
+        low = autocast_state.lowering_dtype(input.device.type)
+        if low is not None:
+            from .autocast import run_lowered
+            return run_lowered(matmul, low, input, other)
     a, b = promote(input, other, broadcast=False)
     shape_a, shape_b = a._data.shape, b._data.shape
     if len(shape_a) == 2 == len(shape_b) and shape_a[1] == shape_b[0] and a.dtype != "bool":

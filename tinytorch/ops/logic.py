@@ -20,6 +20,7 @@ __all__ = [
     "bitwise_not", "logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf",
     "isfinite", "eq", "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or",
     "bitwise_xor", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
+    "isclose", "allclose",
 ]
 
 
@@ -85,3 +86,24 @@ def _numeric(x):
 def isnan(input): return nondifferentiable(input.device.xp.isnan, _numeric(input))  # noqa: A002,E704,E501
 def isinf(input): return nondifferentiable(input.device.xp.isinf, _numeric(input))  # noqa: A002,E704,E501
 def isfinite(input): return nondifferentiable(input.device.xp.isfinite, _numeric(input))  # noqa: A002,E704,E501
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    """Elementwise |input - other| <= atol + rtol * |other| (PyTorch's and NumPy's rule)."""
+    from .elementwise import abs, sub
+    if not isinstance(other, Tensor):
+        other = input.new_full(input.shape, other)
+    a, b = (cast(t, "float64") if not _dt.is_floating_point(t.dtype) else t
+            for t in (input, other))
+    # An infinity is close only to itself (eq); the tolerance test alone would call it
+    # close to anything, since rtol * inf is inf.
+    near = le(abs(sub(a, b)), atol + rtol * abs(b)) & isfinite(a) & isfinite(b)
+    close = near | eq(a, b)
+    if equal_nan:
+        close = close | (isnan(a) & isnan(b))
+    return close
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:  # noqa: A002
+    """True when every element is close (see isclose); a Python bool, as in PyTorch."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())

@@ -253,7 +253,7 @@ any = _logical("any", lambda xp: xp.any)  # noqa: A001
 class LogSumExp(Function):
     def forward(self, a, axes, keepdims):
         xp = self.xp
-        shift = xp.max(a, axis=axes, keepdims=True) if a.size else xp.zeros_like(
+        shift = xp.max(a, axis=axes, keepdims=True) if 0 not in a.shape else xp.zeros_like(
             xp.sum(a, axis=axes, keepdims=True))
         shift = xp.where(xp.isfinite(shift), shift, xp.zeros_like(shift))  # all -inf rows
         out = xp.log(xp.sum(xp.exp(a - shift), axis=axes, keepdims=True)) + shift

@@ -49,6 +49,10 @@ class Optimizer:
             raise TypeError("params argument given to the optimizer should be an iterable of "
                             "Tensors or dicts, but got a Tensor. Pass [tensor] or "
                             "model.parameters().")
+        if hasattr(params, "parameters") and hasattr(params, "state_dict"):
+            raise TypeError(f"params argument given to the optimizer should be an iterable of "
+                            f"Tensors or dicts, but got a {type(params).__name__} module. Pass "
+                            f"model.parameters(), e.g. SGD(model.parameters(), lr=0.1).")
         self.defaults = dict(defaults)
         self.param_groups: list[dict] = []
         self.state: dict[Tensor, dict] = {}  # keyed by the parameter itself (hash is identity)

@@ -18,16 +18,22 @@ from .data import astype, copy, host_dtype_name, int_extremes, is_host_array, to
 from .layout import c_contiguous
 from .printing import format_array
 from .rng import (
+    categorical,
+    fresh_seed,
     generator,
     integers,
+    integers_from,
     manual_seed,
     new_generator,
     normal,
     permutation,
     permutation_from,
+    seed_device_type,
+    stream_for,
     uniform,
 )
 
 __all__ = ["compare", "astype", "copy", "host_dtype_name", "int_extremes", "is_host_array",
-           "to_host", "c_contiguous", "format_array", "generator", "integers", "manual_seed",
-           "new_generator", "normal", "permutation", "permutation_from", "uniform"]
+           "to_host", "c_contiguous", "format_array", "categorical", "fresh_seed", "generator",
+           "integers", "integers_from", "manual_seed", "new_generator", "normal", "permutation",
+           "permutation_from", "seed_device_type", "stream_for", "uniform"]

@@ -11,19 +11,28 @@ import numpy as np
 
 _generators: dict[str, np.random.Generator] = {}
 _seed = None
+_type_seeds: dict[str, int] = {}  # seeds given to one device type (tinytorch.cuda.manual_seed)
 
 
 def manual_seed(seed: int) -> None:
     global _seed
     _seed = int(seed)
     _generators.clear()
+    _type_seeds.clear()
+
+
+def seed_device_type(device_type: str, seed: int) -> None:
+    """Restart the streams of every device of one type (e.g. "cuda") from `seed`."""
+    _type_seeds[device_type] = int(seed)
+    for name in [d for d in _generators if d.partition(":")[0] == device_type]:
+        del _generators[name]
 
 
 def generator(device: str) -> np.random.Generator:
     """One generator per device, each restarted from the same seed by `manual_seed`."""
     gen = _generators.get(device)
     if gen is None:
-        gen = np.random.default_rng(_seed)
+        gen = np.random.default_rng(_type_seeds.get(device.partition(":")[0], _seed))
         _generators[device] = gen
     return gen
 
@@ -44,6 +53,22 @@ def permutation(device, n):
     return generator(device).permutation(n)
 
 
+def categorical(gen: np.random.Generator, probs, num_samples: int, replacement: bool):
+    """`num_samples` category indices per row of `probs` (rows of non-negative weights)."""
+    probs = np.asarray(probs, dtype=np.float64)
+    rows = probs / probs.sum(axis=-1, keepdims=True)
+    if replacement:  # inverse CDF: one uniform draw per sample
+        cdf = np.cumsum(rows, axis=-1)
+        u = gen.random((rows.shape[0], num_samples)) * cdf[:, -1:]
+        picks = [np.searchsorted(c, v, side="right") for c, v in zip(cdf, u)]
+        return np.minimum(np.stack(picks), rows.shape[-1] - 1)
+    # Without replacement: the k largest keys u ** (1 / p) are a weighted sample
+    # (Efraimidis and Spirakis); log(u) / p orders the same way.
+    with np.errstate(divide="ignore"):
+        keys = np.log(gen.random(rows.shape)) / rows
+    return np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples]
+
+
 def new_generator(seed: int) -> np.random.Generator:
     """A random stream of its own, apart from `manual_seed`'s (a DataLoader's `seed`)."""
     return np.random.default_rng(seed)
@@ -52,3 +77,18 @@ def new_generator(seed: int) -> np.random.Generator:
 def permutation_from(gen: np.random.Generator, n: int) -> list[int]:
     """A shuffled list of range(n), drawn from a generator made by `new_generator`."""
     return gen.permutation(n).tolist()
+
+
+def integers_from(gen: np.random.Generator, high: int, count: int) -> list[int]:
+    """`count` integers drawn uniformly from [0, high)."""
+    return gen.integers(0, high, size=count).tolist()
+
+
+def fresh_seed() -> int:
+    """A seed from the operating system's entropy (for unseeded generators)."""
+    return int(np.random.SeedSequence().entropy % (1 << 63))
+
+
+def stream_for(gen, device: str) -> np.random.Generator:
+    """The NumPy stream behind a tinytorch Generator, or the device's global one."""
+    return generator(device) if gen is None else gen._stream

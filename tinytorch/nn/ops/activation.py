@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 
 from ...autograd import Function
-from .erf import erf_array
+from .erf import erf_array, normal_cdf_fit
 
 __all__ = ["Gelu", "GeluTanh"]
 
@@ -32,7 +32,11 @@ _CUBIC = 0.044715
 
 class Gelu(Function):
     def forward(self, x):
-        cdf = 0.5 * (1.0 + erf_array(self.xp, x * _INV_SQRT2))
+        xp = self.xp
+        if x.dtype == xp.float64:
+            cdf = 0.5 * (1.0 + erf_array(xp, x * _INV_SQRT2))
+        else:  # float32 (float16 through float32): the fit in float32 is accurate enough
+            cdf = xp.astype(normal_cdf_fit(xp, xp.astype(x, xp.float32)), x.dtype)
         self.save_for_backward(x, cdf)
         return x * cdf
 

@@ -36,11 +36,12 @@ import math
 
 from ...autograd import Function
 
-__all__ = ["Erf", "erf_array"]
+__all__ = ["Erf", "erf_array", "normal_cdf_fit"]
 
 _SPLIT = 2.0
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SQRT_PI = math.sqrt(math.pi)
+_INV_SQRT2 = 1.0 / math.sqrt(2.0)
 
 
 def _series_coefficients(count: int) -> tuple:
@@ -85,12 +86,45 @@ def erf_array(xp, x):
 
 
 def _erf_fit(xp, x):
-    z = xp.abs(x)
+    # Beyond |x| = 6, erfc(x) < 3e-17, so erf is +-1 to float32 and float16 precision; clipping
+    # there keeps exp() out of its slow underflow path (about 15x slower in float64).
+    z = xp.minimum(xp.abs(x), 6.0)
     t = 1.0 / (1.0 + 0.5 * z)
-    acc = xp.full_like(z, _ERFC_FIT[-1])
-    for c in _ERFC_FIT[-2::-1]:
-        acc = acc * t + c
-    return (1.0 - t * xp.exp(acc - z * z)) * xp.sign(x)
+    acc = _ERFC_FIT[-1] * t
+    acc += _ERFC_FIT[-2]
+    for c in _ERFC_FIT[-3::-1]:  # Horner's rule, in place: no new array per coefficient
+        acc *= t
+        acc += c
+    acc -= z * z
+    erfc = xp.exp(acc)
+    erfc *= t
+    return (1.0 - erfc) * xp.sign(x)
+
+
+def normal_cdf_fit(xp, x):
+    """The standard normal CDF Phi(x) = erfc(-x / sqrt(2)) / 2, computed in x's own dtype.
+
+    For exact GELU in float32: the erfc fit above gives erfc(|x| / sqrt(2)) to a
+    relative error of about 1e-6 when evaluated in float32, and Phi is that
+    halved (x < 0) or one minus it (x >= 0), so no cancellation loses the
+    tail. Evaluating in float32 instead of float64 makes GELU about 8x faster.
+    """
+    z = xp.minimum(xp.abs(x) * _INV_SQRT2, 6.0)
+    t = 1.0 / (1.0 + 0.5 * z)
+    acc = _ERFC_FIT[-1] * t
+    acc += _ERFC_FIT[-2]
+    for c in _ERFC_FIT[-3::-1]:
+        acc *= t
+        acc += c
+    acc -= z * z
+    half_erfc = xp.exp(acc)
+    half_erfc *= 0.5 * t
+    # Phi = h for x < 0 and 1 - h for x >= 0, as h + [x >= 0] * (1 - 2h): arithmetic rather than
+    # where(), which is several times slower on a mask with no pattern.
+    upper = xp.astype(x >= 0, x.dtype)
+    upper *= 1.0 - 2.0 * half_erfc
+    upper += half_erfc
+    return upper
 
 
 class Erf(Function):

@@ -38,10 +38,13 @@ class Linear(Function):
         xp = self.xp
         rows = xp.reshape(grad, (-1, grad.shape[-1])) if grad.ndim != 2 else grad
         # matmul's gradient, read two ways so that both results come out contiguous:
-        # y = x @ W^T gives dx (any leading axes), and y^T = W @ x^T gives dW
+        # y = x @ W^T gives dx (one 2-D product, as in forward, rather than a stacked one),
+        # and y^T = W @ x^T gives dW
         grad_x = grad_w = None
         if self.needs_grad(0):
-            grad_x = matmul_grads(grad, x, weight.mT, need_b=False)[0]
+            grad_x = matmul_grads(rows, None, weight.mT, need_b=False)[0]
+            if grad.ndim != 2:
+                grad_x = xp.reshape(grad_x, (*grad.shape[:-1], weight.shape[1]))
         if self.needs_grad(1):
             flat_x = xp.reshape(x, (-1, x.shape[-1])) if x.ndim != 2 else x
             grad_w = matmul_grads(rows.mT, weight, flat_x.mT, need_b=False)[0]

@@ -27,6 +27,8 @@ nll_loss only in some backends.
 
 from __future__ import annotations
 
+import math
+
 from ...autograd import Function
 from ...errors import TensorIndexError
 from ...ops.reduce import log_softmax_array
@@ -121,8 +123,8 @@ class BinaryCrossEntropyWithLogits(Function):
         if weight is not None:
             loss = loss * weight
         self.save_for_backward(x, y, weight, pos_weight, softplus_neg)
-        self.reduction, self.count = reduction, loss.size
-        return _reduce(xp, loss, reduction, loss.size)
+        self.reduction, self.count = reduction, math.prod(loss.shape)
+        return _reduce(xp, loss, reduction, self.count)
 
     def backward(self, grad):
         xp = self.xp
@@ -151,8 +153,8 @@ class BinaryCrossEntropy(Function):
         if weight is not None:
             loss = loss * weight
         self.save_for_backward(p, y, weight, log_p, log_q)
-        self.reduction, self.count = reduction, loss.size
-        return _reduce(xp, loss, reduction, loss.size)
+        self.reduction, self.count = reduction, math.prod(loss.shape)
+        return _reduce(xp, loss, reduction, self.count)
 
     def _clamped_log(self, xp, value, positive):
         """max(log(value), -100) without evaluating log(0) (which would warn)."""

@@ -1,0 +1,110 @@
+"""RMSprop and Adadelta: per-parameter step sizes from running averages of squared gradients.
+
+RMSprop (Hinton's lecture notes), per parameter p with gradient g:
+    square_avg = alpha * square_avg + (1 - alpha) * g**2
+    avg = sqrt(square_avg) + eps     (centered: sqrt(square_avg - grad_avg**2) + eps)
+    p -= lr * g / avg                (with momentum: buf = momentum * buf + g / avg; p -= lr * buf)
+
+Adadelta (Zeiler 2012) scales each step by the ratio of two running RMS values:
+    square_avg = rho * square_avg + (1 - rho) * g**2
+    delta = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g
+    acc_delta = rho * acc_delta + (1 - rho) * delta**2
+    p -= lr * delta
+
+Hyperparameters, defaults and state names (square_avg, grad_avg,
+momentum_buffer, acc_delta, step) are PyTorch's, so the same settings give
+the same steps.
+Assumes: dense gradients; updates write into the parameters' buffers.
+Production does instead: PyTorch also has "foreach" and fused
+implementations that update all parameters in a few kernel launches.
+"""
+
+from __future__ import annotations
+
+from ..creation import zeros_like
+from .optimizer import Optimizer
+
+__all__ = ["RMSprop", "Adadelta"]
+
+
+def _check(name, value, low=0.0):
+    if not value >= low:
+        raise ValueError(f"Invalid {name} value: {value}")
+
+
+class RMSprop(Optimizer):
+    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False, *,
+                 maximize: bool = False):
+        for name, value in (("learning rate", lr), ("epsilon", eps), ("momentum", momentum),
+                            ("weight_decay", weight_decay), ("alpha", alpha)):
+            _check(name, value)
+        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                                      momentum=momentum, centered=centered, maximize=maximize))
+
+    def _update(self, param, grad, state, group):
+        xp = param.device.xp
+        alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = zeros_like(param)
+            if momentum > 0:
+                state["momentum_buffer"] = zeros_like(param)
+            if group["centered"]:
+                state["grad_avg"] = zeros_like(param)
+        state["step"] = int(state["step"]) + 1
+        p, g = param._data, grad._data
+        if group["maximize"]:
+            g = -g
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * p
+        square_avg = state["square_avg"]._data
+        square_avg *= alpha
+        square_avg += (1 - alpha) * (g * g)
+        if group["centered"]:
+            grad_avg = state["grad_avg"]._data
+            grad_avg *= alpha
+            grad_avg += (1 - alpha) * g
+            avg = xp.sqrt(square_avg - grad_avg * grad_avg) + eps
+        else:
+            avg = xp.sqrt(square_avg) + eps
+        if momentum > 0:
+            buffer = state["momentum_buffer"]._data
+            buffer *= momentum
+            buffer += g / avg
+            p -= group["lr"] * buffer
+        else:
+            p -= group["lr"] * (g / avg)
+
+
+class Adadelta(Optimizer):
+    def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0.0, *, maximize: bool = False):
+        for name, value in (("learning rate", lr), ("epsilon", eps),
+                            ("weight_decay", weight_decay)):
+            _check(name, value)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho} (it must be between 0 and 1)")
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
+                                      maximize=maximize))
+
+    def _update(self, param, grad, state, group):
+        xp = param.device.xp
+        rho, eps = group["rho"], group["eps"]
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = zeros_like(param)
+            state["acc_delta"] = zeros_like(param)
+        state["step"] = int(state["step"]) + 1
+        p, g = param._data, grad._data
+        if group["maximize"]:
+            g = -g
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * p
+        square_avg, acc_delta = state["square_avg"]._data, state["acc_delta"]._data
+        square_avg *= rho
+        square_avg += (1 - rho) * (g * g)
+        delta = xp.sqrt(acc_delta + eps) / xp.sqrt(square_avg + eps) * g
+        acc_delta *= rho
+        acc_delta += (1 - rho) * (delta * delta)
+        p -= group["lr"] * delta
