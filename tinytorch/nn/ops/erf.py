@@ -109,7 +109,9 @@ def normal_cdf_fit(xp, x):
     halved (x < 0) or one minus it (x >= 0), so no cancellation loses the
     tail. Evaluating in float32 instead of float64 makes GELU about 8x faster.
     """
-    z = xp.minimum(xp.abs(x) * _INV_SQRT2, 6.0)
+    # Clipped far out (the tail is 0 in float32 long before), not at 6: at x = -inf the tail
+    # must be exactly 0, so that GELU's x * Phi(x) is nan there, as in PyTorch.
+    z = xp.minimum(xp.abs(x) * _INV_SQRT2, 1e4)
     t = 1.0 / (1.0 + 0.5 * z)
     acc = _ERFC_FIT[-1] * t
     acc += _ERFC_FIT[-2]
