@@ -87,8 +87,8 @@ def test_ragged_lists_raise_value_error_saying_what_is_wrong():
 
 def test_unsupported_numpy_dtype_raises_type_error():
     with pytest.raises(TypeError) as info:
-        tt.tensor(np.array([1 + 2j]))
-    assert "complex128" in str(info.value) and "float32" in str(info.value)
+        tt.tensor(np.array(["2024-01-01"], dtype="datetime64[D]"))
+    assert "datetime64" in str(info.value) and "float32" in str(info.value)
 
 
 # ---- as_tensor, asarray, from_numpy -------------------------------------------------------
@@ -126,8 +126,8 @@ def test_from_numpy_shares_memory_both_ways():
 def test_from_numpy_rejects_other_things():
     with pytest.raises(TypeError, match="ndarray"):
         tt.from_numpy([1, 2, 3])
-    with pytest.raises(TypeError, match="complex"):
-        tt.from_numpy(np.zeros(2, dtype=np.complex64))
+    with pytest.raises(TypeError, match="datetime64"):
+        tt.from_numpy(np.zeros(2, dtype="datetime64[D]"))
 
 
 # ---- factories ----------------------------------------------------------------------------

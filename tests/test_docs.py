@@ -8,7 +8,7 @@ from tinytorch import dtypes
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 SHORT = {"b": "bool", "i1": "int8", "i2": "int16", "i4": "int32", "i8": "int64", "u1": "uint8",
          "u2": "uint16", "u4": "uint32", "u8": "uint64", "f2": "float16", "f4": "float32",
-         "f8": "float64"}
+         "f8": "float64", "c8": "complex64", "c16": "complex128"}
 
 
 def test_documented_promotion_table_matches_the_code():

@@ -142,7 +142,7 @@ def test_set_default_dtype_changes_python_floats_and_factories():
         tt.set_default_dtype("int32")
 
 
-@pytest.mark.parametrize("name", ["float128", "complex64", "f32", "Float32"])
+@pytest.mark.parametrize("name", ["float128", "complex32", "f32", "Float32"])
 def test_unknown_dtype_name_raises_type_error_listing_supported(name):
     for call in (lambda: tt.zeros(2, dtype=name), lambda: tt.tensor([1.0], dtype=name),
                  lambda: tt.promote_types(name, "float32"),

@@ -407,6 +407,8 @@ def test_float_reductions_match_numpy(device, data):
     a = draw_array(data, dtype, shape, low, high, "a")
     x = tt.tensor(a, device=device)
     expected = reference(a, axis=dims, keepdims=keep)
+    if name in ("var", "std") and spelling == "array-api":  # the standard's correction=0
+        expected = getattr(np, name)(a, axis=dims, keepdims=keep)
     check(getattr(tt, name)(x, **_kwargs(dims, keep, spelling)), expected)
     check(getattr(x, name)(**_kwargs(dims, keep, spelling)), expected)
     if name in ("amax", "amin") and not isinstance(dims, int):
@@ -496,7 +498,11 @@ def test_shape_ops_match_numpy(device, data):
     check(tt.permute_dims(x, tuple(order)), np.transpose(a, order))
     d0, d1 = (data.draw(st.integers(-ndim, ndim - 1), label=n) for n in ("d0", "d1"))
     check(x.transpose(d0, d1), np.swapaxes(a, d0, d1))
-    check(x.T, a.T)
+    if ndim <= 2:
+        check(x.T, a.T)
+    else:  # T beyond 2-D is an error (docs/array-api.md): mT or permute say what is meant
+        with pytest.raises(ValueError, match="mT"):
+            x.T  # noqa: B018
     check(x.reshape(-1), a.reshape(-1))
     check(x.view(a.size), a.reshape(-1))
     check(x.reshape(shape[0], -1), a.reshape(shape[0], -1))

@@ -18,9 +18,10 @@ from .dtypes import (
     promote_types, result_type, set_default_dtype, uint8, uint16, uint32, uint64,
     can_cast, is_floating_point, dtype,
 )
-
+from .dtypes import complex64, complex128, finfo, iinfo, isdtype
 from .ops import *  # noqa: F403
-from . import data, nn, optim, utils
+from .interop import __array_namespace_info__, from_dlpack
+from . import data, fft, linalg, nn, optim, utils
 from . import distributed
 from . import viz
 from .generator import Generator
@@ -32,8 +33,16 @@ from .amp import autocast
 from .modes import inference_mode, is_inference_mode_enabled
 from .serialization import load, save
 
+# The array API's constants (newaxis is None, as in NumPy and the standard). Defined before the
+# PyTorch aliases below, which rebind the names `float` and `int` in this module.
+e = 2.718281828459045
+pi = 3.141592653589793
+inf = float("inf")
+nan = float("nan")
+newaxis = None
+
 # PyTorch's dtype aliases: tinytorch.float is "float32", tinytorch.long is "int64", and so on.
-# bfloat16 and the complex names exist so that code naming them gets a clear error on use.
+# bfloat16 exists so that code naming it gets a clear error on use.
 float, double, half, long, int, short, byte, char = (  # noqa: A001
     dtypes.PYTORCH_ALIASES[name]
     for name in ("float", "double", "half", "long", "int", "short", "byte", "char"))
@@ -42,4 +51,4 @@ cfloat, cdouble, bfloat16 = "complex64", "complex128", "bfloat16"
 cuda.amp = amp  # torch.cuda.amp.autocast / GradScaler: PyTorch's older spelling
 
 __version__ = "0.1.0"
-__array_api_version__ = "2023.12"
+__array_api_version__ = "2024.12"  # the newest standard implemented in full (a test holds it)

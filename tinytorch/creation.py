@@ -61,6 +61,8 @@ def _infer_dtype(host_array, from_python: bool) -> str:
             return _dt.get_default_dtype()
         if kind in "iu":
             return "int64"
+        if kind == "c":
+            return _dt.promote_types(_dt.get_default_dtype(), "complex64")
     if name in _dt.DTYPES:
         return name
     raise TypeError(f"can't convert data of dtype {name} to a tensor; supported dtypes are "
@@ -82,8 +84,12 @@ def as_tensor(data, dtype=None, device=None, *, requires_grad=False, copy=None) 
     dev = _device(device) if device is not None or not isinstance(data, Tensor) else None
     if isinstance(data, Tensor):
         out = data.to(device=dev, dtype=dtype)
-        if copy:
-            out = Tensor._wrap(out.device.xp.asarray(out._data, copy=True), out.device)
+        if copy and out is data:  # a copy that stays in the graph, as PyTorch's clone() does
+            out = out.clone()
+        elif copy is False and out is not data:
+            raise ValueError(f"asarray(copy=False) would need a copy to give dtype {out.dtype} on "
+                             f"{out.device} (the input is {data.dtype} on {data.device}). Pass "
+                             f"copy=None to allow one.")
         return out
     dev = _device(device)
     from_python = not host.is_host_array(data)
@@ -151,10 +157,12 @@ def from_numpy(ndarray) -> Tensor:
 
 
 def _factory(fill):
-    def make(*size, dtype=None, device=None, requires_grad=False):
+    # `shape` first, as the standard names it; more positional sizes make PyTorch's zeros(2, 3)
+    def make(shape=None, *size, dtype=None, device=None, requires_grad=False):
         dev = _device(device)
         dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
-        return _finish(fill(dev.xp, _shape(size), dev._backend.dtype(dtype), dev.native), dev,
+        sizes = (shape, *size) if shape is not None else size
+        return _finish(fill(dev.xp, _shape(sizes), dev._backend.dtype(dtype), dev.native), dev,
                        requires_grad)
     return make
 
@@ -165,14 +173,19 @@ empty = _factory(lambda xp, shape, dt, dev: xp.empty(shape, dtype=dt, device=dev
 zeros.__name__, ones.__name__, empty.__name__ = "zeros", "ones", "empty"
 
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """A tensor of `size` filled with `fill_value` (dtype inferred from the value)."""
+def full(shape=None, fill_value=None, *, dtype=None, device=None, requires_grad=False,
+         size=None) -> Tensor:
+    """A tensor of `shape` (PyTorch's `size=`) filled with `fill_value` (dtype from the value)."""
+    size = shape if size is None else size
+    if size is None or fill_value is None:
+        raise TypeError("full() needs a shape and a fill value, e.g. full((2, 3), 1.0)")
     dev = _device(device)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     dtype = _dt.result_type(fill_value) if dtype is None else _dt.canonical_dtype(dtype)
     value = bool(fill_value) if dtype == "bool" else (
-        int(fill_value) if _dt.is_integral(dtype) else float(fill_value))
+        int(fill_value) if _dt.is_integral(dtype) else complex(fill_value)
+        if _dt.is_complex(dtype) else float(fill_value))
     if _dt.is_integral(dtype):
         _check_fits(value, dtype)
     array = dev.xp.full(_shape((size,) if isinstance(size, int) else (size,)), value,
@@ -180,8 +193,10 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> T
     return _finish(array, dev, requires_grad)
 
 
-def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """Values from `start` up to (not including) `end`, `step` apart."""
+def arange(start, stop=None, step=1, *, dtype=None, device=None, requires_grad=False,
+           end=None) -> Tensor:
+    """Values from `start` up to (not including) `stop` (PyTorch's `end=`), `step` apart."""
+    end = stop if end is None else end
     if end is None:
         start, end = 0, start
     if step == 0:
@@ -194,18 +209,27 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     return _finish(array, dev, requires_grad)
 
 
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+def linspace(start, stop=None, num=None, *, dtype=None, device=None, requires_grad=False,
+             end=None, steps=None, endpoint=True) -> Tensor:
+    """`num` evenly spaced values from start to stop (PyTorch's end=, steps= work too)."""
+    end = stop if end is None else end
+    steps = num if steps is None else steps
     dev = _device(device)
-    dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
-    array = dev.xp.linspace(float(start), float(end), int(steps),
+    if dtype is None:
+        dtype = _dt.result_type(_dt.get_default_dtype(), *(v for v in (start, end)
+                                                           if isinstance(v, complex)))
+    dtype = _dt.canonical_dtype(dtype)
+    cast = complex if _dt.is_complex(dtype) else float
+    array = dev.xp.linspace(cast(start), cast(end), int(steps), endpoint=endpoint,
                             dtype=dev._backend.dtype(dtype), device=dev.native)
     return _finish(array, dev, requires_grad)
 
 
-def eye(n, m=None, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+def eye(n, m=None, *, k=0, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """An n x m matrix with ones on diagonal k (PyTorch's eye(n, m), the standard's k=)."""
     dev = _device(device)
     dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
-    array = dev.xp.eye(n, n if m is None else m, dtype=dev._backend.dtype(dtype),
+    array = dev.xp.eye(n, n if m is None else m, k=k, dtype=dev._backend.dtype(dtype),
                        device=dev.native)
     return _finish(array, dev, requires_grad)
 

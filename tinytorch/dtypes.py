@@ -4,10 +4,11 @@ What it does: names the supported dtypes ("float32", "int64", ...), answers
 which dtype two operands promote to (`result_type`, `promote_types`), and
 classifies dtypes (floating, integral, bool).
 
-Assumes: a small fixed set of real dtypes (no complex, no bfloat16) and the
-lattice of the array API standard within each kind, with PyTorch's rules
-across kinds: bool < integers < floats, and Python scalars are "weak" (they
-never widen a tensor's dtype within its kind).
+Assumes: a small fixed set of dtypes (the array API standard's: no bfloat16)
+and the standard's lattice within each kind, with PyTorch's rules across
+kinds: bool < integers < floats < complex (a float joins a complex of at
+least its precision), and Python scalars are "weak" (they never widen a
+tensor's dtype within its kind).
 
 Production does instead: PyTorch keeps dtypes as `torch.dtype` objects and
 computes promotion in C++ (`c10::promoteTypes`) from a 2-D lookup table over
@@ -23,7 +24,8 @@ __all__ = [
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float16", "float32", "float64", "DTYPES", "result_type", "promote_types",
     "is_floating_point", "is_integral", "get_default_dtype", "set_default_dtype",
-    "canonical_dtype", "can_cast", "dtype", "PYTORCH_ALIASES",
+    "canonical_dtype", "can_cast", "dtype", "PYTORCH_ALIASES", "complex64", "complex128",
+    "is_complex", "isdtype", "finfo", "iinfo",
 ]
 
 _py_bool = bool  # the builtin, before the module constant below shadows its name
@@ -31,20 +33,24 @@ bool = "bool"  # noqa: A001 - mirrors torch.bool
 int8, int16, int32, int64 = "int8", "int16", "int32", "int64"
 uint8, uint16, uint32, uint64 = "uint8", "uint16", "uint32", "uint64"
 float16, float32, float64 = "float16", "float32", "float64"
+complex64, complex128 = "complex64", "complex128"
 
 SIGNED = (int8, int16, int32, int64)
 UNSIGNED = (uint8, uint16, uint32, uint64)
 FLOATS = (float16, float32, float64)
-DTYPES = (bool, *SIGNED, *UNSIGNED, *FLOATS)
+COMPLEX = (complex64, complex128)
+DTYPES = (bool, *SIGNED, *UNSIGNED, *FLOATS, *COMPLEX)
 
 _BITS = {int8: 8, int16: 16, int32: 32, int64: 64, uint8: 8, uint16: 16, uint32: 32,
-         uint64: 64, float16: 16, float32: 32, float64: 64}
+         uint64: 64, float16: 16, float32: 32, float64: 64, complex64: 64, complex128: 128}
+# The real dtype of each complex dtype's two parts, and the complex dtype holding a float.
+_COMPLEX_PART = {complex64: float32, complex128: float64}
+_COMPLEX_OF = {float16: complex64, float32: complex64, float64: complex128}
 
 # PyTorch's dtype names resolve to the canonical ones (tinytorch.float is "float32", ...).
-# The complex names resolve only once complex dtypes are supported (see canonical_dtype).
 PYTORCH_ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64,
                    "int": int32, "short": int16, "byte": uint8, "char": int8,
-                   "cfloat": "complex64", "cdouble": "complex128", "chalf": "complex32"}
+                   "cfloat": complex64, "cdouble": complex128, "chalf": "complex32"}
 _ALIASES = {**PYTORCH_ALIASES, "bool_": bool}
 
 # PyTorch dtypes no backend here can hold, with what to use instead.
@@ -52,8 +58,6 @@ _UNSUPPORTED = {
     "bfloat16": "NumPy, CuPy and array-api-strict have no bfloat16. Use float16 (or float32); "
                 "autocast(dtype=bfloat16) already falls back to float32",
     "complex32": "no backend has a 16-bit complex dtype. Use complex64",
-    "complex64": "this tinytorch has no complex dtypes yet",
-    "complex128": "this tinytorch has no complex dtypes yet",
 }
 
 _default_float = float32
@@ -76,6 +80,8 @@ def canonical_dtype(dtype) -> str:
         return DEFAULT_INT
     elif dtype is _py_bool:
         return bool
+    elif dtype is complex:
+        return _COMPLEX_OF[_default_float]
     raise TypeError(
         f"unknown dtype {dtype!r}. tinytorch dtypes are strings; use one of "
         f"{', '.join(DTYPES)} (or the module constants, e.g. tinytorch.float32)."
@@ -103,6 +109,20 @@ class dtype(metaclass=_DtypeMeta):  # noqa: N801 - mirrors torch.dtype
 
 def is_floating_point(dtype: str) -> _py_bool:
     return dtype in FLOATS
+
+
+def is_complex(dtype: str) -> _py_bool:
+    return dtype in COMPLEX
+
+
+def is_inexact(dtype: str) -> _py_bool:
+    """Floating or complex: the dtypes that can carry gradients."""
+    return dtype in FLOATS or dtype in COMPLEX
+
+
+def real_dtype(dtype: str) -> str:
+    """The dtype of the real and imaginary parts of `dtype` (itself when real)."""
+    return _COMPLEX_PART.get(dtype, dtype)
 
 
 def is_integral(dtype: str) -> _py_bool:
@@ -137,6 +157,10 @@ def _promote_pair(a: str, b: str) -> str | None:
         return b
     if b == bool:
         return a
+    if a in COMPLEX or b in COMPLEX:
+        # complex wins over every other kind, at the precision of its widest real part
+        bits = max(_BITS[real_dtype(d)] if d in FLOATS or d in COMPLEX else 0 for d in (a, b))
+        return complex128 if bits == 64 else complex64
     if a in FLOATS and b in FLOATS:
         return a if _BITS[a] >= _BITS[b] else b
     if a in FLOATS:
@@ -174,13 +198,15 @@ def promote_types(a, b) -> str:
 
 
 def _scalar_kind(value) -> str:
-    """'bool', 'int' or 'float' for a Python scalar."""
+    """'bool', 'int', 'float' or 'complex' for a Python scalar."""
     if isinstance(value, _py_bool):
         return "bool"
     if isinstance(value, int):
         return "int"
     if isinstance(value, float):
         return "float"
+    if isinstance(value, complex):
+        return "complex"
     raise TypeError(f"expected a Tensor, dtype or Python scalar, got {type(value).__name__}")
 
 
@@ -192,7 +218,9 @@ def promote_with_scalar(dtype: str, value) -> str:
     float dtype; an int scalar with a bool tensor gives int64).
     """
     kind = _scalar_kind(value)
-    if kind == "float" and dtype not in FLOATS:
+    if kind == "complex" and dtype not in COMPLEX:
+        return _COMPLEX_OF.get(dtype, _COMPLEX_OF[_default_float])
+    if kind == "float" and dtype not in FLOATS and dtype not in COMPLEX:
         return _default_float
     if kind == "int" and dtype == bool:
         return DEFAULT_INT
@@ -208,7 +236,7 @@ def result_type(*operands) -> str:
     dtypes, scalars = [], []
     for op in operands:
         dt = getattr(op, "dtype", None)
-        if dt is not None and not isinstance(op, (int, float)):
+        if dt is not None and not isinstance(op, (int, float, complex)):
             dtypes.append(canonical_dtype(dt))
         elif isinstance(op, str):
             dtypes.append(canonical_dtype(op))
@@ -219,6 +247,8 @@ def result_type(*operands) -> str:
         if not scalars:
             raise TypeError("result_type() needs at least one tensor, dtype or scalar")
         kinds = {_scalar_kind(s) for s in scalars}
+        if "complex" in kinds:
+            return _COMPLEX_OF[_default_float]
         return _default_float if "float" in kinds else DEFAULT_INT if "int" in kinds else bool
     result = dtypes[0]
     for dt in dtypes[1:]:
@@ -228,6 +258,82 @@ def result_type(*operands) -> str:
     return result
 
 
-def can_cast(from_: str, to: str) -> _py_bool:
-    """True if casting `from_` to `to` is a promotion (no loss of kind or range)."""
-    return promote_types(canonical_dtype(from_), canonical_dtype(to)) == canonical_dtype(to)
+def can_cast(from_, to) -> _py_bool:
+    """True if casting `from_` (a dtype or tensor) to `to` is a promotion (no loss of range)."""
+    from_, to = _dtype_of(from_), canonical_dtype(to)
+    return _TABLE[(from_, to)] == to
+
+
+def _dtype_of(x) -> str:
+    """The dtype string of a dtype, a tensor or anything with a `.dtype`."""
+    return canonical_dtype(getattr(x, "dtype", x))
+
+
+# The array API's dtype kinds (for isdtype), each a test on a canonical dtype string.
+_KINDS = {
+    "bool": lambda d: d == bool,
+    "signed integer": lambda d: d in SIGNED,
+    "unsigned integer": lambda d: d in UNSIGNED,
+    "integral": lambda d: d in SIGNED or d in UNSIGNED,
+    "real floating": lambda d: d in FLOATS,
+    "complex floating": lambda d: d in COMPLEX,
+    "numeric": lambda d: d != bool,
+}
+
+
+def isdtype(dtype, kind) -> _py_bool:
+    """Whether `dtype` is of `kind`: a dtype, a kind name ("integral", ...) or a tuple of those."""
+    dtype = canonical_dtype(dtype)
+    if isinstance(kind, tuple):
+        return any(isdtype(dtype, k) for k in kind)
+    if isinstance(kind, str) and kind in _KINDS:
+        return _KINDS[kind](dtype)
+    try:
+        return dtype == canonical_dtype(kind)
+    except TypeError:
+        raise TypeError(f"isdtype kind must be a dtype, one of {', '.join(map(repr, _KINDS))}, "
+                        f"or a tuple of those; got {kind!r}") from None
+
+
+class finfo:  # noqa: N801 - mirrors torch.finfo and the array API's finfo
+    """Machine limits of a floating or complex dtype (a complex dtype reports its parts').
+
+    Both spellings work: the array API's `smallest_normal` and PyTorch's `tiny`.
+    """
+
+    _LIMITS = {  # bits, eps, max, smallest normal: IEEE 754 binary16/32/64
+        float16: (16, 2.0 ** -10, 65504.0, 2.0 ** -14),
+        float32: (32, 2.0 ** -23, (2 - 2.0 ** -23) * 2.0 ** 127, 2.0 ** -126),
+        float64: (64, 2.0 ** -52, (2 - 2.0 ** -52) * 2.0 ** 1023, 2.0 ** -1022),
+    }
+
+    def __init__(self, type=None):  # noqa: A002 - PyTorch's and the standard's parameter name
+        name = _dtype_of(_default_float if type is None else type)
+        part = real_dtype(name)
+        if part not in self._LIMITS:
+            raise TypeError(f"finfo needs a floating or complex dtype, got {name}. For integer "
+                            f"dtypes use tinytorch.iinfo({name!r}).")
+        self.dtype = part  # a complex dtype's limits are those of its parts (standard, PyTorch)
+        self.bits, self.eps, self.max, self.smallest_normal = self._LIMITS[part]
+        self.min = -self.max
+        self.tiny = self.smallest_normal
+        self.resolution = {float16: 1e-3, float32: 1e-6, float64: 1e-15}[part]
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution}, min={self.min}, max={self.max}, "
+                f"eps={self.eps}, smallest_normal={self.smallest_normal}, dtype={self.dtype})")
+
+
+class iinfo:  # noqa: N801 - mirrors torch.iinfo and the array API's iinfo
+    """The bit width and range of an integer dtype."""
+
+    def __init__(self, type):  # noqa: A002
+        name = _dtype_of(type)
+        if not is_integral(name):
+            raise TypeError(f"iinfo needs an integer dtype, got {name}. For floating dtypes use "
+                            f"tinytorch.finfo({name!r}).")
+        self.dtype, self.bits = name, _BITS[name]
+        self.min, self.max = int_range(name)
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"

@@ -214,7 +214,7 @@ def run_backward(root, grad, retain_graph=False):
                 if g.shape != shape:
                     g = sum_to_shape(fn.xp, g, shape)
                 if g.dtype is not dtype and g.dtype != dtype:  # `is` first: the cheap case
-                    g = fn.xp.astype(g, dtype)
+                    g = _cast_gradient(fn.xp, g, dtype)
             if isinstance(parent, Node):
                 if g is not None:
                     previous = grads.get(parent)
@@ -261,3 +261,11 @@ def _topological_order(root):
             order.append(fn)
     order.reverse()
     return order, pending
+
+
+def _cast_gradient(xp, grad, dtype):
+    """`grad` in its input's dtype; a complex gradient of a real input keeps its real part
+    (the input moved only along the real axis, as in PyTorch)."""
+    if xp.isdtype(grad.dtype, "complex floating") and not xp.isdtype(dtype, "complex floating"):
+        grad = xp.real(grad)
+    return xp.astype(grad, dtype)

@@ -107,7 +107,16 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:  # noqa: N802
-        return permute(self, tuple(reversed(range(self.ndim))))
+        """The transpose of a 2-D tensor; 0-D and 1-D come back as they are (as PyTorch).
+
+        The array API allows T on matrices only, and PyTorch deprecated it on other
+        ranks, so more axes raise, pointing to the explicit spellings.
+        """
+        if self.ndim > 2:
+            raise ValueError(f"x.T needs a tensor of at most 2 axes, got shape {self.shape}. "
+                             f"Use x.mT to swap the last two axes, or "
+                             f"x.permute(*reversed(range(x.ndim))) to reverse them all.")
+        return transpose(self, 0, 1) if self.ndim == 2 else self
 
     @property
     def mT(self) -> Tensor:  # noqa: N802
@@ -157,9 +166,10 @@ class Tensor:
             hook(self)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        if requires_grad and not _dtypes.is_floating_point(self.dtype):
+        if requires_grad and not _dtypes.is_inexact(self.dtype):
             raise TypeError(
-                f"only Tensors of floating point dtype can require gradients, got {self.dtype}. "
+                f"only Tensors of floating point and complex dtype can require gradients, got "
+                f"{self.dtype}. "
                 f"Convert first, e.g. x = x.float().requires_grad_().")
         if not requires_grad and self.grad_fn is not None:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. Use "
@@ -350,11 +360,39 @@ class Tensor:
         # up (not importing it) keeps tensor.py from importing the layers above it.
         return sys.modules[__package__]
 
-    def __dlpack__(self, **kwargs):
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """Export the buffer through DLPack, without a copy where the consumer allows."""
+        if self.requires_grad:
+            raise RuntimeError("Can't export tensors that require gradient, use "
+                               "tensor.detach() first.")
+        kwargs = {k: v for k, v in (("stream", stream), ("max_version", max_version),
+                                    ("dl_device", dl_device), ("copy", copy)) if v is not None}
         return self._data.__dlpack__(**kwargs)
 
     def __dlpack_device__(self):
         return self._data.__dlpack_device__()
+
+    def __array__(self, dtype=None, copy=None):
+        """NumPy's view of a cpu tensor (np.asarray(t)); PyTorch's rule: cpu only, no grad."""
+        array = self.numpy()
+        if dtype is not None and dtype != array.dtype:
+            return array.astype(dtype)
+        return array.copy() if copy else array
+
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
+    def to_device(self, device, /, *, stream=None) -> Tensor:
+        """The array API's spelling of `to(device)` (differentiable)."""
+        return self.to(device)
+
+    @property
+    def real(self) -> Tensor:
+        return real(self)
+
+    @property
+    def imag(self) -> Tensor:
+        return imag(self)
 
     # ---- operators --------------------------------------------------------------------------
     def __add__(self, other): return add(self, other)
@@ -384,15 +422,19 @@ class Tensor:
     def __xor__(self, other): return bitwise_xor(self, other)
     def __rxor__(self, other): return bitwise_xor(other, self)
     def __eq__(self, other):
-        return eq(self, other) if isinstance(other, (Tensor, int, float)) else NotImplemented
+        return eq(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __ne__(self, other):
-        return ne(self, other) if isinstance(other, (Tensor, int, float)) else NotImplemented
+        return ne(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __lt__(self, other): return lt(self, other)
     def __le__(self, other): return le(self, other)
     def __gt__(self, other): return gt(self, other)
     def __ge__(self, other): return ge(self, other)
+    def __lshift__(self, other): return bitwise_left_shift(self, other)
+    def __rlshift__(self, other): return bitwise_left_shift(other, self)
+    def __rshift__(self, other): return bitwise_right_shift(self, other)
+    def __rrshift__(self, other): return bitwise_right_shift(other, self)
     def __getitem__(self, key): return getitem(self, key)
     def __setitem__(self, key, value): setitem(self, key, value)
 
@@ -476,7 +518,36 @@ class Tensor:
     def expand(self, *sizes): return expand(self, *sizes)
     def expand_as(self, other): return broadcast_to(self, other.shape)
     def broadcast_to(self, shape): return broadcast_to(self, shape)
-    def repeat(self, *sizes): return repeat(self, *sizes)
+    def repeat(self, *sizes):  # PyTorch's Tensor.repeat tiles (tinytorch.repeat is the standard's)
+        if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+            sizes = tuple(sizes[0])
+        if len(sizes) < self.ndim:
+            raise RuntimeError(f"Number of dimensions of repeat dims ({len(sizes)}) can not be "
+                               f"smaller than number of dimensions of tensor ({self.ndim})")
+        return tile(self, sizes)
+    def repeat_interleave(self, repeats, dim=None): return repeat(self, repeats, axis=dim)
+    def sort(self, dim=-1, descending=False, stable=False):  # PyTorch's: (values, indices)
+        return sort(self, dim=dim, descending=descending, stable=stable)
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return argsort(self, axis=dim, descending=descending, stable=stable)
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+        return unique(self, sorted, return_inverse, return_counts, dim)
+    def cumsum(self, dim, *, dtype=None): return cumsum(self, dim, dtype=dtype)
+    def cumprod(self, dim, *, dtype=None): return cumprod(self, dim, dtype=dtype)
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        return diff(self, n=n, axis=dim, prepend=prepend, append=append)
+    def conj(self): return conj(self)
+    def is_complex(self): return _dtypes.is_complex(self.dtype)
+    def ceil(self): return ceil(self)
+    def trunc(self): return trunc(self)
+    def expm1(self): return expm1(self)
+    def log2(self): return log2(self)
+    def log10(self): return log10(self)
+    def tan(self): return tan(self)
+    def sinh(self): return sinh(self)
+    def cosh(self): return cosh(self)
+    def count_nonzero(self, dim=None): return count_nonzero(self, axis=dim)
+    def take_along_dim(self, indices, dim): return take_along_axis(self, indices, axis=dim)
     def flip(self, dims=None): return flip(self, dims)
     def split(self, split_size, dim=0): return split(self, split_size, dim)
     def chunk(self, chunks, dim=0): return chunk(self, chunks, dim)
@@ -499,6 +570,15 @@ class Tensor:
     def __isub__(self, other): return self._inplace(sub(self, other))
     def __imul__(self, other): return self._inplace(mul(self, other))
     def __itruediv__(self, other): return self._inplace(div(self, other))
+    def __ifloordiv__(self, other): return self._inplace(floor_divide(self, other))
+    def __imod__(self, other): return self._inplace(remainder(self, other))
+    def __ipow__(self, other): return self._inplace(pow(self, other))
+    def __imatmul__(self, other): return self._inplace(matmul(self, other))
+    def __iand__(self, other): return self._inplace(bitwise_and(self, other))
+    def __ior__(self, other): return self._inplace(bitwise_or(self, other))
+    def __ixor__(self, other): return self._inplace(bitwise_xor(self, other))
+    def __ilshift__(self, other): return self._inplace(bitwise_left_shift(self, other))
+    def __irshift__(self, other): return self._inplace(bitwise_right_shift(self, other))
 
     def add_(self, other, *, alpha=1):
         return self._inplace(add(self, other if alpha == 1 else mul(other, alpha)))
@@ -577,6 +657,7 @@ class _HookHandle:
 
 
 _new_tensor = object.__new__
+_OPERANDS = (Tensor, int, float, complex)  # what == and != compare with (else NotImplemented)
 
 
 def _parse_to(args, kwargs):

@@ -91,11 +91,22 @@ ALIASES = {
     "expand_dims": (lambda x: tt.expand_dims(x, axis=1), lambda x: tt.unsqueeze(x, 1)),
     "concat": (lambda x: tt.concat([x, x], axis=1), lambda x: tt.cat([x, x], 1)),
     "concatenate": (lambda x: tt.concatenate([x, x], axis=0), lambda x: tt.cat([x, x], 0)),
+    "equal": (lambda x: tt.equal(x, x * 2), lambda x: tt.eq(x, x * 2)),
+    "bitwise_invert": (lambda x: tt.bitwise_invert(x > 1), lambda x: tt.bitwise_not(x > 1)),
+    "msort": (lambda x: tt.msort(x), lambda x: tt.sort(x, axis=0)),
+    "cumsum": (lambda x: tt.cumsum(x, 1), lambda x: tt.cumulative_sum(x, axis=1)),
+    "cumprod": (lambda x: tt.cumprod(x, 0), lambda x: tt.cumulative_prod(x, axis=0)),
+    "repeat_interleave": (lambda x: tt.repeat_interleave(x, 2, 1),
+                          lambda x: tt.repeat(x, 2, axis=1)),
+    "astype": (lambda x: tt.astype(x, "float64"), lambda x: x.to("float64")),
 }
 
-# Public names of tinytorch.ops that are not tensor operations (none today). Each needs a
+# Public names of tinytorch.ops that are not tensor operations. Each needs a
 # reason here, and docs/conformance.md lists them.
-EXCLUDED: dict[str, str] = {}
+EXCLUDED: dict[str, str] = {
+    "is_complex": "answers a question about the dtype with a Python bool",
+    "broadcast_shapes": "works on shape tuples, not tensors",
+}
 
 
 def _covered_names():

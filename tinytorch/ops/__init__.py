@@ -4,12 +4,12 @@ The modules split the ops by kind: elementwise (arithmetic and the dtype
 plumbing every op shares), unary (math functions), select (maximum,
 minimum, clamp, where), logic (comparisons, bitwise ops), convert (casts,
 device moves, clone), reduce, shape, index, linalg and positional (tril,
-triu, roll, topk); plumbing.py holds what
-they share. The creation functions (creation.py, a layer below) are
+triu, roll, topk); math, sorting and manipulation complete the array API
+standard's functions; plumbing.py holds what they share. The creation
+functions (creation.py, a layer below) are
 imported here too (not in `__all__`: they are not Functions), so that
 `tinytorch.ops` is the one namespace that Tensor's methods call by name
-(tensor.py's one upward import). `tinytorch`
-re-exports all of them.
+(tensor.py's one upward import). `tinytorch` re-exports all of them.
 """
 
 from ..creation import *  # noqa: F403 - in this namespace for Tensor's methods; not in __all__
@@ -23,6 +23,10 @@ from .linalg import *  # noqa: F403
 from .linalg import __all__ as _linalg
 from .logic import *  # noqa: F403
 from .logic import __all__ as _logic
+from .manipulation import *  # noqa: F403
+from .manipulation import __all__ as _manipulation
+from .math import *  # noqa: F403
+from .math import __all__ as _math
 from .positional import *  # noqa: F403
 from .positional import __all__ as _positional
 from .reduce import *  # noqa: F403
@@ -31,8 +35,10 @@ from .select import *  # noqa: F403
 from .select import __all__ as _select
 from .shape import *  # noqa: F403
 from .shape import __all__ as _shape
+from .sorting import *  # noqa: F403
+from .sorting import __all__ as _sorting
 from .unary import *  # noqa: F403
 from .unary import __all__ as _unary
 
 __all__ = [*_elementwise, *_unary, *_select, *_logic, *_convert, *_reduce, *_shape, *_index,
-           *_linalg, *_positional]
+           *_linalg, *_positional, *_math, *_sorting, *_manipulation]

@@ -22,7 +22,11 @@ __all__ = ["cast", "to_device", "clone"]
 
 class Cast(Function):
     def forward(self, a, native_dtype):
-        return self.xp.astype(a, native_dtype)
+        xp = self.xp
+        if xp.isdtype(a.dtype, "complex floating") and not xp.isdtype(native_dtype,
+                                                                      "complex floating"):
+            a = xp.real(a)  # complex to real keeps the real part, as PyTorch (and NumPy) do
+        return xp.astype(a, native_dtype)
 
     def backward(self, grad):
         return grad, None  # the engine casts gradients back to each input's dtype
@@ -33,7 +37,7 @@ def cast(input, dtype):  # noqa: A002
     dtype = _dt.canonical_dtype(dtype)
     if input.dtype == dtype:
         return input
-    if input.requires_grad and not _dt.is_floating_point(dtype):
+    if input.requires_grad and not _dt.is_inexact(dtype):
         return cast(input.detach(), dtype)
     return Cast.apply(input, input.device._backend.dtype(dtype))
 

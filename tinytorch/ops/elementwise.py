@@ -21,7 +21,8 @@ import math
 
 from .. import dtypes as _dt
 from ..autograd import Function
-from .plumbing import SCALARS, bool_pair, float_pair, no_bool, nondifferentiable, promote
+from ..tensor import Tensor
+from .plumbing import SCALARS, bool_pair, conj, float_pair, no_bool, nondifferentiable, promote
 
 __all__ = [
     "add", "sub", "mul", "div", "floor_divide", "remainder", "pow", "neg", "abs", "subtract",
@@ -53,7 +54,7 @@ class Mul(Function):
 
     def backward(self, grad):
         a, b = self.saved
-        return grad * b, grad * a
+        return grad * conj(self, b), grad * conj(self, a)
 
 
 class Div(Function):
@@ -62,7 +63,7 @@ class Div(Function):
         return a / b
 
     def backward(self, grad):
-        a, b = self.saved
+        a, b = conj(self, self.saved[0]), conj(self, self.saved[1])
         return grad / b, -grad * a / (b * b)
 
 
@@ -73,7 +74,7 @@ class Pow(Function):
         return out
 
     def backward(self, grad):
-        a, b, out = self.saved
+        a, b, out = (conj(self, v) for v in self.saved)
         grad_a = grad * b * a ** (b - 1) if self.needs_grad(0) else None
         grad_b = None
         if self.needs_grad(1):
@@ -139,7 +140,25 @@ def floor_divide(input, other):  # noqa: A002
     """Floor division; its gradient is zero almost everywhere, so it records none."""
     a, b = promote(input, other)
     no_bool("floor_divide", a, b)
-    return nondifferentiable(lambda x, y: x // y, a, b)
+    if not _dt.is_floating_point((a if isinstance(a, Tensor) else b).dtype):
+        return nondifferentiable(lambda x, y: x // y, a, b)
+    return nondifferentiable(_float_floor_divide(a if isinstance(a, Tensor) else b), a, b)
+
+
+def _float_floor_divide(ref):
+    # NumPy follows Python (-1.0 // inf is -1.0, inf // 2.0 is nan); PyTorch and the array API
+    # standard take floor(a / b) there (-0.0 and inf). Where an operand is infinite, use that.
+    xp = ref.device.xp
+
+    def divide(x, y):
+        out = x // y
+        if isinstance(x, SCALARS):  # a Python scalar as a 0-d array, for isinf
+            x = xp.asarray(x, dtype=y.dtype, device=y.device)
+        if isinstance(y, SCALARS):
+            y = xp.asarray(y, dtype=x.dtype, device=x.device)
+        infinite = xp.isinf(x) | xp.isinf(y)
+        return xp.where(infinite, xp.floor(x / y), out)
+    return divide
 
 
 def remainder(input, other):  # noqa: A002

@@ -109,13 +109,36 @@ def gather(input, dim, index):  # noqa: A002
     return Gather.apply(input, _wrap_negative(index, input.shape[axis]), axis)
 
 
-def nonzero(input, *, as_tuple=False):  # noqa: A002
-    """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one tensor per axis."""
+class _IndexTuple(tuple):
+    """nonzero()'s tuple of index tensors (the array API's), with errors that point a PyTorch
+    user who expected torch.nonzero's (n, ndim) tensor to the spelling that gives it."""
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):
+            raise TypeError(_PYTORCH_NONZERO)
+        return tuple.__getitem__(self, key)
+
+    def __getattr__(self, name):
+        raise AttributeError(f"'tuple' object has no attribute {name!r}. {_PYTORCH_NONZERO}")
+
+
+_PYTORCH_NONZERO = ("tinytorch.nonzero(x) returns the array API's tuple of index tensors, one "
+                    "per axis; for PyTorch's (n, ndim) tensor call x.nonzero() or "
+                    "tinytorch.nonzero(x, as_tuple=False).")
+
+
+def nonzero(input, *, as_tuple=None):  # noqa: A002
+    """Indices of the non-zero elements: one int64 tensor per axis (the array API's, and
+    PyTorch's as_tuple=True), or with as_tuple=False PyTorch's (n, ndim) tensor, which the
+    method x.nonzero() gives by default (docs/array-api.md)."""
     xp = input.device.xp
+    if input.ndim == 0:
+        raise ValueError("nonzero of a 0-d tensor is not defined by the array API; reshape it "
+                         "to 1-d first, e.g. x.reshape(1)")
     data = input._data if input.dtype == "bool" else input._data != 0
     parts = [Tensor._wrap(p, input.device) for p in xp.nonzero(data)]
-    if as_tuple:
-        return tuple(parts)
+    if as_tuple or as_tuple is None:
+        return _IndexTuple(parts)
     return stack(parts, dim=1) if parts else reshape(parts, (0, 0))
 
 

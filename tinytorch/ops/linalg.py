@@ -12,7 +12,7 @@ from __future__ import annotations
 from .. import autocast_state
 from ..autograd import Function
 from ..tensor import Tensor
-from .plumbing import promote
+from .plumbing import conj, promote
 from .shape import reshape, squeeze
 
 __all__ = ["matmul", "mm", "bmm", "dot", "outer"]
@@ -34,6 +34,7 @@ class Matmul(Function):
 
     def backward(self, grad):
         a, b = self.saved
+        a, b = conj(self, a), conj(self, b)  # the conjugate transposes, for complex operands
         # the engine sums broadcast batch axes away
         return matmul_grads(grad, a, b, self.needs_grad(0), self.needs_grad(1))
 

@@ -36,7 +36,33 @@ def _comparison(op):
     return compare
 
 
-eq = equal = _comparison(lambda a, b: a == b)
+eq = _comparison(lambda a, b: a == b)
+
+
+class _EqualResult(Tensor):
+    """equal()'s elementwise result (the array API's), whose truth value is PyTorch's
+    torch.equal: True when the shapes match and every element is equal. So both
+    `mask = tt.equal(a, b)` and `if tt.equal(a, b):` mean what their authors expect."""
+
+    __slots__ = ()
+    same_shape = True
+
+    def __bool__(self) -> bool:
+        return self.same_shape and bool(self._data.size == 0 or self.device.xp.all(self._data))
+
+
+class _EqualShapesDiffer(_EqualResult):
+    __slots__ = ()
+    same_shape = False
+
+
+def equal(input, other):  # noqa: A002
+    """Elementwise ==, as the array API defines `equal`; bool() of it is torch.equal's answer."""
+    out = eq(input, other)
+    same = not isinstance(input, Tensor) or not isinstance(other, Tensor) or (
+        input.shape == other.shape)
+    out.__class__ = _EqualResult if same else _EqualShapesDiffer
+    return out
 ne = not_equal = _comparison(lambda a, b: a != b)
 lt = less = _comparison(lambda a, b: a < b)
 le = less_equal = _comparison(lambda a, b: a <= b)

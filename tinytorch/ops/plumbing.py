@@ -35,9 +35,9 @@ from .convert import cast
 
 __all__ = ["SCALARS", "check_operand", "check_broadcast", "promote", "scalar_for", "to_float",
            "float_pair", "bool_pair", "no_bool", "nondifferentiable", "normalize_dim",
-           "normalize_axes", "check_same_device"]
+           "normalize_axes", "check_same_device", "conj"]
 
-SCALARS = (int, float, bool)
+SCALARS = (int, float, bool, complex)
 
 
 # ---- operands and dtypes -------------------------------------------------------------------
@@ -90,19 +90,19 @@ def scalar_for(value, dtype):
     if _dt.is_integral(dtype):  # wrapped into range, as PyTorch casts it: 300 is 44 in uint8
         low, high = _dt.int_range(dtype)
         return (int(value) - low) % (high - low + 1) + low
-    return float(value)
+    return complex(value) if _dt.is_complex(dtype) else float(value)
 
 
 def to_float(x):
     """Integer and bool inputs of float-only math become the default float dtype (as PyTorch)."""
-    return x if _dt.is_floating_point(x.dtype) else cast(x, _dt.get_default_dtype())
+    return x if _dt.is_inexact(x.dtype) else cast(x, _dt.get_default_dtype())
 
 
 def float_pair(a, b):
     """`promote`, then both at the default float dtype if the common dtype is not floating."""
     a, b = promote(a, b)
     dtype = a.dtype if isinstance(a, Tensor) else b.dtype
-    if _dt.is_floating_point(dtype):
+    if _dt.is_inexact(dtype):
         return a, b
     target = _dt.get_default_dtype()
     return (cast(a, target) if isinstance(a, Tensor) else float(a),
@@ -130,6 +130,20 @@ def nondifferentiable(op, a, b=None):
         check_same_device("comparison", a.device, b.device)
     arrays = [x._data if isinstance(x, Tensor) else x for x in (a, b)]
     return Tensor._wrap(op(*arrays) if b is not None else op(arrays[0]), device)
+
+
+def conj(fn, a):
+    """conj(a) for a complex array or scalar, `a` itself otherwise.
+
+    Backward rules multiply the incoming gradient by the conjugate of the
+    local derivative: PyTorch's convention for complex inputs. For real
+    dtypes this is one dict lookup.
+    """
+    if isinstance(a, complex):
+        return a.conjugate()
+    if fn.device._backend.dtype_names.get(getattr(a, "dtype", None), "")[:1] == "c":
+        return fn.xp.conj(a)
+    return a
 
 
 # ---- dimensions ----------------------------------------------------------------------------

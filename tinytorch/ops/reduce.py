@@ -63,13 +63,13 @@ class Sum(Function):
 def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A001,A002,E501
     if dtype is not None:
         input = cast(input, dtype)
-    elif not _dt.is_floating_point(input.dtype):
+    elif not _dt.is_inexact(input.dtype):
         input = cast(input, "int64")
     return Sum.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 
 
-def _float_only(name, x):
-    if not _dt.is_floating_point(x.dtype):
+def _float_only(name, x, complex_ok=False):
+    if not (_dt.is_inexact(x.dtype) if complex_ok else _dt.is_floating_point(x.dtype)):
         raise TypeError(f"{name}(): could not infer output dtype. Input dtype must be a floating "
                         f"point dtype, got {x.dtype}. Convert first, e.g. x.float().{name}().")
 
@@ -77,7 +77,7 @@ def _float_only(name, x):
 def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A002
     if dtype is not None:
         input = cast(input, dtype)
-    _float_only("mean", input)
+    _float_only("mean", input, complex_ok=True)
     axes = normalize_axes(input.ndim, dim, axis)
     count = math.prod(input.shape[a] for a in axes)
     return div(Sum.apply(input, axes, _keep(keepdim, keepdims)), count)
@@ -87,24 +87,32 @@ class Var(Function):
     def forward(self, a, axes, correction, keepdims):
         xp = self.xp
         centred = a - xp.mean(a, axis=axes, keepdims=True)
-        self.denominator = math.prod(a.shape[i] for i in axes) - correction
+        # never below 0: too few elements give inf (or nan when empty), as PyTorch does
+        count = math.prod(a.shape[i] for i in axes)
+        self.denominator = count - correction if count > correction else 0
         self.axes, self.keepdims = axes, keepdims
         self.save_for_backward(centred)
-        return xp.sum(centred * centred, axis=axes, keepdims=keepdims) / self.denominator
+        squares = xp.sum(centred * centred, axis=axes, keepdims=keepdims)
+        return squares / self.denominator if self.denominator else squares / xp.zeros_like(squares)
 
     def backward(self, grad):
         (centred,) = self.saved
         if not self.keepdims:
             grad = self.xp.reshape(grad, _kept_shape(centred.shape, self.axes))
-        return grad * centred * (2 / self.denominator), None, None, None
+        scale = 2 / self.denominator if self.denominator else math.inf
+        return grad * centred * scale, None, None, None
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,  # noqa: A002
         keepdims=None):
-    """Variance with Bessel's correction by default (correction=1), as in PyTorch."""
+    """Variance. The default correction follows the spelling of the call: PyTorch's (dim=,
+    keepdim=, or no axis at all) divides by n - 1; the array API's (axis=, keepdims=) by n,
+    as the standard says. Pass `correction=` to say which you mean.
+    """
     _float_only("var", input)
     if correction is None:
-        correction = 1 if unbiased is None or unbiased else 0
+        array_api_call = axis is not None or keepdims is not None
+        correction = 0 if array_api_call or unbiased is False else 1
     axes = normalize_axes(input.ndim, dim, axis)
     return Var.apply(input, axes, correction, _keep(keepdim, keepdims))
 
@@ -139,7 +147,7 @@ class Prod(Function):
 def prod(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A002
     if dtype is not None:
         input = cast(input, dtype)
-    elif not _dt.is_floating_point(input.dtype):
+    elif not _dt.is_inexact(input.dtype):
         input = cast(input, "int64")
     return Prod.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 

@@ -49,6 +49,8 @@ def minimum(input, other):  # noqa: A002
     no_bool("minimum", a, b)
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         return clamp(a, max=b) if isinstance(a, Tensor) else clamp(b, max=a)
+    if _dt.is_integral(a.dtype):  # negation wraps unsigned integers; integers have no gradient
+        return Tensor._wrap(a.device.xp.minimum(a._data, b._data), a.device)
     return neg(Maximum.apply(neg(a), neg(b)))
 
 
@@ -84,7 +86,7 @@ def clamp(input, min=None, max=None):  # noqa: A001,A002
 
 
 def clip(x, /, min=None, max=None):  # noqa: A001,A002 - the array API standard's name
-    return clamp(x, min, max)
+    return x if min is None and max is None else clamp(x, min, max)
 
 
 class Where(Function):

@@ -21,8 +21,7 @@ from .plumbing import normalize_dim
 
 __all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose", "swapaxes",
            "squeeze", "unsqueeze", "expand_dims", "expand", "broadcast_to", "cat", "concat",
-           "concatenate", "stack", "split", "chunk", "repeat", "tile", "flip", "movedim",
-           "moveaxis", "narrow", "unbind"]
+           "concatenate", "stack", "split", "chunk", "tile", "flip", "narrow", "unbind"]
 
 
 def _sizes(args):
@@ -44,8 +43,11 @@ class Reshape(Function):
         return self.xp.reshape(grad, self.shape), None
 
 
-def reshape(input, *shape):  # noqa: A002
-    shape = _sizes(shape)
+def reshape(input, shape=None, *sizes, copy=None):  # noqa: A002
+    """`reshape(x, 2, 3)` and `x.reshape(2, 3)` (PyTorch), or `reshape(x, shape=(2, 3))`."""
+    if shape is None:
+        raise TypeError("reshape() needs a shape, e.g. x.reshape(2, 3) or reshape(x, (2, 3))")
+    shape = _sizes((shape, *sizes))
     known = math.prod(s for s in shape if s != -1)
     size = input.numel()
     if shape.count(-1) > 1 or (shape.count(-1) == 0 and known != size) or (
@@ -106,16 +108,8 @@ def transpose(input, dim0, dim1):  # noqa: A002
 swapaxes = transpose
 
 
-def movedim(input, source, destination):  # noqa: A002
-    order = [d for d in range(input.ndim) if d != normalize_dim(source, input.ndim)]
-    order.insert(normalize_dim(destination, input.ndim), normalize_dim(source, input.ndim))
-    return permute(input, order)
-
-
-moveaxis = movedim
-
-
-def squeeze(input, dim=None):  # noqa: A002
+def squeeze(input, axis=None, *, dim=None):  # noqa: A002 - the standard's axis, PyTorch's dim
+    dim = axis if axis is not None else dim
     if dim is None:
         return reshape(input, tuple(n for n in input.shape if n != 1))
     dims = {normalize_dim(d, input.ndim) for d in ((dim,) if isinstance(dim, int) else dim)}
@@ -195,6 +189,8 @@ def cat(tensors, dim=0):
 
 
 def concat(arrays, /, *, axis=0):
+    if axis is None:  # the standard's: flatten each first
+        return cat([reshape(a, (-1,)) for a in arrays], 0)
     return cat(arrays, axis)
 
 

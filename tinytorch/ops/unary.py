@@ -14,7 +14,7 @@ from __future__ import annotations
 from .. import dtypes as _dt
 from ..autograd import Function
 from .elementwise import div, mul
-from .plumbing import no_bool, to_float
+from .plumbing import conj, no_bool, to_float
 
 __all__ = [
     "exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "square", "reciprocal",
@@ -25,8 +25,9 @@ __all__ = [
 # ---- math functions ------------------------------------------------------------------------
 
 def _pointwise(name, forward, backward, *, saves_output=False):
-    """A Function for y = forward(xp, x) whose backward is backward(xp, grad, saved), where
-    `saved` is x, or y when `saves_output` (cheaper where the derivative is a function of y)."""
+    """A Function for y = forward(xp, x) whose backward is backward(fn, grad, saved), where
+    `saved` is x, or y when `saves_output` (cheaper where the derivative is a function of y);
+    `fn.xp` is the namespace, and `conj(fn, d)` conjugates a derivative for complex inputs."""
 
     def fwd(self, a):
         out = forward(self.xp, a)
@@ -34,21 +35,22 @@ def _pointwise(name, forward, backward, *, saves_output=False):
         return out
 
     def bwd(self, grad):
-        return backward(self.xp, grad, self.saved[0])
+        return backward(self, grad, self.saved[0])
 
     return type(name, (Function,), {"forward": fwd, "backward": bwd, "__module__": __name__,
                                     "__qualname__": name, "__doc__": _pointwise.__doc__})
 
 
 # name, forward, backward from (grad, saved): each derivative, written once
-Exp = _pointwise("Exp", lambda xp, a: xp.exp(a), lambda xp, g, y: g * y, saves_output=True)
-Log = _pointwise("Log", lambda xp, a: xp.log(a), lambda xp, g, a: g / a)
-Log1p = _pointwise("Log1p", lambda xp, a: xp.log1p(a), lambda xp, g, a: g / (1 + a))
-Sqrt = _pointwise("Sqrt", lambda xp, a: xp.sqrt(a), lambda xp, g, y: g / (2 * y),
+Exp = _pointwise("Exp", lambda xp, a: xp.exp(a), lambda f, g, y: g * conj(f, y),
+                 saves_output=True)
+Log = _pointwise("Log", lambda xp, a: xp.log(a), lambda f, g, a: g / conj(f, a))
+Log1p = _pointwise("Log1p", lambda xp, a: xp.log1p(a), lambda f, g, a: g / conj(f, 1 + a))
+Sqrt = _pointwise("Sqrt", lambda xp, a: xp.sqrt(a), lambda f, g, y: g / conj(f, 2 * y),
                   saves_output=True)
-Sin = _pointwise("Sin", lambda xp, a: xp.sin(a), lambda xp, g, a: g * xp.cos(a))
-Cos = _pointwise("Cos", lambda xp, a: xp.cos(a), lambda xp, g, a: -g * xp.sin(a))
-Tanh = _pointwise("Tanh", lambda xp, a: xp.tanh(a), lambda xp, g, y: g * (1 - y * y),
+Sin = _pointwise("Sin", lambda xp, a: xp.sin(a), lambda f, g, a: g * conj(f, f.xp.cos(a)))
+Cos = _pointwise("Cos", lambda xp, a: xp.cos(a), lambda f, g, a: -g * conj(f, f.xp.sin(a)))
+Tanh = _pointwise("Tanh", lambda xp, a: xp.tanh(a), lambda f, g, y: g * conj(f, 1 - y * y),
                   saves_output=True)
 
 
@@ -63,7 +65,7 @@ class Sigmoid(Function):
 
     def backward(self, grad):
         (out,) = self.saved
-        return grad * out * (1 - out)
+        return grad * conj(self, out * (1 - out))
 
 
 class Relu(Function):

@@ -6,6 +6,10 @@ each input element i, two forward passes give ((f(x + eps e_i) - f(x - eps
 e_i)) . v) / (2 eps), the same quantity numerically. Any mismatch names the
 input and the element. A random v catches a wrong Jacobian entry with
 probability one, while costing one backward pass instead of one per output.
+Complex inputs and outputs follow PyTorch's convention: the loss is
+real(sum(out * conj(v))) for a complex random v, and an input's gradient is
+dL/dx + i dL/dy, each part measured by stepping the real and the imaginary
+part of the element.
 Assumes: `fn` is deterministic and smooth near the inputs.
 Production does instead: torch.autograd.gradcheck builds the full Jacobian
 (one backward per output element) and also offers a fast mode with random
@@ -36,7 +40,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     False with raise_exception=False) naming the first disagreeing element.
     """
     inputs = tuple(
-        x.detach().to(dtype="float64").requires_grad_() if isinstance(x, Tensor) and x.requires_grad
+        x.detach().to(dtype=_wide(x)).requires_grad_() if isinstance(x, Tensor) and x.requires_grad
         else x for x in _as_tuple(inputs))
     checked = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not checked:
@@ -44,12 +48,15 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 
     outputs = [o for o in _as_tuple(fn(*inputs)) if isinstance(o, Tensor) and o.requires_grad]
     creation.manual_seed(seed)
-    weights = [creation.randn(o.shape, dtype="float64", device=o.device) for o in outputs]
+    weights = [creation.randn(o.shape, dtype="float64", device=o.device) if not _is_complex(o)
+               else creation.randn(o.shape, dtype="float64", device=o.device) + 1j * creation.randn(
+                   o.shape, dtype="float64", device=o.device) for o in outputs]
 
     def weighted(outs):
+        from ..ops import conj, real
         total = 0.0
         for o, w in zip(outs, weights):
-            total = total + (o.to(dtype="float64") * w).sum()
+            total = total + real(o.to(dtype=_wide(o)) * conj(w)).sum()
         return total
 
     if outputs:
@@ -85,21 +92,33 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 
 
 def _numerical(fn, inputs, i, flat, element, eps, weighted):
-    results = []
-    with no_grad():
-        for step in (eps, -eps):
-            moved = flat.clone()
-            moved[element] = moved[element] + step
-            args = list(inputs)
-            args[i] = moved.reshape(inputs[i].shape)
-            outs = [o for o in _as_tuple(fn(*args)) if isinstance(o, Tensor)
-                    and _dtype_is_float(o)]
-            results.append(float(weighted(outs)) if outs else 0.0)
-    return (results[0] - results[1]) / (2 * eps)
+    directions = (1, 1j) if _is_complex(flat) else (1,)
+    slopes = []
+    for direction in directions:
+        results = []
+        with no_grad():
+            for step in (eps, -eps):
+                moved = flat.clone()
+                moved[element] = moved[element] + step * direction
+                args = list(inputs)
+                args[i] = moved.reshape(inputs[i].shape)
+                outs = [o for o in _as_tuple(fn(*args)) if isinstance(o, Tensor)
+                        and _dtype_is_float(o)]
+                results.append(float(weighted(outs)) if outs else 0.0)
+        slopes.append((results[0] - results[1]) / (2 * eps))
+    return slopes[0] if len(slopes) == 1 else complex(slopes[0], slopes[1])
+
+
+def _is_complex(t):
+    return t.dtype.startswith("complex")
+
+
+def _wide(t):
+    return "complex128" if _is_complex(t) else "float64"
 
 
 def _dtype_is_float(t):
-    return t.dtype.startswith("float")
+    return t.dtype.startswith(("float", "complex"))
 
 
 def _unravel(flat_index, shape):

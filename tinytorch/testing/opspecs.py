@@ -178,6 +178,51 @@ def _first_two_reversed(n):
     return [n - 1, 0] if n > 1 else [0]
 
 
+def _as_tuple(result):
+    """A namedtuple result (unique_all's) as a plain tuple; a single tensor as it is."""
+    return tuple(result) if isinstance(result, tuple) else result
+
+
+def _floor_divide(a, b):
+    """NumPy's floor division, except floor(a / b) where an operand is infinite (PyTorch and
+    the array API standard: -1.0 // inf is -0.0 and inf // 2.0 is inf, where NumPy gives -1.0
+    and nan)."""
+    np = _np()
+    with np.errstate(all="ignore"):
+        out = np.floor_divide(a, b)
+        if np.asarray(out).dtype.kind != "f":
+            return out
+        return np.where(np.isinf(a) | np.isinf(b), np.floor(np.true_divide(a, b)), out)
+
+
+def _np_unique(a, parts):
+    """Sorted unique values (each NaN distinct, as the standard says), first indices, inverse
+    indices in a's shape and counts; `parts` picks which (an int: that one alone)."""
+    values, first, inverse, counts = _np().unique(a, return_index=True, return_inverse=True,
+                                                  return_counts=True, equal_nan=False)
+    found = (values, first, inverse.reshape(a.shape), counts)
+    return found[parts] if isinstance(parts, int) else tuple(found[i] for i in parts)
+
+
+def _spd(a):
+    """A well-conditioned symmetric positive definite matrix from a's last two axes."""
+    tt = _tt()
+    return a @ a.mT + 3 * tt.eye(a.shape[-2], dtype=a.dtype, device=a.device)
+
+
+def _spd_np(a):
+    np = _np()
+    return a @ np.swapaxes(a, -1, -2) + 3 * np.eye(a.shape[-2], dtype=a.dtype)
+
+
+def _parts(z):
+    """(real, imag) of a complex result, so the suite compares floats with tolerances."""
+    tt = _tt()
+    if isinstance(z, tt.Tensor):
+        return tt.real(z), tt.imag(z)
+    return z.real, z.imag
+
+
 def _np_set(a, key, value):
     out = a.copy()
     out[key] = value
@@ -338,9 +383,9 @@ OPS: list[OpSpec] = [
     _spec("rremainder", lambda a: 2.5 % a, lambda a: _np().remainder(2.5, a),
           shapes="single", low=0.5, high=3.0, extra={"valid": _rmod_valid},
           functions=("Remainder",)),
-    _spec("floor_divide", lambda a, b: a // b, lambda a, b: _np().floor_divide(a, b), arity=2,
+    _spec("floor_divide", lambda a, b: a // b, lambda a, b: _floor_divide(a, b), arity=2,
           dtypes=_N, low=1.0, high=7.0, differentiable=False),
-    _spec("rfloor_divide", lambda a: 7 // a, lambda a: _np().floor_divide(7, a),
+    _spec("rfloor_divide", lambda a: 7 // a, lambda a: _floor_divide(7, a),
           shapes="single", dtypes=_N, low=1.0, high=7.0, differentiable=False),
     _spec("neg", lambda a: -a, lambda a: -a, shapes="single", dtypes=SIGNED,
           functions=("Neg",)),
@@ -740,6 +785,152 @@ OPS: list[OpSpec] = [
           lambda a: _np_bce(_np_sigmoid(a), (a > 0).astype(a.dtype)), shapes="single",
           extra={"kinks": (0.0,), "min_side": 1},
           functions=("BinaryCrossEntropy", "Sigmoid")),
+
+    # ---- the rest of the array API's elementwise functions (ops/math.py) ----------------------
+    *[_spec(name, (lambda n: lambda a: getattr(_tt(), n)(a))(name),
+            (lambda r: lambda a: getattr(_np(), r)(a))(ref), shapes="single", low=low,
+            high=high, functions=("Elementwise",))
+      for name, ref, low, high in [
+          ("asin", "arcsin", -0.9, 0.9), ("acos", "arccos", -0.9, 0.9),
+          ("atan", "arctan", -3.0, 3.0), ("asinh", "arcsinh", -3.0, 3.0),
+          ("acosh", "arccosh", 1.1, 3.0), ("atanh", "arctanh", -0.9, 0.9),
+          ("sinh", "sinh", -3.0, 3.0), ("cosh", "cosh", -3.0, 3.0), ("tan", "tan", -1.2, 1.2),
+          ("expm1", "expm1", -3.0, 3.0), ("log2", "log2", 0.1, 3.0),
+          ("log10", "log10", 0.1, 3.0)]],
+    _spec("ceil", lambda a: _tt().ceil(a), lambda a: _np().ceil(a), shapes="single",
+          extra={"kinks": _I}, functions=("ZeroGrad",)),
+    _spec("trunc", lambda a: _tt().trunc(a), lambda a: _np().trunc(a), shapes="single",
+          extra={"kinks": _I}, functions=("ZeroGrad",)),
+    _spec("signbit", lambda a: _tt().signbit(a), lambda a: _np().signbit(a), shapes="single",
+          differentiable=False),
+    _spec("positive", lambda a: _tt().positive(a), lambda a: +a, shapes="single", dtypes=SIGNED),
+    *[_spec(name, (lambda n: lambda a, b: getattr(_tt(), n)(a, b))(name),
+            (lambda r: lambda a, b: getattr(_np(), r)(a, b))(ref), arity=2,
+            extra={"kinks": (0.0,), "margin": 0.05}, functions=("Elementwise2",))
+      for name, ref in [("atan2", "arctan2"), ("hypot", "hypot"), ("logaddexp", "logaddexp"),
+                        ("copysign", "copysign")]],
+    _spec("nextafter", lambda a, b: _tt().nextafter(a, b), lambda a, b: _np().nextafter(a, b),
+          arity=2, differentiable=False),
+    *[_spec(name, (lambda n: lambda a, b: getattr(_tt(), n)(a, b))(name),
+            (lambda r: lambda a, b: getattr(_np(), r)(a, b))(ref), arity=2,
+            dtypes=("int8", "int16", "int32", "int64", "uint8"), low=0.0, high=7.0,
+            differentiable=False)
+      for name, ref in [("bitwise_left_shift", "left_shift"),
+                        ("bitwise_right_shift", "right_shift")]],
+    # complex parts, on complex tensors built from real ones (so gradients cross Cast too)
+    _spec("real", lambda a: _tt().real(a * (1 + 2j)), lambda a: (a * (1 + 2j)).real,
+          shapes="single",
+          functions=("Real", "Mul", "Cast")),
+    _spec("imag", lambda a: _tt().imag(a * (1 + 2j)), lambda a: (a * (1 + 2j)).imag,
+          shapes="single",
+          functions=("Imag", "Mul", "Cast")),
+    _spec("conj", lambda a: _tt().imag(_tt().conj(a * (1 + 2j)) * a),
+          lambda a: (_np().conj(a * (1 + 2j)) * a).imag, shapes="single",
+          functions=("Conj", "Imag", "Mul")),
+    _spec("angle", lambda a, b: _tt().angle(a + b * 1j), lambda a, b: _np().angle(a + b * 1j),
+          arity=2, extra={"kinks": (0.0,), "margin": 0.05},
+          functions=("Real", "Imag", "Elementwise2")),
+    _spec("isreal", lambda a: _tt().isreal(a), lambda a: _np().isreal(a), shapes="single",
+          dtypes=_N, differentiable=False),
+
+    # ---- sorting, searching, sets (ops/sorting.py) --------------------------------------------
+    _spec("sort", lambda a: _tt().sort(a), lambda a: _np().sort(a, axis=-1), shapes="single",
+          min_dims=1, extra={"distinct": True}, functions=("Gather",)),
+    # descending puts NaN first, as PyTorch does (NaN counts as the largest value)
+    _spec("sort_descending_dim", lambda a: _tt().sort(a, dim=0, descending=True).values,
+          lambda a: _np().flip(_np().sort(a, axis=0), axis=0),
+          shapes="single", min_dims=1, extra={"distinct": True}, functions=("Gather",)),
+    _spec("argsort", lambda a: _tt().argsort(a, axis=0, stable=True),
+          lambda a: _np().argsort(a, axis=0, kind="stable"), shapes="single", dtypes=_N,
+          min_dims=1, differentiable=False),
+    _spec("searchsorted", lambda a, b: _tt().searchsorted(_tt().sort(a.reshape(-1)), b),
+          lambda a, b: _np().searchsorted(_np().sort(a.reshape(-1)), b), arity=2,
+          dtypes=_N, differentiable=False),
+    *[_spec(name, (lambda n: lambda a: _as_tuple(getattr(_tt(), n)(a)))(name),
+            (lambda p: lambda a: _np_unique(a, p))(parts), shapes="single", dtypes=_N,
+            differentiable=False)
+      for name, parts in [("unique_all", (0, 1, 2, 3)), ("unique_counts", (0, 3)),
+                          ("unique_inverse", (0, 2)), ("unique_values", 0)]],
+    _spec("unique", lambda a: _tt().unique(a, return_inverse=True, return_counts=True),
+          lambda a: _np_unique(a, (0, 2, 3)), shapes="single", dtypes=_N,
+          differentiable=False),
+    _spec("isin", lambda a, b: _tt().isin(a, b), lambda a, b: _np().isin(a, b), arity=2,
+          dtypes=_N, low=-3.0, high=3.0, differentiable=False),
+
+    # ---- manipulation, scans and products (ops/manipulation.py) -------------------------------
+    _spec("take_along_axis", lambda a: _tt().take_along_axis(a, _gather_index(a), axis=-1),
+          lambda a: _np().take_along_axis(a, _gather_index_np(a), axis=-1), shapes="single",
+          dtypes=_N, min_dims=1, extra={"min_side": 1}, functions=("Gather",)),
+    _spec("meshgrid", lambda a, b: tuple(_tt().meshgrid(a.reshape(-1), b.reshape(-1))),
+          lambda a, b: tuple(_np().meshgrid(a.reshape(-1), b.reshape(-1))), arity=2,
+          dtypes=_N, functions=("Reshape", "BroadcastTo")),
+    _spec("broadcast_arrays", lambda a, b: tuple(_tt().broadcast_arrays(a, b)),
+          lambda a, b: tuple(_np().broadcast_arrays(a, b)), arity=2, dtypes=_N,
+          functions=("BroadcastTo",)),
+    _spec("unstack", lambda a: _tt().unstack(a, axis=-1),
+          lambda a: tuple(_np().moveaxis(a, -1, 0)), shapes="single", dtypes=_N, min_dims=1,
+          extra={"min_side": 1}, functions=("BasicIndex", "Reshape")),
+    _spec("cumulative_sum", lambda a: _tt().cumulative_sum(a, axis=-1),
+          lambda a: _np().cumsum(a, axis=-1), shapes="single", dtypes=SIGNED, min_dims=1,
+          functions=("CumulativeSum",)),
+    _spec("cumulative_prod", lambda a: _tt().cumulative_prod(a, axis=0, include_initial=True),
+          lambda a: _np().concatenate([_np().ones((1, *a.shape[1:]), a.dtype),
+                                       _np().cumprod(a, axis=0)]),
+          shapes="single", min_dims=1, low=-2.0, high=2.0, extra=_AWAY_FROM_ZERO,
+          functions=("CumulativeProd", "Concat")),
+    _spec("diff", lambda a: _tt().diff(a, axis=-1, n=2), lambda a: _np().diff(a, n=2, axis=-1),
+          shapes="single", dtypes=SIGNED, min_dims=1, functions=("BasicIndex", "Sub")),
+    _spec("count_nonzero", lambda a: _tt().count_nonzero(a, axis=-1),
+          lambda a: _np().count_nonzero(a, axis=-1), shapes="single", dtypes=_N, min_dims=1,
+          differentiable=False),
+    _spec("vecdot", lambda a, b: _tt().vecdot(a, b), lambda a, b: (a * b).sum(-1), arity=2,
+          shapes="same", min_dims=1, functions=("Mul", "Sum")),
+    _spec("tensordot", lambda a, b: _tt().tensordot(a, b, axes=1),
+          lambda a, b: _np().tensordot(a, b, axes=1), arity=2, shapes="dot",
+          functions=("Matmul", "Reshape")),
+    _spec("matrix_transpose", lambda a: _tt().matrix_transpose(a),
+          lambda a: _np().swapaxes(a, -1, -2), shapes="single", dtypes=_N, min_dims=2,
+          functions=("Permute",)),
+    _spec("repeat_elements", lambda a: _tt().repeat(a, 2, axis=0),
+          lambda a: _np().repeat(a, 2, axis=0), shapes="single", dtypes=_N, min_dims=1,
+          functions=("Take", "Reshape")),
+    _spec("moveaxis", lambda a: _tt().moveaxis(a, (0, -1), (-1, 0)),
+          lambda a: _np().moveaxis(a, (0, -1), (-1, 0)), shapes="single", dtypes=_N,
+          min_dims=2, functions=("Permute",)),
+
+    # ---- tinytorch.linalg and tinytorch.fft, on matrices made square and well conditioned ---
+    _spec("linalg_inv", lambda a: _tt().linalg.inv(_spd(a)),
+          lambda a: _np().linalg.inv(_spd_np(a)), min_dims=2, shapes="single",
+          functions=("Inv", "Matmul")),
+    _spec("linalg_det", lambda a: _tt().linalg.det(_spd(a)),
+          lambda a: _np().linalg.det(_spd_np(a)), min_dims=2, shapes="single",
+          functions=("Det", "Matmul")),
+    _spec("linalg_slogdet", lambda a: _tt().linalg.slogdet(_spd(a)).logabsdet,
+          lambda a: _np().linalg.slogdet(_spd_np(a))[1], min_dims=2, shapes="single",
+          functions=("LogAbsDet", "ForwardOnly")),
+    _spec("linalg_solve", lambda a, b: _tt().linalg.solve(_spd(a), b),
+          lambda a, b: _np().linalg.solve(_spd_np(a), b), arity=2, shapes="same", min_dims=2,
+          functions=("Solve",)),
+    _spec("linalg_cholesky", lambda a: _tt().linalg.cholesky(_spd(a)),
+          lambda a: _np().linalg.cholesky(_spd_np(a)), min_dims=2, shapes="single",
+          functions=("Cholesky",)),
+    _spec("linalg_eigvalsh", lambda a: _tt().linalg.eigvalsh(_spd(a)),
+          lambda a: _np().linalg.eigvalsh(_spd_np(a)), min_dims=2, shapes="single",
+          functions=("Eigh",)),
+    # forward-only ops (their backward raises): values only, on detached inputs
+    _spec("linalg_svdvals", lambda a: _tt().linalg.svdvals(a.detach()),
+          lambda a: _np().linalg.svd(a, compute_uv=False), min_dims=2, shapes="single",
+          differentiable=False, functions=("ForwardOnly",)),
+    _spec("fft_fft", lambda a: _parts(_tt().fft.fft(a)), lambda a: _parts(_np().fft.fft(a)),
+          shapes="single", min_dims=1, extra={"min_side": 1},
+          functions=("Transform", "Real", "Imag", "Cast")),
+    _spec("fft_ifftn", lambda a: _parts(_tt().fft.ifftn(a, norm="ortho")),
+          lambda a: _parts(_np().fft.ifftn(a, norm="ortho")), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("Transform", "Real", "Imag", "Cast")),
+    _spec("fft_rfft", lambda a: _parts(_tt().fft.rfft(a.detach())),
+          lambda a: _parts(_np().fft.rfft(a)),
+          shapes="single", min_dims=1, extra={"min_side": 1}, differentiable=False,
+          functions=("RealTransform",)),
 ]
 
 
@@ -751,15 +942,20 @@ def by_name(name: str) -> OpSpec:
 
 
 def uncovered_functions() -> list[str]:
-    """Names of Function subclasses in tinytorch.ops and tinytorch.nn that no OpSpec lists."""
+    """Names of Function subclasses in tinytorch.ops, .nn, .linalg and .fft that no OpSpec
+    lists."""
+    import tinytorch.fft  # noqa: F401
+    import tinytorch.linalg  # noqa: F401
     import tinytorch.nn.functional  # noqa: F401 - with tinytorch.ops, defines every Function
+    import tinytorch.ops  # noqa: F401
 
     from ..autograd import Function
 
     found, stack = set(), list(Function.__subclasses__())
     while stack:
         cls = stack.pop()
-        if cls.__module__.startswith(("tinytorch.ops", "tinytorch.nn")):
+        if cls.__module__.startswith(("tinytorch.ops", "tinytorch.nn", "tinytorch.linalg",
+                                      "tinytorch.fft")):
             found.add(cls.__name__)
         stack.extend(cls.__subclasses__())
     covered = {name for spec in OPS for name in spec.functions}

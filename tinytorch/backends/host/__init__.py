@@ -14,7 +14,15 @@ Production does instead: PyTorch does all of this in C++ (ATen, its RNGs and pri
 """
 
 from .compare import compare
-from .data import astype, copy, host_dtype_name, int_extremes, is_host_array, to_host
+from .data import (
+    astype,
+    copy,
+    from_dlpack,
+    host_dtype_name,
+    int_extremes,
+    is_host_array,
+    to_host,
+)
 from .layout import c_contiguous
 from .printing import format_array
 from .rng import (
@@ -33,7 +41,8 @@ from .rng import (
     uniform,
 )
 
-__all__ = ["compare", "astype", "copy", "host_dtype_name", "int_extremes", "is_host_array",
-           "to_host", "c_contiguous", "format_array", "categorical", "fresh_seed", "generator",
-           "integers", "integers_from", "manual_seed", "new_generator", "normal", "permutation",
-           "permutation_from", "seed_device_type", "stream_for", "uniform"]
+__all__ = ["compare", "astype", "copy", "from_dlpack", "host_dtype_name", "int_extremes",
+           "is_host_array", "to_host", "c_contiguous", "format_array", "categorical",
+           "fresh_seed", "generator", "integers", "integers_from", "manual_seed",
+           "new_generator", "normal", "permutation", "permutation_from", "seed_device_type",
+           "stream_for", "uniform"]

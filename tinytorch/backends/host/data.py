@@ -13,6 +13,11 @@ def is_host_array(obj) -> bool:
     return isinstance(obj, (np.ndarray, np.generic))
 
 
+def from_dlpack(producer):
+    """A NumPy array sharing a host DLPack producer's memory (for devices without DLPack import)."""
+    return np.from_dlpack(producer)
+
+
 def to_host(data):
     """A NumPy array from nested Python lists, scalars or anything NumPy accepts."""
     return np.asarray(data)

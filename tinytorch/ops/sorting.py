@@ -1,0 +1,190 @@
+"""Sorting, searching and sets: sort, argsort, searchsorted, the unique_* family, unique, isin.
+
+`sort` is differentiable (its values are a gather of the input at the sorted
+positions, so the gradient flows back to where each value came from);
+argsort, searchsorted, unique and isin return indices, counts or masks and
+record no graph.
+
+The array API and PyTorch disagree on `sort`: the standard's returns the
+sorted array, PyTorch's a (values, indices) pair. `tinytorch.sort(x)` and
+`tinytorch.sort(x, axis=...)` are the standard's; `x.sort()` and
+`tinytorch.sort(x, dim=...)` are PyTorch's (docs/array-api.md has the table).
+
+Assumes: sorting and the set functions run on the backend's own sort
+(stable where asked); NaNs sort to the end and, in the unique functions,
+each NaN is distinct from every other, as the standard says.
+Production does instead: PyTorch sorts with radix sort on GPUs and keeps
+sorted-ness flags to skip work; its unique runs on the device without a
+host round trip.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from .. import dtypes as _dt
+from ..errors import TensorIndexError
+from ..tensor import Tensor
+from .convert import cast
+from .index import gather
+from .plumbing import check_same_device
+
+__all__ = ["sort", "argsort", "searchsorted", "unique_all", "unique_counts", "unique_inverse",
+           "unique_values", "unique", "isin", "msort"]
+
+values_indices = namedtuple("values_indices", ["values", "indices"])
+UniqueAll = namedtuple("UniqueAll", ["values", "indices", "inverse_indices", "counts"])
+UniqueCounts = namedtuple("UniqueCounts", ["values", "counts"])
+UniqueInverse = namedtuple("UniqueInverse", ["values", "inverse_indices"])
+
+
+def _axis(x, axis, name):
+    span = max(x.ndim, 1)
+    if not isinstance(axis, int) or not -span <= axis < span:
+        raise TensorIndexError(f"{name}: axis {axis!r} is out of range for a {x.ndim}-d tensor "
+                               f"(expected an int in [{-span}, {span - 1}])")
+    return axis % span
+
+
+def _wrap(x, array):
+    return Tensor._wrap(array, x.device)
+
+
+def argsort(x, /, *, axis=-1, descending=False, stable=True, dim=None):
+    """Indices that sort `x` along `axis` (int64); ties keep their order when stable."""
+    if dim is not None:
+        axis = dim
+    _no_complex("argsort", x)
+    if x.ndim == 0:
+        return _wrap(x, x.device.xp.zeros((), dtype=x.device._backend.dtype("int64"),
+                                          device=x._data.device))
+    axis = _axis(x, axis, "argsort")
+    xp = x.device.xp
+    order = xp.argsort(x._data, axis=axis, descending=descending, stable=stable)
+    return cast(_wrap(x, order), "int64")
+
+
+def sort(x, /, *, axis=-1, descending=False, stable=True, dim=None):
+    """The array API's sort (the sorted tensor); with `dim=` PyTorch's (values, indices) pair.
+
+    Differentiable: the values are `x` gathered at the sorted positions.
+    """
+    pytorch_style = dim is not None
+    order = argsort(x, axis=dim if pytorch_style else axis, descending=descending,
+                    stable=stable)
+    values = x if x.ndim == 0 else gather(x, _axis(x, order.ndim and (
+        dim if pytorch_style else axis), "sort"), order)
+    return values_indices(values, order) if pytorch_style else values
+
+
+def msort(input):  # noqa: A002
+    return sort(input, axis=0)
+
+
+def _no_complex(name, x):
+    if _dt.is_complex(x.dtype):
+        raise TypeError(f"{name} does not order complex numbers (the array API leaves their "
+                        f"order undefined). Sort by a real key, e.g. x.real or abs(x).")
+
+
+def searchsorted(x1, x2, /, *, side="left", sorter=None, right=None):
+    """Where each of `x2` would go in the sorted 1-D `x1` to keep it sorted (int64 indices).
+
+    `right=True` is PyTorch's spelling of `side="right"`.
+    """
+    if right is not None:
+        side = "right" if right else "left"
+    if side not in ("left", "right"):
+        raise ValueError(f"searchsorted side must be 'left' or 'right', got {side!r}")
+    if not isinstance(x2, Tensor):
+        from ..creation import full
+        x2 = full((), x2, dtype=x1.dtype, device=x1.device)
+    if x1.device is not x2.device:
+        raise RuntimeError(f"searchsorted: sorted sequence is on {x1.device} but values are on "
+                           f"{x2.device}; move one with .to(...).")
+    common = _dt.promote_types(x1.dtype, x2.dtype)
+    a, b = cast(x1, common), cast(x2, common)
+    xp = x1.device.xp
+    kwargs = {} if sorter is None else {"sorter": sorter._data}
+    return cast(_wrap(x1, xp.searchsorted(a._data, b._data, side=side, **kwargs)), "int64")
+
+
+def _unique_parts(x):
+    """Sorted unique values, first indices, inverse indices and counts, on x's device.
+
+    Computed from a stable sort, so the first index of each value is the
+    smallest, and NaNs (which compare unequal to themselves) each stay unique.
+    """
+    xp = x.device.xp
+    flat = xp.reshape(x._data, (-1,))
+    n = flat.shape[0]
+    int64 = x.device._backend.dtype("int64")
+    order = xp.argsort(flat, stable=True)
+    ordered = xp.take(flat, order)
+    if n == 0:
+        empty = xp.zeros((0,), dtype=int64, device=flat.device)
+        return ordered, empty, xp.reshape(empty, x._data.shape), empty
+    # A new group starts wherever a value differs from the one before it (NaN != NaN).
+    starts = xp.concat([xp.ones((1,), dtype=xp.bool, device=flat.device),
+                        ordered[1:] != ordered[:-1]])
+    group = xp.cumulative_sum(xp.astype(starts, int64)) - 1
+    start_positions = xp.nonzero(starts)[0]
+    values = xp.take(ordered, start_positions)
+    first = xp.astype(xp.take(order, start_positions), int64)
+    ends = xp.concat([start_positions[1:], xp.asarray([n], dtype=start_positions.dtype,
+                                                      device=flat.device)])
+    counts = xp.astype(ends - start_positions, int64)
+    inverse = xp.zeros((n,), dtype=int64, device=flat.device)
+    inverse = x.device._backend.index_put(xp, inverse, xp.astype(order, int64), group)
+    return values, first, xp.reshape(inverse, x._data.shape), counts
+
+
+def unique_all(x, /):
+    values, first, inverse, counts = _unique_parts(x)
+    return UniqueAll(*(_wrap(x, a) for a in (values, first, inverse, counts)))
+
+
+def unique_counts(x, /):
+    values, _, _, counts = _unique_parts(x)
+    return UniqueCounts(_wrap(x, values), _wrap(x, counts))
+
+
+def unique_inverse(x, /):
+    values, _, inverse, _ = _unique_parts(x)
+    return UniqueInverse(_wrap(x, values), _wrap(x, inverse))
+
+
+def unique_values(x, /):
+    return _wrap(x, _unique_parts(x)[0])
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """PyTorch's unique: sorted unique values, plus inverse indices and counts when asked."""
+    if dim is not None:
+        raise NotImplementedError("unique(dim=...) is not supported; use unique_values on "
+                                  "each slice, or unique() over the whole tensor.")
+    values, _, inverse, counts = _unique_parts(input)
+    out = [_wrap(input, values)]
+    if return_inverse:
+        out.append(_wrap(input, inverse))
+    if return_counts:
+        out.append(_wrap(input, counts))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def isin(x1, x2, /, *, invert=False, assume_unique=False):
+    """Whether each element of `x1` occurs in `x2` (a bool tensor of x1's shape)."""
+    if not isinstance(x2, Tensor):
+        from ..creation import as_tensor
+        x2 = as_tensor(x2, device=x1.device)
+    if not isinstance(x1, Tensor):
+        from ..creation import as_tensor
+        x1 = as_tensor(x1, device=x2.device)
+    check_same_device("isin", x1.device, x2.device)
+    common = _dt.promote_types(x1.dtype, x2.dtype)
+    a, b = cast(x1, common)._data, cast(x2, common)._data
+    xp = x1.device.xp
+    flat = xp.reshape(b, (-1,))
+    found = xp.any(xp.reshape(a, (*a.shape, 1)) == flat, axis=-1) if flat.shape[0] else \
+        xp.zeros(a.shape, dtype=xp.bool, device=a.device)
+    return _wrap(x1, ~found if invert else found)
