@@ -2,8 +2,13 @@
 
 cpu, strict:0 and strict:1 always run; cuda:0 runs where CuPy sees a GPU and
 is reported as skipped, with the reason, everywhere else.
+
+Tests that use PyTorch as an oracle (they `pytest.importorskip("torch")`, so they skip
+cleanly without it) get the `torch_oracle` marker here, so CI can run and count them on
+their own: `pytest tests -m torch_oracle`.
 """
 
+import inspect
 import os
 
 import pytest
@@ -20,6 +25,25 @@ settings.register_profile("ci", parent=settings.get_profile("default"), derandom
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 _AVAILABLE = available_devices()
+
+
+def _is_torch_oracle(item) -> bool:
+    function, module = getattr(item, "function", None), getattr(item, "module", None)
+    if function is None:
+        return False
+    if getattr(getattr(module, "torch", None), "__name__", None) == "torch":
+        return True  # the module imported torch (importorskip at module level)
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    return 'importorskip("torch"' in source
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _is_torch_oracle(item):
+            item.add_marker(pytest.mark.torch_oracle)
 
 
 def _cuda_skip_reason():

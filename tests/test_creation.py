@@ -7,13 +7,10 @@ from hypothesis import strategies as st
 
 import tinytorch as tt
 from tinytorch.testing import strategies as tts
+from tinytorch.testing import to_numpy as host
 
 fixture_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture,
                                              HealthCheck.too_slow])
-
-
-def host(t):
-    return t.detach().cpu().numpy()
 
 
 def dtypes_on(device):

@@ -12,13 +12,10 @@ import pytest
 
 import tinytorch as tt
 from tinytorch import backends
+from tinytorch.testing import to_numpy as host
 
 HAS_CUPY = importlib.util.find_spec("cupy") is not None
 no_cupy = pytest.mark.skipif(HAS_CUPY, reason="CuPy is installed here; these check its absence")
-
-
-def host(t):
-    return t.detach().cpu().numpy()
 
 
 # ---- devices are strings ------------------------------------------------------------------

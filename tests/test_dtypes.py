@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tinytorch as tt
+from tinytorch.testing import to_numpy as host
 
 ALL = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
        "float16", "float32", "float64"]
@@ -20,10 +21,6 @@ INTS = SIGNED + UNSIGNED
 # The `device` fixture is a plain string, so sharing it across hypothesis examples is safe.
 fixture_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture,
                                              HealthCheck.too_slow])
-
-
-def host(t):
-    return t.detach().cpu().numpy()
 
 
 def dtypes_on(device):

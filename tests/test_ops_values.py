@@ -10,16 +10,13 @@ from hypothesis import strategies as st
 
 import tinytorch as tt
 from tinytorch.testing import strategies as tts
+from tinytorch.testing import to_numpy as host
 
 fixture_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture,
                                              HealthCheck.too_slow])
 
 TOL = {"float16": dict(rtol=2e-3, atol=2e-3), "float32": dict(rtol=2e-5, atol=1e-5),
        "float64": dict(rtol=1e-12, atol=1e-12)}
-
-
-def host(t):
-    return t.detach().cpu().numpy()
 
 
 def check(actual, expected, dtype=None):

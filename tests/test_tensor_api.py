@@ -7,10 +7,6 @@ import pytest
 import tinytorch as tt
 
 
-def host(t):
-    return t.detach().cpu().numpy()
-
-
 def test_attributes(device):
     x = tt.zeros(2, 3, 4, dtype="int16", device=device)
     assert x.shape == (2, 3, 4) and type(x.shape) is tuple

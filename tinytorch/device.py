@@ -129,3 +129,10 @@ def check_same_device(op_name: str, first: device, second: device) -> None:
             f"Expected all tensors to be on the same device, but found at least two devices, "
             f"{first} and {second} (in {op_name}). Move one explicitly, e.g. "
             f"tensor.to('{first}'); tinytorch never copies between devices implicitly.")
+
+
+def cuda_device(device=None) -> str:
+    """The device `x.cuda(device)` means: "cuda" for None, "cuda:i" for an int i, else as given."""
+    if device is None:
+        return "cuda"
+    return f"cuda:{device}" if isinstance(device, int) else device

@@ -254,7 +254,8 @@ def _topological_order(root):
                     stack.append((parent, iter(parent.edges)))
                     break
             else:
-                pending[id(parent)] = pending.get(id(parent), 0) + 1
+                key = id(parent)
+                pending[key] = pending.get(key, 0) + 1
         else:
             stack.pop()
             order.append(fn)

@@ -29,6 +29,7 @@ import sys
 import weakref
 
 from . import dtypes as _dtypes
+from .device import cuda_device
 from .engine import is_grad_enabled, run_backward
 
 __all__ = ["Tensor"]
@@ -254,8 +255,7 @@ class Tensor:
         return self.to("cpu")
 
     def cuda(self, device=None) -> Tensor:
-        return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int)
-                       else device)
+        return self.to(cuda_device(device))
 
     def astype(self, dtype) -> Tensor:
         return self.to(dtype=dtype)
@@ -263,23 +263,12 @@ class Tensor:
     def type(self, dtype=None):
         return self.dtype if dtype is None else self.to(dtype=dtype)
 
-    def float(self) -> Tensor:
-        return self.to(dtype="float32")
-
-    def double(self) -> Tensor:
-        return self.to(dtype="float64")
-
-    def half(self) -> Tensor:
-        return self.to(dtype="float16")
-
-    def long(self) -> Tensor:
-        return self.to(dtype="int64")
-
-    def int(self) -> Tensor:
-        return self.to(dtype="int32")
-
-    def bool(self) -> Tensor:
-        return self.to(dtype="bool")
+    def float(self): return self.to(dtype="float32")
+    def double(self): return self.to(dtype="float64")
+    def half(self): return self.to(dtype="float16")
+    def long(self): return self.to(dtype="int64")
+    def int(self): return self.to(dtype="int32")
+    def bool(self): return self.to(dtype="bool")
 
     def short(self) -> Tensor:
         return self.to(dtype="int16")
@@ -525,8 +514,8 @@ class Tensor:
     def all(self, *args, **kwargs): return all(self, *args, **kwargs)
     def any(self, *args, **kwargs): return any(self, *args, **kwargs)
     def logsumexp(self, *args, **kwargs): return logsumexp(self, *args, **kwargs)
-    def softmax(self, dim): return softmax(self, dim)
-    def log_softmax(self, dim): return log_softmax(self, dim)
+    def softmax(self, dim, dtype=None): return softmax(self, dim, dtype)
+    def log_softmax(self, dim, dtype=None): return log_softmax(self, dim, dtype)
 
     def reshape(self, *shape): return reshape(self, *shape)
     def view(self, *shape): return reshape(self, *shape)

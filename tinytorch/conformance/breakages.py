@@ -11,8 +11,7 @@ Each breakage is a small, realistic bug:
 - dtype_table: one entry of the promotion table is wrong (int8 with uint8 gives int8).
 - strict_leak: exp on the strict backend computes with NumPy and returns the NumPy array, and
   the backend silently accepts it.
-- softmax_backward: nn.functional's Softmax.backward forgets to subtract the weighted sum (an
-  nn op's backward).
+- conv2d_backward: conv2d's input gradient comes back negated (an nn op's backward).
 - tie_rule: amax/amin's backward sends the whole gradient to every tied element instead of
   sharing it.
 - list_index_device: a list index is built on the default device, not the indexed tensor's.
@@ -73,13 +72,14 @@ def _strict_leak():
     Exp.forward = forward
 
 
-def _softmax_backward():
-    from tinytorch.nn.ops.activation import Softmax
+def _conv2d_backward():
+    from tinytorch.nn.ops.conv import Conv2d
+    original = Conv2d.backward
 
-    def backward(self, grad):
-        (out,) = self.saved
-        return grad * out, None
-    Softmax.backward = backward
+    def backward(self, grad):  # the input's gradient loses its sign, as a transposed kernel would
+        grad_x, *rest = original(self, grad)
+        return (None if grad_x is None else -grad_x, *rest)
+    Conv2d.backward = backward
 
 
 def _tie_rule():
@@ -141,7 +141,7 @@ def _log1p_near_zero():
 
 BREAKAGES = {"neg_backward": _neg_backward, "sigmoid_backward_strict": _sigmoid_backward_strict,
              "dtype_table": _dtype_table, "strict_leak": _strict_leak,
-             "softmax_backward": _softmax_backward, "tie_rule": _tie_rule,
+             "conv2d_backward": _conv2d_backward, "tie_rule": _tie_rule,
              "list_index_device": _list_index_device,
              "negative_step_slice": _negative_step_slice, "version_counter": _version_counter,
              "log1p_near_zero": _log1p_near_zero}

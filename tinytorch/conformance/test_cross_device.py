@@ -41,8 +41,10 @@ pytestmark = pytest.mark.conformance("cross-device")
 PROGRAM_DTYPES = ("float32", "float64")
 MAX_ELEMENTS = 256  # results larger than this are not added to the program
 
+# image ops need 4-D inputs, which random programs rarely make
 POOL = [spec.name for spec in OPS
-        if spec.differentiable and not {"kinks", "valid", "distinct", "zeros"} & set(spec.extra)
+        if spec.differentiable and spec.shapes != "image"
+        and not {"kinks", "valid", "distinct", "zeros"} & set(spec.extra)
         and any(d in spec.dtypes for d in PROGRAM_DTYPES)]
 
 

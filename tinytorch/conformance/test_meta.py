@@ -55,8 +55,8 @@ RUNS = {
 EVERY_DEVICE = {
     "backward formula": ("neg_backward", "gradients",
                          ["conformance/test_op_gradients.py::test_gradcheck_float64[{device}-neg]"]),
-    "nn op": ("softmax_backward", "gradients",
-              ["conformance/test_op_gradients.py::test_gradcheck_float64[{device}-nn_softmax]"]),
+    "nn op": ("conv2d_backward", "gradients",
+              ["conformance/test_op_gradients.py::test_gradcheck_float64[{device}-conv2d_stride2]"]),
     "tie rule": ("tie_rule", "gradients",
                  ["conformance/test_rules.py::test_ties_share_the_gradient_of_max_and_min"
                   "[{device}-amax]"]),

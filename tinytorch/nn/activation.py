@@ -70,25 +70,25 @@ class Tanh(Module):
         return F.tanh(x)
 
 
-class Softmax(Module):
+class _AlongDim(Module):
+    """A module applying `function(x, dim)` (softmax, log-softmax)."""
+
+    function = None
+
     def __init__(self, dim: int | None = None):
         super().__init__()
         self.dim = dim
 
     def forward(self, x):
-        return F.softmax(x, self.dim)
+        return type(self).function(x, self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
 
-class LogSoftmax(Module):
-    def __init__(self, dim: int | None = None):
-        super().__init__()
-        self.dim = dim
+class Softmax(_AlongDim):
+    function = F.softmax
 
-    def forward(self, x):
-        return F.log_softmax(x, self.dim)
 
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+class LogSoftmax(_AlongDim):
+    function = F.log_softmax

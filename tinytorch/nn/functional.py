@@ -26,21 +26,20 @@ from .. import dtypes as _dt
 from ..autograd import no_grad
 from ..creation import arange, full, rand
 from ..errors import tensor_arguments
-from ..ops import cat, matmul, movedim, reshape, where
+from ..ops import cat, log_softmax, matmul, movedim, reshape, softmax, where
 from ..ops import relu as _relu
 from ..ops import sigmoid as _sigmoid
 from ..ops import tanh as _tanh
-from ..ops.plumbing import normalize_dim
 from ..tensor import Tensor
-from .ops.activation import Gelu, GeluTanh, LogSoftmax, Softmax
-from .ops.conv import Conv2dFunction
-from .ops.dropout import DropoutFunction
-from .ops.embedding import EmbeddingFunction
+from .ops.activation import Gelu, GeluTanh
+from .ops.conv import Conv2d
+from .ops.dropout import Dropout
+from .ops.embedding import Embedding
 from .ops.erf import Erf
-from .ops.linear import LinearFunction
-from .ops.loss import BCEFunction, BCEWithLogitsFunction, ClassNLLFunction
-from .ops.normalization import NormalizeFunction
-from .ops.pool import AvgPool2dFunction, MaxPool2dFunction
+from .ops.linear import Linear
+from .ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, NllLoss
+from .ops.normalization import Normalize
+from .ops.pool import AvgPool2d, MaxPool2d
 
 __all__ = [
     "linear", "conv2d", "max_pool2d", "avg_pool2d", "dropout", "batch_norm", "layer_norm",
@@ -131,7 +130,7 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's parameter name
     if bias is not None and bias.shape not in ((weight.shape[0],), ()):
         raise RuntimeError(f"linear: bias has shape {_size(bias)} but the layer has "
                            f"{weight.shape[0]} outputs; give a bias of shape [{weight.shape[0]}].")
-    return LinearFunction.apply(input, weight, bias)
+    return Linear.apply(input, weight, bias)
 
 
 def _conv_padding(padding, kernel, dilation, stride):
@@ -200,7 +199,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                            f"{padded_w}). Kernel size: ({span_h} x {span_w}). Kernel size "
                            f"can't be greater than actual input size; pad the input or use a "
                            f"smaller kernel.")
-    return Conv2dFunction.apply(input, weight, bias, stride, pads, dilation, groups)
+    return Conv2d.apply(input, weight, bias, stride, pads, dilation, groups)
 
 
 # ---- pooling -------------------------------------------------------------------------------
@@ -237,7 +236,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         out = max_pool2d(input.unsqueeze(0), kernel, stride, padding, dilation, ceil_mode,
                          return_indices)
         return (out[0][0], out[1][0]) if return_indices else out[0]
-    out = MaxPool2dFunction.apply(input, kernel, stride, padding, dilation, bool(ceil_mode))
+    out = MaxPool2d.apply(input, kernel, stride, padding, dilation, bool(ceil_mode))
     if not return_indices:
         return out
     return out, _max_pool_indices(input, out, kernel, stride, padding, dilation)
@@ -279,7 +278,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # n
         return avg_pool2d(input.unsqueeze(0), kernel, stride, padding, ceil_mode,
                           count_include_pad, divisor_override)[0]
     divisor = None if divisor_override is None else float(divisor_override)
-    return AvgPool2dFunction.apply(input, kernel, stride, padding, bool(ceil_mode),
+    return AvgPool2d.apply(input, kernel, stride, padding, bool(ceil_mode),
                                    bool(count_include_pad), divisor)
 
 
@@ -304,7 +303,7 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
     with no_grad():
         keep = rand(input.shape, dtype=input.dtype, device=input.device) >= p
         scaled_mask = keep.to(input.dtype) * (1.0 / (1.0 - p))
-    return DropoutFunction.apply(input, scaled_mask)
+    return Dropout.apply(input, scaled_mask)
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,  # noqa: A002
@@ -353,7 +352,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     else:
         mean = running_mean.reshape(param_shape).to(input.dtype)
         var = running_var.reshape(param_shape).to(input.dtype)
-    return NormalizeFunction.apply(input, weight, bias, mean, var, eps=eps, axes=axes,
+    return Normalize.apply(input, weight, bias, mean, var, eps=eps, axes=axes,
                                    batch_stats=use_batch, param_shape=param_shape,
                                    param_axes=axes)
 
@@ -378,7 +377,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
             raise RuntimeError(f"layer_norm: {name} has shape {_size(t)} but normalized_shape is "
                                f"{list(shape)}; they must be equal.")
     axes = tuple(range(input.ndim - k, input.ndim))
-    return NormalizeFunction.apply(input, weight, bias, None, None, eps=eps, axes=axes,
+    return Normalize.apply(input, weight, bias, None, None, eps=eps, axes=axes,
                                    batch_stats=True, param_shape=shape,
                                    param_axes=tuple(range(input.ndim - k)))
 
@@ -401,7 +400,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # 
             raise ValueError(f"padding_idx must be within num_embeddings ({rows}), got "
                              f"{padding_idx}")
         padding_idx %= rows
-    return EmbeddingFunction.apply(weight, input, padding_idx=padding_idx)
+    return Embedding.apply(weight, input, padding_idx=padding_idx)
 
 
 # ---- activations ---------------------------------------------------------------------------
@@ -443,30 +442,6 @@ def erf(input):  # noqa: A002
     return Erf.apply(input)
 
 
-def _axis(name, input, dim):  # noqa: A002
-    if dim is None:
-        raise TypeError(f"{name}() needs dim, the axis to normalise over (e.g. dim=-1 for the "
-                        f"last axis); PyTorch's implicit choice is deprecated and not copied.")
-    dim = normalize_dim(dim, input.ndim)
-    return dim if input.ndim else None
-
-
-def softmax(input, dim=None, dtype=None):  # noqa: A002
-    """exp(x) / sum(exp(x)) along dim, computed stably."""
-    if dtype is not None:
-        input = input.to(dtype)
-    _float_input("softmax", input)
-    return Softmax.apply(input, _axis("softmax", input, dim))
-
-
-def log_softmax(input, dim=None, dtype=None):  # noqa: A002
-    """x - logsumexp(x) along dim, computed stably (no overflow for any magnitude)."""
-    if dtype is not None:
-        input = input.to(dtype)
-    _float_input("log_softmax", input)
-    return LogSoftmax.apply(input, _axis("log_softmax", input, dim))
-
-
 # ---- losses --------------------------------------------------------------------------------
 
 def _class_targets(name, input, target):  # noqa: A002
@@ -503,7 +478,7 @@ def _class_nll(name, scores, target, weight, ignore_index, reduction, smoothing,
         weight = weight.to(scores.dtype)
     if scores.ndim > 2:
         scores = reshape(movedim(scores, 1, -1), (-1, classes))
-    loss = ClassNLLFunction.apply(scores, reshape(target, (-1,)), weight,
+    loss = NllLoss.apply(scores, reshape(target, (-1,)), weight,
                                   ignore_index=ignore_index, smoothing=smoothing,
                                   reduction=reduction, from_logits=from_logits)
     return reshape(loss, target.shape) if reduction == "none" else loss
@@ -589,7 +564,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
         raise RuntimeError(f"binary_cross_entropy_with_logits: pos_weight of shape "
                            f"{_size(pos_weight)} does not broadcast to the input's shape "
                            f"{_size(input)}; give one weight per class (the last axis).")
-    return BCEWithLogitsFunction.apply(input, target, weight, pos_weight, reduction=reduction)
+    return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight,
+                                              reduction=reduction)
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):  # noqa: A002
@@ -602,7 +578,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):  # noqa:
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 "
                            "and 1. Apply sigmoid first, or better, use "
                            "binary_cross_entropy_with_logits on the raw scores.")
-    return BCEFunction.apply(input, target, weight, reduction=reduction)
+    return BinaryCrossEntropy.apply(input, target, weight, reduction=reduction)
 
 
 def _warn_broadcast(name, input, target):  # noqa: A002

@@ -31,6 +31,7 @@ from collections import OrderedDict, namedtuple
 from .. import dtypes as _dt
 from ..autograd import no_grad
 from ..creation import as_tensor
+from ..device import cuda_device
 from ..tensor import Tensor, _parse_to
 from .parameter import Parameter
 
@@ -68,25 +69,21 @@ class Module:
                                  f"Module.__init__() ran: call super().__init__() first in "
                                  f"{type(self).__name__}.__init__.")
         params, modules = registries
+        for kind, registry, what, hint in ((Parameter, params, "parameter",
+                                            " Wrap it: nn.Parameter(tensor)."),
+                                           (Module, modules, "child module", "")):
+            if isinstance(value, kind):
+                self._forget(name)
+                registry[name] = value
+                return
+            if registry is not None and name in registry:
+                if value is not None:
+                    raise TypeError(f"cannot assign {type(value).__name__} as {what} '{name}' "
+                                    f"(a {kind.__name__} or None is expected).{hint}")
+                registry[name] = None
+                return
         buffers = self.__dict__.get("_buffers")
-        if isinstance(value, Parameter):
-            self._forget(name)
-            params[name] = value
-        elif params is not None and name in params:
-            if value is not None:
-                raise TypeError(f"cannot assign {type(value).__name__} as parameter '{name}' "
-                                f"(a Parameter or None is expected). Wrap it: "
-                                f"nn.Parameter(tensor).")
-            params[name] = None
-        elif isinstance(value, Module):
-            self._forget(name)
-            modules[name] = value
-        elif modules is not None and name in modules:
-            if value is not None:
-                raise TypeError(f"cannot assign {type(value).__name__} as child module '{name}' "
-                                f"(a Module or None is expected)")
-            modules[name] = None
-        elif buffers is not None and name in buffers:
+        if buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign {type(value).__name__} as buffer '{name}' "
                                 f"(a Tensor or None is expected)")
@@ -118,27 +115,24 @@ class Module:
             registry.pop(name, None)
         self._non_persistent.discard(name)
 
-    def register_parameter(self, name: str, param: Parameter | None) -> None:
-        if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot register {type(param).__name__} as parameter '{name}'; "
-                            f"wrap it: nn.Parameter(tensor)")
-        if "_parameters" not in self.__dict__:
-            raise AttributeError("call super().__init__() before register_parameter()")
+    def _register(self, registry: str, name: str, value, kind: type, hint: str) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise TypeError(f"cannot register {type(value).__name__} as {registry[1:-1]} "
+                            f"'{name}' ({hint})")
+        if registry not in self.__dict__:
+            raise AttributeError(f"call super().__init__() before register_{registry[1:-1]}()")
         self._forget(name)
-        self._parameters[name] = param
+        getattr(self, registry)[name] = value
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        self._register("_parameters", name, param, Parameter, "wrap it: nn.Parameter(tensor)")
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Track a tensor that is state but not learnable (e.g. BatchNorm's running mean).
 
         Buffers move with `to()` and, if persistent, are saved in the state_dict.
         """
-        if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot register {type(tensor).__name__} as buffer '{name}' "
-                            f"(a Tensor or None is expected)")
-        if "_buffers" not in self.__dict__:
-            raise AttributeError("call super().__init__() before register_buffer()")
-        self._forget(name)
-        self._buffers[name] = tensor
+        self._register("_buffers", name, tensor, Tensor, "a Tensor or None is expected")
         if not persistent:
             self._non_persistent.add(name)
 
@@ -194,16 +188,14 @@ class Module:
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True):
-        for _, param in self.named_parameters(recurse=recurse):
-            yield param
+        return (param for _, param in self.named_parameters(recurse=recurse))
 
     def named_buffers(self, prefix: str = "", recurse: bool = True,
                       remove_duplicate: bool = True):
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True):
-        for _, buffer in self.named_buffers(recurse=recurse):
-            yield buffer
+        return (buffer for _, buffer in self.named_buffers(recurse=recurse))
 
     def get_submodule(self, target: str) -> Module:
         module = self
@@ -284,8 +276,7 @@ class Module:
         return self.to("cpu")
 
     def cuda(self, device=None) -> Module:
-        return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int)
-                       else device)
+        return self.to(cuda_device(device))
 
     def float(self) -> Module:
         return self.to("float32")

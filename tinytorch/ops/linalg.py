@@ -18,6 +18,15 @@ from .shape import reshape, squeeze
 __all__ = ["matmul", "mm", "bmm", "dot", "outer"]
 
 
+def matmul_grads(grad, a, b, need_a=True, need_b=True):
+    """The gradients of out = a @ b (stacked over leading axes): grad @ b^T and a^T @ grad.
+
+    The one home of matmul's gradient: Matmul, nn's Linear and Conv2d call it. (`.mT` is
+    the array API's transpose of the last two axes, a view.)
+    """
+    return (grad @ b.mT if need_a else None), (a.mT @ grad if need_b else None)
+
+
 class Matmul(Function):
     def forward(self, a, b):
         self.save_for_backward(a, b)
@@ -25,9 +34,9 @@ class Matmul(Function):
 
     def backward(self, grad):
         a, b = self.saved
-        t = self.xp.matrix_transpose
         a, b = conj(self, a), conj(self, b)  # the conjugate transposes, for complex operands
-        return grad @ t(b), t(a) @ grad  # the engine sums broadcast batch axes away
+        # the engine sums broadcast batch axes away
+        return matmul_grads(grad, a, b, self.needs_grad(0), self.needs_grad(1))
 
 
 def matmul(input, other):  # noqa: A002

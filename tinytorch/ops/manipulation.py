@@ -121,6 +121,10 @@ def unstack(x, /, *, axis=0):
 
 def take_along_axis(x, indices, /, *, axis=-1):
     """Values of `x` at `indices` along `axis` (PyTorch's gather, with broadcasting)."""
+    x, indices = tensor_list("take_along_axis", (x, indices))
+    if x.ndim == 0:
+        raise ValueError("take_along_axis needs x with at least one axis, got a 0-d tensor; "
+                         "reshape it first, e.g. x.reshape(1).")
     axis = _axis(x.ndim, axis, "take_along_axis")
     if indices.ndim != x.ndim:
         raise ValueError(f"take_along_axis needs indices with x's number of axes ({x.ndim}), "

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from ..errors import TensorIndexError
 from .index import gather
 from .logic import ge, le
+from .plumbing import normalize_dim
 from .select import where
 from .shape import cat, flatten, narrow, reshape
 
@@ -50,13 +50,6 @@ def triu(input, diagonal: int = 0):  # noqa: A002
     return where(_triangle_mask(input, diagonal, lower=False), input, 0)
 
 
-def _dim(dim, ndim):
-    if not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise TensorIndexError(f"Dimension out of range (expected to be in range of "
-                               f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {dim})")
-    return dim % max(ndim, 1)
-
-
 def roll(input, shifts, dims=None):  # noqa: A002
     """Shift elements by `shifts` along `dims` (all elements, flattened, when dims is None)."""
     if dims is None:
@@ -70,7 +63,7 @@ def roll(input, shifts, dims=None):  # noqa: A002
                            f"{dims}")
     out = input
     for shift, dim in zip(shifts, dims):
-        dim = _dim(dim, input.ndim)
+        dim = normalize_dim(dim, input.ndim)
         n = input.shape[dim]
         if n == 0 or shift % n == 0:
             continue
@@ -83,7 +76,7 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     """The `k` largest (smallest with largest=False) values along `dim` and their indices."""
     if input.ndim == 0:
         input = reshape(input, (1,))  # noqa: A001
-    dim = _dim(dim, input.ndim)
+    dim = normalize_dim(dim, input.ndim)
     n = input.shape[dim]
     if not 0 <= k <= n:
         raise RuntimeError(f"topk: k={k} is out of range for dimension {dim} of size {n}; "

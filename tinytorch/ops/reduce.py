@@ -28,11 +28,10 @@ from ..autograd import Function
 from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
-from .elementwise import div, sub
+from .elementwise import div
 from .index import gather
-from .plumbing import nondifferentiable, normalize_axes
+from .plumbing import nondifferentiable, normalize_axes, normalize_dim
 from .shape import squeeze
-from .unary import exp
 
 __all__ = ["sum", "mean", "var", "std", "prod", "max", "min", "amax", "amin", "argmax",
            "argmin", "all", "any", "logsumexp", "softmax", "log_softmax"]
@@ -230,20 +229,19 @@ def _check_nonempty(name, x, axes):
                                f"{x.shape}. Reduce over a non-empty dimension.")
 
 
-def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
-    axes = normalize_axes(input.ndim, dim, axis)
-    _check_nonempty("amax", input, axes)
-    if input.dtype == "bool":  # the array API has no max of bools; it is any()
-        return any(input, axes, _keep(keepdim, keepdims))
-    return Extreme.apply(input, axes, _keep(keepdim, keepdims), True)
+def _extreme(name, is_max):
+    def extreme(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
+        axes = normalize_axes(input.ndim, dim, axis)
+        _check_nonempty(name, input, axes)
+        if input.dtype == "bool":  # the array API has no max/min of bools: they are any/all
+            return (any if is_max else all)(input, axes, _keep(keepdim, keepdims))
+        return Extreme.apply(input, axes, _keep(keepdim, keepdims), is_max)
+    extreme.__name__ = name
+    return extreme
 
 
-def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
-    axes = normalize_axes(input.ndim, dim, axis)
-    _check_nonempty("amin", input, axes)
-    if input.dtype == "bool":  # the array API has no min of bools; it is all()
-        return all(input, axes, _keep(keepdim, keepdims))
-    return Extreme.apply(input, axes, _keep(keepdim, keepdims), False)
+amax = _extreme("amax", True)
+amin = _extreme("amin", False)
 
 
 def _max_or_min(input, dim, keepdim, axis, keepdims, largest):  # noqa: A002
@@ -331,19 +329,65 @@ def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # n
     return LogSumExp.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 
 
+# ---- softmax and log-softmax: fused, the one home of their gradients ------------------------
 
-def log_softmax(input, dim):  # noqa: A002
-    """x - logsumexp(x): log-probabilities along `dim`, stable for any magnitude of x.
-
-    The max is subtracted first (as a constant: log_softmax does not change when every input
-    moves by the same amount, so no gradient flows through it); then logsumexp works on values
-    <= 0 and is not rounded to the spacing of large inputs (1e7 + log 3 is 1e7 + 1 in float32).
-    """
-    _float_only("log_softmax", input)
-    shifted = sub(input, amax(input.detach(), dim, keepdim=True)) if input.numel() else input
-    return sub(shifted, logsumexp(shifted, dim, keepdim=True))
+def log_softmax_array(xp, x, axis):
+    """log_softmax on a backend array: the maximum subtracted first, so no exp overflows.
+    Also used inside cross-entropy's fused node (nn/ops/loss.py)."""
+    shifted = x - xp.max(x, axis=axis, keepdims=True)
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
 
 
-def softmax(input, dim):  # noqa: A002
-    """exp(log_softmax(x)) along `dim`: stable, and sums to 1 for any magnitude of x."""
-    return exp(log_softmax(input, dim))
+class Softmax(Function):
+    """Fused; equals exp(x - logsumexp(x, dim, keepdim=True)). Backward from the saved output:
+    y * (g - sum(g * y)). Fused because attention's softmax is on the hot path (benchmarks)."""
+
+    def forward(self, x, axis):
+        xp = self.xp
+        e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
+        out = e / xp.sum(e, axis=axis, keepdims=True)
+        self.axis = axis
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved
+        weighted = grad * out
+        return weighted - out * self.xp.sum(weighted, axis=self.axis, keepdims=True), None
+
+
+class LogSoftmax(Function):
+    """Fused; equals x - logsumexp(x, dim, keepdim=True). Backward: g - exp(y) * sum(g)."""
+
+    def forward(self, x, axis):
+        out = log_softmax_array(self.xp, x, axis)
+        self.axis = axis
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved
+        xp = self.xp
+        return grad - xp.exp(out) * xp.sum(grad, axis=self.axis, keepdims=True), None
+
+
+def _softmax_axis(name, input, dim, dtype):  # noqa: A002
+    if dim is None:
+        raise TypeError(f"{name}() needs dim, the axis to normalise over (e.g. dim=-1 for the "
+                        f"last axis); PyTorch's implicit choice is deprecated and not copied.")
+    if dtype is not None:
+        input = cast(input, _dt.canonical_dtype(dtype))
+    _float_only(name, input)
+    return input, (normalize_dim(dim, input.ndim) if input.ndim else None)
+
+
+def softmax(input, dim=None, dtype=None):  # noqa: A002
+    """exp(x) / sum(exp(x)) along `dim`, stable for any magnitude (see Softmax)."""
+    input, axis = _softmax_axis("softmax", input, dim, dtype)
+    return Softmax.apply(input, axis)
+
+
+def log_softmax(input, dim=None, dtype=None):  # noqa: A002
+    """x - logsumexp(x) along `dim`: log-probabilities, stable for any magnitude of x."""
+    input, axis = _softmax_axis("log_softmax", input, dim, dtype)
+    return LogSoftmax.apply(input, axis)

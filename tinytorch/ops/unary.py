@@ -26,77 +26,34 @@ __all__ = [
 
 # ---- math functions ------------------------------------------------------------------------
 
-class Exp(Function):
-    def forward(self, a):
-        out = self.xp.exp(a)
-        self.save_for_backward(out)
+def _pointwise(name, forward, backward, *, saves_output=False):
+    """A Function for y = forward(xp, x) whose backward is backward(fn, grad, saved), where
+    `saved` is x, or y when `saves_output` (cheaper where the derivative is a function of y);
+    `fn.xp` is the namespace, and `conj(fn, d)` conjugates a derivative for complex inputs."""
+
+    def fwd(self, a):
+        out = forward(self.xp, a)
+        self.save_for_backward(out if saves_output else a)
         return out
 
-    def backward(self, grad):
-        (out,) = self.saved
-        return grad * conj(self, out)
+    def bwd(self, grad):
+        return backward(self, grad, self.saved[0])
+
+    return type(name, (Function,), {"forward": fwd, "backward": bwd, "__module__": __name__,
+                                    "__qualname__": name, "__doc__": _pointwise.__doc__})
 
 
-class Log(Function):
-    def forward(self, a):
-        self.save_for_backward(a)
-        return self.xp.log(a)
-
-    def backward(self, grad):
-        (a,) = self.saved
-        return grad / conj(self, a)
-
-
-class Log1p(Function):
-    def forward(self, a):
-        self.save_for_backward(a)
-        return self.xp.log1p(a)
-
-    def backward(self, grad):
-        (a,) = self.saved
-        return grad / conj(self, 1 + a)
-
-
-class Sqrt(Function):
-    def forward(self, a):
-        out = self.xp.sqrt(a)
-        self.save_for_backward(out)
-        return out
-
-    def backward(self, grad):
-        (out,) = self.saved
-        return grad / conj(self, 2 * out)
-
-
-class Sin(Function):
-    def forward(self, a):
-        self.save_for_backward(a)
-        return self.xp.sin(a)
-
-    def backward(self, grad):
-        (a,) = self.saved
-        return grad * conj(self, self.xp.cos(a))
-
-
-class Cos(Function):
-    def forward(self, a):
-        self.save_for_backward(a)
-        return self.xp.cos(a)
-
-    def backward(self, grad):
-        (a,) = self.saved
-        return -grad * conj(self, self.xp.sin(a))
-
-
-class Tanh(Function):
-    def forward(self, a):
-        out = self.xp.tanh(a)
-        self.save_for_backward(out)
-        return out
-
-    def backward(self, grad):
-        (out,) = self.saved
-        return grad * conj(self, 1 - out * out)
+# name, forward, backward from (grad, saved): each derivative, written once
+Exp = _pointwise("Exp", lambda xp, a: xp.exp(a), lambda f, g, y: g * conj(f, y),
+                 saves_output=True)
+Log = _pointwise("Log", lambda xp, a: xp.log(a), lambda f, g, a: g / conj(f, a))
+Log1p = _pointwise("Log1p", lambda xp, a: xp.log1p(a), lambda f, g, a: g / conj(f, 1 + a))
+Sqrt = _pointwise("Sqrt", lambda xp, a: xp.sqrt(a), lambda f, g, y: g / conj(f, 2 * y),
+                  saves_output=True)
+Sin = _pointwise("Sin", lambda xp, a: xp.sin(a), lambda f, g, a: g * conj(f, f.xp.cos(a)))
+Cos = _pointwise("Cos", lambda xp, a: xp.cos(a), lambda f, g, a: -g * conj(f, f.xp.sin(a)))
+Tanh = _pointwise("Tanh", lambda xp, a: xp.tanh(a), lambda f, g, y: g * conj(f, 1 - y * y),
+                  saves_output=True)
 
 
 class Sigmoid(Function):

@@ -2,7 +2,7 @@
 strategies (in `tinytorch.testing.strategies`, imported lazily so hypothesis stays optional).
 """
 
-from .compare import assert_close, available_devices
+from .compare import assert_close, available_devices, to_numpy
 from .gradcheck import GradcheckError, gradcheck
 
-__all__ = ["gradcheck", "GradcheckError", "assert_close", "available_devices"]
+__all__ = ["gradcheck", "GradcheckError", "assert_close", "available_devices", "to_numpy"]

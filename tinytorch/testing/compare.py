@@ -11,9 +11,15 @@ from __future__ import annotations
 from .. import backends
 from ..tensor import Tensor
 
-__all__ = ["assert_close", "available_devices", "assert_on_device", "placement_problem"]
+__all__ = ["assert_close", "available_devices", "assert_on_device", "placement_problem",
+           "to_numpy"]
 
 _TOLERANCES = {"float16": (1e-3, 1e-5), "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7)}
+
+
+def to_numpy(t: Tensor):
+    """The values of tensor `t`, from any device and detached, as a NumPy array (for tests)."""
+    return t.detach().cpu().numpy()
 
 
 def assert_close(actual, expected, *, rtol=None, atol=None, check_dtype=True,

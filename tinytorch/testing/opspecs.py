@@ -1,10 +1,13 @@
 """One table of tinytorch's ops, for tests: how to call each op, what to compare it with, and
 which inputs keep it differentiable.
 
-The unit tests (tests/test_gradients.py) and the conformance suite
-(conformance/) both read `OPS`. `uncovered_functions()` lists every
-`Function` subclass that no entry exercises, so a new op without a test
-fails the coverage checks.
+The conformance suite (conformance/) reads `OPS`: values against the NumPy
+reference, gradients, device placement and cross-device agreement, on
+every device. `uncovered_functions()` lists every `Function` subclass of
+tinytorch.ops and tinytorch.nn that no entry exercises, so a new op
+without an entry fails the coverage check. Function classes are named
+after the op in CamelCase (`Exp`, `Matmul`, `Conv2d`, `NllLoss`), so a
+grad_fn prints as `Conv2dBackward`.
 
 Fields of an `OpSpec`:
 
@@ -22,7 +25,8 @@ Fields of an `OpSpec`:
   "single" (one argument, any shape), "same" (equal shapes), "broadcast"
   (mutually broadcastable), "matmul" ((..., n, k) and (..., k, m), batch
   axes broadcast), "matvec" ((..., n, k) and (k,)), "vecmat" ((k,) and
-  (..., k, m)), "dot" ((k,) and (k,)).
+  (..., k, m)), "dot" ((k,) and (k,)), "image" ((N, C, H, W) with H, W of 5
+  or 6, and a (OC, C, 3, 3) weight as the second argument).
 - `differentiable`: False for ops that record no graph (comparisons, logic,
   argmax, floor_divide, integer casts); their outputs have no grad_fn.
 - `functions`: the `Function` subclasses the entry exercises.
@@ -238,6 +242,104 @@ def _np_set(a, key, value):
     out = a.copy()
     out[key] = value
     return out
+
+
+# ---- helpers for the nn entries: parameters derived from the input, and NumPy references -----
+
+def _F():
+    import tinytorch.nn.functional as F
+    return F
+
+
+def _np_windows(x, k, stride, pad_value=0.0, padding=0):
+    """(N, C, OH, OW, k, k) windows of an (N, C, H, W) array (a loop: tests only)."""
+    np = _np()
+    x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)),
+               constant_values=pad_value)
+    oh, ow = (x.shape[2] - k) // stride + 1, (x.shape[3] - k) // stride + 1
+    out = np.empty(x.shape[:2] + (oh, ow, k, k), dtype=x.dtype)
+    for i in range(oh):
+        for j in range(ow):
+            out[:, :, i, j] = x[:, :, i * stride:i * stride + k, j * stride:j * stride + k]
+    return out
+
+
+def _np_conv2d(x, w):
+    """conv2d with stride 2, padding 1 and bias w.sum((1, 2, 3)), as _conv2d computes."""
+    np = _np()
+    windows = _np_windows(x, 3, 2, padding=1)                     # (N, C, OH, OW, 3, 3)
+    out = np.einsum("ncijhw,ochw->noij", windows, w)
+    return out + w.sum(axis=(1, 2, 3))[None, :, None, None]
+
+
+def _conv2d(x, w):
+    return _F().conv2d(x, w, w.sum((1, 2, 3)), stride=2, padding=1)
+
+
+def _class_targets(logits):
+    """Class indices (N,) for (N, C) logits, on their device: every class, in a fixed pattern."""
+    n, c = logits.shape
+    return _index([(2 * i + 1) % c for i in range(n)], logits)
+
+
+def _np_log_softmax(a, axis=-1):
+    return a - _lse(a, axis=axis, keepdims=True)
+
+
+def _np_nll(logp):
+    np = _np()
+    n, c = logp.shape
+    return -np.mean(logp[np.arange(n), [(2 * i + 1) % c for i in range(n)]])
+
+
+def _rows(a):
+    return a.reshape(a.shape[0], -1)
+
+
+def _np_erf(a):
+    np = _np()
+    return np.vectorize(math.erf, otypes=[a.dtype])(a)
+
+
+def _np_normalize(a, axes, eps=1e-5):
+    np = _np()
+    mean = a.mean(axis=axes, keepdims=True)
+    return (a - mean) / np.sqrt(a.var(axis=axes, keepdims=True) + eps)
+
+
+def _spread(a):
+    return a + _tt().arange(a.shape[-1], dtype=a.dtype, device=a.device) * 7.0
+
+
+def _np_linear(a):
+    w = a.reshape(-1, a.shape[-1])[:2]
+    return a @ w.T + w.sum(axis=-1)
+
+
+def _linear(a):
+    w = a.reshape(-1, a.shape[-1])[:2]
+    return _F().linear(a, w, w.sum(-1))
+
+
+def _dropout(a):
+    _tt().manual_seed(0)  # the same mask every call, so values and gradients are comparable
+    return _F().dropout(a, 0.5, training=True)
+
+
+def _np_dropout(a):
+    tt = _tt()
+    kept = _dropout(tt.ones(a.shape, dtype=str(a.dtype))).numpy() != 0  # the mask, on cpu
+    return a * 2.0 * kept
+
+
+def _np_sigmoid(a):
+    np = _np()
+    return 1 / (1 + np.exp(-a))
+
+
+def _np_bce(p, y):
+    np = _np()
+    return -np.mean(y * np.maximum(np.log(p), -100) + (1 - y) * np.maximum(np.log1p(-p), -100))
 
 
 # prod's gradient divides its result by each input: tiny inputs lose float32 precision
@@ -658,6 +760,55 @@ OPS: list[OpSpec] = [
           functions=("ToDevice",)),
     _spec("clone", lambda a: a.clone(), lambda a: a.copy(), shapes="single", dtypes=_N,
           functions=("Clone",)),
+    # ---- nn: fused Functions of tinytorch.nn (each docstring names its composition) -----------
+    _spec("softmax_fused", lambda a: _F().softmax(a, -1),
+          lambda a: _np().exp(_np_log_softmax(a)), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("Softmax",)),
+    _spec("log_softmax_fused", lambda a: a.log_softmax(-1), _np_log_softmax, shapes="single",
+          min_dims=1, extra={"min_side": 1}, functions=("LogSoftmax",)),
+    _spec("gelu", lambda a: _F().gelu(a), lambda a: a * 0.5 * (1 + _np_erf(a / math.sqrt(2))),
+          shapes="single", functions=("Gelu",)),
+    _spec("gelu_tanh", lambda a: _F().gelu(a, approximate="tanh"),
+          lambda a: 0.5 * a * (1 + _np().tanh(math.sqrt(2 / math.pi) * (a + 0.044715 * a**3))),
+          shapes="single", functions=("GeluTanh",)),
+    _spec("erf", lambda a: _F().erf(a), _np_erf, shapes="single", functions=("Erf",)),
+    _spec("linear", _linear, _np_linear, shapes="single", min_dims=2, extra={"min_side": 1},
+          functions=("Linear",)),
+    _spec("conv2d_stride2", _conv2d, _np_conv2d, arity=2, shapes="image",
+          extra={"gradcheck": {"rtol": 1e-3, "atol": 1e-4}}, functions=("Conv2d",)),
+    _spec("max_pool2d_overlapping", lambda a: _F().max_pool2d(a, 3, stride=2),
+          lambda a: _np_windows(a, 3, 2).max(axis=(4, 5)), shapes="image",
+          extra={"distinct": True}, functions=("MaxPool2d",)),
+    _spec("avg_pool2d_overlapping", lambda a: _F().avg_pool2d(a, 3, stride=2, padding=1),
+          lambda a: _np_windows(a, 3, 2, padding=1).mean(axis=(4, 5)), shapes="image",
+          functions=("AvgPool2d",)),
+    _spec("batch_norm", lambda a: _F().batch_norm(a, None, None, training=True),
+          lambda a: _np_normalize(a, (0, 2, 3)), shapes="image", functions=("Normalize",)),
+    # spread by 7 per position along the normalised axis: two nearly equal values would make
+    # the variance tiny and float32 gradients meaninglessly ill-conditioned
+    _spec("layer_norm", lambda a: _F().layer_norm(_spread(a), a.shape[-1:]),
+          lambda a: _np_normalize(a + 7.0 * _np().arange(a.shape[-1]), -1), shapes="single",
+          min_dims=1,
+          extra={"min_side": 2}, functions=("Normalize",)),
+    _spec("cross_entropy", lambda a: _F().cross_entropy(_rows(a), _class_targets(_rows(a))),
+          lambda a: _np_nll(_np_log_softmax(_rows(a))), shapes="single", min_dims=2,
+          extra={"min_side": 1}, functions=("NllLoss", "Reshape")),
+    _spec("nll_loss", lambda a: _F().nll_loss(_rows(a).log_softmax(-1), _class_targets(_rows(a))),
+          lambda a: _np_nll(_np_log_softmax(_rows(a))), shapes="single", min_dims=2,
+          extra={"min_side": 1}, functions=("NllLoss", "LogSoftmax", "Reshape")),
+    _spec("embedding", lambda a: _F().embedding(_index(_repeated(a.shape[0])[:3], a), _rows(a)),
+          lambda a: _rows(a)[_np().asarray(_repeated(a.shape[0])[:3])], shapes="single", min_dims=2,
+          extra={"min_side": 1}, functions=("Embedding",)),
+    _spec("dropout", _dropout, _np_dropout, shapes="single", functions=("Dropout",)),
+    _spec("binary_cross_entropy_with_logits",
+          lambda a: _F().binary_cross_entropy_with_logits(a, (a.detach() > 0).to(a.dtype)),
+          lambda a: _np_bce(_np_sigmoid(a), (a > 0).astype(a.dtype)), shapes="single",
+          extra={"kinks": (0.0,), "min_side": 1}, functions=("BinaryCrossEntropyWithLogits",)),
+    _spec("binary_cross_entropy",
+          lambda a: _F().binary_cross_entropy(a.sigmoid(), (a.detach() > 0).to(a.dtype)),
+          lambda a: _np_bce(_np_sigmoid(a), (a > 0).astype(a.dtype)), shapes="single",
+          extra={"kinks": (0.0,), "min_side": 1},
+          functions=("BinaryCrossEntropy", "Sigmoid")),
 
     # ---- the rest of the array API's elementwise functions (ops/math.py) ----------------------
     *[_spec(name, (lambda n: lambda a: getattr(_tt(), n)(a))(name),
@@ -815,17 +966,20 @@ def by_name(name: str) -> OpSpec:
 
 
 def uncovered_functions() -> list[str]:
-    """Names of Function subclasses in tinytorch.ops, .linalg and .fft that no OpSpec lists."""
+    """Names of Function subclasses in tinytorch.ops, .nn, .linalg and .fft that no OpSpec
+    lists."""
     import tinytorch.fft  # noqa: F401
     import tinytorch.linalg  # noqa: F401
-    import tinytorch.ops  # noqa: F401 - defines every Function subclass
+    import tinytorch.nn.functional  # noqa: F401 - with tinytorch.ops, defines every Function
+    import tinytorch.ops  # noqa: F401
 
     from ..autograd import Function
 
     found, stack = set(), list(Function.__subclasses__())
     while stack:
         cls = stack.pop()
-        if cls.__module__.startswith(("tinytorch.ops", "tinytorch.linalg", "tinytorch.fft")):
+        if cls.__module__.startswith(("tinytorch.ops", "tinytorch.nn", "tinytorch.linalg",
+                                      "tinytorch.fft")):
             found.add(cls.__name__)
         stack.extend(cls.__subclasses__())
     covered = {name for spec in OPS for name in spec.functions}
@@ -906,6 +1060,11 @@ def _shapes(spec, max_dims, max_side, allow_empty):
                 shapes.append(tuple(1 if low_side <= 1 and draw(st.booleans()) else n
                                     for n in full[len(full) - ndim:]))
             return tuple(draw(st.permutations(shapes)))
+        if kind == "image":  # (N, C, H, W), big enough that 3x3 windows at stride 2 overlap,
+            # and for arity 2 a (OC, C, 3, 3) weight
+            n, c, oc = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 2))
+            h, w = draw(st.integers(5, 6)), draw(st.integers(5, 6))
+            return ((n, c, h, w), (oc, c, 3, 3))[:spec.arity]
         n, k, m = draw(side), draw(side), draw(side)
         if kind == "dot":
             return (k,), (k,)

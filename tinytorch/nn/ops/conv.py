@@ -27,12 +27,13 @@ full cols matrix; its fallback "slow_conv2d" is im2col + gemm like this one.
 from __future__ import annotations
 
 from ...autograd import Function
+from ...ops.linalg import matmul_grads
 from .windows import crop_spatial, output_size, pad_spatial, window_slices
 
-__all__ = ["Conv2dFunction"]
+__all__ = ["Conv2d"]
 
 
-class Conv2dFunction(Function):
+class Conv2d(Function):
     def forward(self, x, weight, bias, stride, padding, dilation, groups):
         xp = self.xp
         n, c, h, w = x.shape
@@ -70,14 +71,16 @@ class Conv2dFunction(Function):
         rows = xp.permute_dims(rows, (1, 0, 2))                              # (G, M, OC/G)
         grad_x = grad_w = grad_b = None
         if self.needs_grad(1):
-            grad_w = xp.permute_dims(rows, (0, 2, 1)) @ cols                 # (G, OC/G, k*C/G)
+            # matmul's gradient of out^T = W @ cols^T, which gives dW contiguous
+            grad_w = matmul_grads(rows.mT, w_mat, cols.mT, need_b=False)[0]
             grad_w = xp.reshape(xp.permute_dims(xp.reshape(grad_w, (groups, ocg, k, cg)),
                                                 (0, 1, 3, 2)), w_shape)
         if self.needs_grad(2):
             grad_b = xp.reshape(xp.sum(rows, axis=1), (oc,))
         if self.needs_grad(0):
-            # dcols = dY @ W, computed as one (M, C/G) block per kernel offset so that each
-            # block is contiguous when it is added back: (G,1,M,OC/G) @ (G,k,OC/G,C/G).
+            # dcols = dY @ W (matmul_grads' first half), but computed as one (M, C/G) block
+            # per kernel offset so that each block is contiguous when it is added back:
+            # (G,1,M,OC/G) @ (G,k,OC/G,C/G).
             w_offsets = xp.permute_dims(xp.reshape(w_mat, (groups, ocg, k, cg)), (0, 2, 1, 3))
             grad_cols = xp.reshape(rows, (groups, 1, m, ocg)) @ w_offsets   # (G, k, M, C/G)
             grad_padded = xp.zeros(padded_shape, dtype=grad.dtype, device=grad.device)

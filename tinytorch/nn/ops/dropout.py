@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from ...autograd import Function
 
-__all__ = ["DropoutFunction"]
+__all__ = ["Dropout"]
 
 
-class DropoutFunction(Function):
+class Dropout(Function):
     def forward(self, x, scaled_mask):
         self.save_for_backward(scaled_mask)
         return x * scaled_mask

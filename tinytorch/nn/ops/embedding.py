@@ -16,10 +16,10 @@ from __future__ import annotations
 from ...autograd import Function
 from ...errors import TensorIndexError
 
-__all__ = ["EmbeddingFunction"]
+__all__ = ["Embedding"]
 
 
-class EmbeddingFunction(Function):
+class Embedding(Function):
     def forward(self, weight, indices, *, padding_idx):
         xp = self.xp
         flat = xp.reshape(indices, (-1,))

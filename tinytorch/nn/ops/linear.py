@@ -1,4 +1,7 @@
-"""The affine map y = x @ W.T + b as one Function (one graph node instead of three).
+"""The affine map y = x @ W.T + b as one fused Function (one graph node instead of three).
+
+It equals the composition matmul(x, W.T) + b (tests/test_fused_ops.py checks it) and takes
+its gradient from ops/linalg.py's matmul_grads, the one home of matmul's gradient.
 
 Shapes: x (..., in), W (out, in), b (out,) or None; y (..., out). The
 backward pass folds every leading axis of x into one: with X (M, in) and G
@@ -13,11 +16,12 @@ the accumulator (beta = 1), so the add costs nothing extra.
 from __future__ import annotations
 
 from ...autograd import Function
+from ...ops.linalg import matmul_grads
 
-__all__ = ["LinearFunction"]
+__all__ = ["Linear"]
 
 
-class LinearFunction(Function):
+class Linear(Function):
     def forward(self, x, weight, bias):
         self.save_for_backward(x, weight)
         if x.ndim > 2:  # one (M, in) @ (in, out) product: 2x faster than a stacked matmul
@@ -33,15 +37,16 @@ class LinearFunction(Function):
         x, weight = self.saved
         xp = self.xp
         rows = xp.reshape(grad, (-1, grad.shape[-1])) if grad.ndim != 2 else grad
-        grad_x = None
-        if self.needs_grad(0):  # one 2-D product, as in forward, rather than a stacked one
-            grad_x = rows @ weight
+        # matmul's gradient, read two ways so that both results come out contiguous:
+        # y = x @ W^T gives dx (one 2-D product, as in forward, rather than a stacked one),
+        # and y^T = W @ x^T gives dW
+        grad_x = grad_w = None
+        if self.needs_grad(0):
+            grad_x = matmul_grads(rows, None, weight.mT, need_b=False)[0]
             if grad.ndim != 2:
                 grad_x = xp.reshape(grad_x, (*grad.shape[:-1], weight.shape[1]))
-        grad_w = grad_b = None
         if self.needs_grad(1):
             flat_x = xp.reshape(x, (-1, x.shape[-1])) if x.ndim != 2 else x
-            grad_w = rows.T @ flat_x
-        if self.needs_grad(2):
-            grad_b = xp.sum(rows, axis=0)
+            grad_w = matmul_grads(rows.mT, weight, flat_x.mT, need_b=False)[0]
+        grad_b = xp.sum(rows, axis=0) if self.needs_grad(2) else None
         return grad_x, grad_w, grad_b

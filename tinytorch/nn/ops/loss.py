@@ -1,6 +1,10 @@
 """Loss Functions: negative log-likelihood of class indices (with class weights, an ignored
 index and label smoothing) and the two binary cross-entropies, each with its reduction.
 
+Cross-entropy is fused (it equals nll_loss(log_softmax(x)), which
+tests/test_fused_ops.py checks): one graph node, log_softmax from
+ops/reduce.py's log_softmax_array.
+
 Class losses: with log-probabilities L (M, C) (computed here from logits for
 cross-entropy, so that it is one graph node), targets t (M,), class weights
 w and smoothing e, sample i contributes
@@ -27,8 +31,9 @@ import math
 
 from ...autograd import Function
 from ...errors import TensorIndexError
+from ...ops.reduce import log_softmax_array
 
-__all__ = ["ClassNLLFunction", "BCEWithLogitsFunction", "BCEFunction"]
+__all__ = ["NllLoss", "BinaryCrossEntropyWithLogits", "BinaryCrossEntropy"]
 
 
 def _reduce(xp, loss, reduction, denominator):
@@ -38,14 +43,14 @@ def _reduce(xp, loss, reduction, denominator):
     return total if reduction == "sum" else total / denominator
 
 
-def _upstream(grad, reduction, denominator):  # for the binary losses
-    """The incoming gradient per element of the unreduced loss (broadcastable)."""
+def _upstream(grad, reduction, denominator, weight):  # for the binary losses
+    """The incoming gradient per element of the unreduced loss (broadcastable), weighted."""
     if reduction == "mean":
-        return grad / denominator
-    return grad
+        grad = grad / denominator
+    return grad if weight is None else grad * weight
 
 
-class ClassNLLFunction(Function):
+class NllLoss(Function):
     """The class-index loss of log-probabilities or, with from_logits=True, of raw scores.
 
     Both are written as -sum_c q[i, c] L[i, c] with the target weights
@@ -60,7 +65,7 @@ class ClassNLLFunction(Function):
                 from_logits):
         xp = self.xp
         rows, classes = scores.shape
-        logp = _log_softmax_rows(xp, scores) if from_logits else scores
+        logp = log_softmax_array(xp, scores, 1) if from_logits else scores
         positions = xp.arange(classes, dtype=target.dtype, device=target.device)
         q = xp.astype(positions[None, :] == target[:, None], logp.dtype)   # one-hot (M, C)
         keep = None
@@ -112,12 +117,7 @@ class ClassNLLFunction(Function):
         return (probs - q) * upstream, None, None
 
 
-def _log_softmax_rows(xp, scores):
-    shifted = scores - xp.max(scores, axis=1, keepdims=True)
-    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=1, keepdims=True))
-
-
-class BCEWithLogitsFunction(Function):
+class BinaryCrossEntropyWithLogits(Function):
     def forward(self, x, y, weight, pos_weight, *, reduction):
         xp = self.xp
         softplus_neg = xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, xp.zeros_like(x))
@@ -132,9 +132,7 @@ class BCEWithLogitsFunction(Function):
     def backward(self, grad):
         xp = self.xp
         x, y, weight, pos_weight, softplus_neg = self.saved
-        upstream = _upstream(grad, self.reduction, self.count)
-        if weight is not None:
-            upstream = upstream * weight
+        upstream = _upstream(grad, self.reduction, self.count, weight)
         grad_x = grad_y = None
         if self.needs_grad(0):
             sigmoid = xp.exp(-softplus_neg)     # exp of a value <= 0: never overflows
@@ -146,7 +144,7 @@ class BCEWithLogitsFunction(Function):
         return grad_x, grad_y, None, None
 
 
-class BCEFunction(Function):
+class BinaryCrossEntropy(Function):
     _FLOOR = -100.0   # PyTorch's clamp for log(0)
     _EPS = 1e-12      # PyTorch's guard for the 1 / (p (1 - p)) of the gradient
 
@@ -169,9 +167,7 @@ class BCEFunction(Function):
     def backward(self, grad):
         xp = self.xp
         p, y, weight, log_p, log_q = self.saved
-        upstream = _upstream(grad, self.reduction, self.count)
-        if weight is not None:
-            upstream = upstream * weight
+        upstream = _upstream(grad, self.reduction, self.count, weight)
         grad_p = grad_y = None
         if self.needs_grad(0):
             grad_p = (p - y) / xp.maximum((1.0 - p) * p, self._EPS) * upstream

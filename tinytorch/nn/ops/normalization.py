@@ -1,4 +1,8 @@
-"""Batch and layer normalisation as Functions with their closed-form backward passes.
+"""Batch and layer normalisation as one fused Function (Normalize) with a closed-form backward.
+
+Fused because layer norm is on every transformer block's path; it equals the
+composition (x - x.mean(axes)) / sqrt(x.var(axes, correction=0) + eps) * weight + bias,
+which tests/test_fused_ops.py checks.
 
 Both compute y = (x - mean) / sqrt(var + eps) * weight + bias, the statistics
 taken over `axes`: batch norm over every axis but the channel axis 1
@@ -26,10 +30,10 @@ from __future__ import annotations
 
 from ...autograd import Function
 
-__all__ = ["NormalizeFunction"]
+__all__ = ["Normalize"]
 
 
-class NormalizeFunction(Function):
+class Normalize(Function):
     """y = (x - mean) * invstd * weight + bias; weight/bias may be None.
 
     `mean`/`var` are arrays broadcastable to x, or None to compute them from x over

@@ -23,7 +23,7 @@ from __future__ import annotations
 from ...autograd import Function
 from .windows import crop_spatial, pad_spatial, window_slices
 
-__all__ = ["MaxPool2dFunction", "AvgPool2dFunction", "pooling_geometry"]
+__all__ = ["MaxPool2d", "AvgPool2d", "pooling_geometry"]
 
 
 def pooling_geometry(size, kernel, stride, padding, dilation, ceil_mode):
@@ -44,7 +44,7 @@ def _geometry(shape, kernel, stride, padding, dilation, ceil_mode):
     return (oh, ow), pads
 
 
-class MaxPool2dFunction(Function):
+class MaxPool2d(Function):
     def forward(self, x, kernel, stride, padding, dilation, ceil_mode):
         xp = self.xp
         out_shape, pads = _geometry(x.shape, kernel, stride, padding, dilation, ceil_mode)
@@ -90,7 +90,7 @@ def _disjoint(kernel, stride, dilation):
     return all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation))
 
 
-class AvgPool2dFunction(Function):
+class AvgPool2d(Function):
     def forward(self, x, kernel, stride, padding, ceil_mode, count_include_pad, divisor):
         xp = self.xp
         out_shape, pads = _geometry(x.shape, kernel, stride, padding, (1, 1), ceil_mode)

@@ -1,11 +1,8 @@
-"""Host memory: turning Python data into arrays, and random numbers, with NumPy.
+"""Random numbers, drawn on the host with NumPy's PCG64 and copied to the device.
 
-The front end never imports NumPy; it hands Python lists, NumPy arrays and
-random draws to these helpers, and backends copy the result to a device.
-Assumes: random numbers are drawn on the host (NumPy's PCG64) and copied to
-the device, so one seed gives the same values on every device.
-Production does instead: PyTorch has one generator per device and draws on
-the GPU itself (Philox), so CPU and CUDA draws differ for the same seed.
+Assumes: one seed gives the same values on every device, because every draw happens here.
+Production does instead: PyTorch has one generator per device and draws on the GPU itself
+(Philox), so CPU and CUDA draws differ for the same seed.
 """
 
 from __future__ import annotations
@@ -14,35 +11,7 @@ import numpy as np
 
 _generators: dict[str, np.random.Generator] = {}
 _seed = None
-
-
-def is_host_array(obj) -> bool:
-    return isinstance(obj, (np.ndarray, np.generic))
-
-
-def from_dlpack(producer):
-    """A NumPy array sharing a host DLPack producer's memory (for devices without DLPack import)."""
-    return np.from_dlpack(producer)
-
-
-def to_host(data):
-    """A NumPy array from nested Python lists, scalars or anything NumPy accepts."""
-    return np.asarray(data)
-
-
-def int_extremes(host) -> tuple:
-    """(min, max) of a non-empty integer array as Python ints; () for anything else."""
-    if host.dtype.kind not in "iu" or host.size == 0:
-        return ()
-    return int(host.min()), int(host.max())
-
-
-def host_dtype_name(host) -> str:
-    return host.dtype.name
-
-
-def astype(host, dtype_name: str):
-    return host.astype(dtype_name, copy=False)
+_type_seeds: dict[str, int] = {}  # seeds given to one device type (tinytorch.cuda.manual_seed)
 
 
 def manual_seed(seed: int) -> None:
@@ -50,9 +19,6 @@ def manual_seed(seed: int) -> None:
     _seed = int(seed)
     _generators.clear()
     _type_seeds.clear()
-
-
-_type_seeds: dict[str, int] = {}  # seeds given to one device type (tinytorch.cuda.manual_seed)
 
 
 def seed_device_type(device_type: str, seed: int) -> None:
@@ -101,42 +67,6 @@ def categorical(gen: np.random.Generator, probs, num_samples: int, replacement: 
     with np.errstate(divide="ignore"):
         keys = np.log(gen.random(rows.shape)) / rows
     return np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples]
-
-
-def format_array(host, prefix="") -> str:
-    """NumPy's printout of `host`, indented to follow `prefix`."""
-    return np.array2string(np.asarray(host), separator=", ", prefix=prefix)
-
-
-def compare(actual, expected, *, rtol, atol, equal_nan=True) -> str | None:
-    """None if the arrays agree within tolerance, else a description of the worst mismatch."""
-    a, e = np.asarray(actual), np.asarray(expected)
-    if a.shape != e.shape:
-        return f"shapes differ: {a.shape} vs {e.shape}"
-    if a.dtype == bool or e.dtype == bool or a.dtype.kind in "iu" and e.dtype.kind in "iu":
-        bad = a != e
-    else:
-        a64, e64 = a.astype(np.float64), e.astype(np.float64)
-        bad = ~np.isclose(a64, e64, rtol=rtol, atol=atol, equal_nan=equal_nan)
-    if not bad.any():
-        return None
-    where = tuple(int(i) for i in np.argwhere(bad)[0])
-    return (f"{int(bad.sum())} of {a.size} elements differ (rtol={rtol}, atol={atol}); first at "
-            f"index {where}: actual {a[where]!r}, expected {e[where]!r}")
-
-
-def copy(host):
-    """A fresh host array with the values of `host` (so a tensor never aliases the caller's)."""
-    return np.array(host, copy=True)
-
-
-def c_contiguous(host):
-    """`host` itself if its bytes are in C order, else a C-ordered copy (keeps 0-d arrays 0-d).
-
-    Byte-level writers such as safetensors read an array's raw memory, which
-    is only its values in order when the array is C-contiguous.
-    """
-    return host if host.flags.c_contiguous else np.array(host, order="C", copy=True)
 
 
 def new_generator(seed: int) -> np.random.Generator:
