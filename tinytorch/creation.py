@@ -35,22 +35,28 @@ def _device(device):
     return get_default_device() if device is None else as_device(device)
 
 
-def _shape(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
+MAX_DIMS = 64  # PyTorch's (and NumPy's) limit on the number of dimensions
+
+
+def parse_sizes(args, *, negative_ok=()):
+    """Sizes from f(2, 3), f((2, 3)) or f([2, 3]) alike, as ints; sizes below 0 other than
+    `negative_ok` (the -1 that reshape and expand infer) are refused, as are sizes past int64
+    and more than MAX_DIMS dimensions. Creation functions and shape ops share it."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
     try:
-        shape = tuple(operator.index(s) for s in size)
+        sizes = tuple(operator.index(a) for a in args)
     except TypeError:
-        raise TypeError(f"sizes must be integers, got {size!r}") from None
-    if any(s < 0 for s in shape):
-        raise RuntimeError(f"Trying to create tensor with negative dimension: {shape}. Sizes "
-                           f"must be non-negative.")
-    if any(s >= 2**63 for s in shape):
-        raise RuntimeError(f"size {max(shape)} in {shape} does not fit in int64; sizes must be "
-                           f"below 2**63.")
-    if len(shape) > 64:
-        raise RuntimeError(f"{len(shape)} dimensions were asked for, but tensors have at most 64.")
-    return shape
+        raise TypeError(f"sizes must be integers, got {args!r}") from None
+    bad = [n for n in sizes if (n < 0 and n not in negative_ok) or n >= 2**63]
+    if bad:
+        raise RuntimeError(f"invalid size {bad[0]} in {list(sizes)}: sizes must be non-negative"
+                           + (" (or -1 to infer one)" if negative_ok else "")
+                           + " and below 2**63.")
+    if len(sizes) > MAX_DIMS:
+        raise RuntimeError(f"{len(sizes)} dimensions were asked for, but tensors have at most "
+                           f"{MAX_DIMS}. Merge axes with reshape() first.")
+    return sizes
 
 
 @contextlib.contextmanager
@@ -185,7 +191,7 @@ def _factory(fill):
         dev = _device(device)
         dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
         sizes = (shape, *size) if shape is not None else size
-        shape = _shape(sizes)
+        shape = parse_sizes(sizes)
         with _allocating(shape, dtype):
             array = fill(dev.xp, shape, dev._backend.dtype(dtype), dev.native)
         return _finish(array, dev, requires_grad)
@@ -223,7 +229,7 @@ def full(shape=None, fill_value=None, *, dtype=None, device=None, requires_grad=
                            f"without overflow") from None
     if _dt.is_integral(dtype):
         _check_fits(value, dtype)
-    shape = _shape((size,) if isinstance(size, int) else (size,))
+    shape = parse_sizes((size,) if isinstance(size, int) else (size,))
     with _allocating(shape, dtype):
         array = dev.xp.full(shape, value, dtype=dev._backend.dtype(dtype), device=dev.native)
     return _finish(array, dev, requires_grad)
@@ -253,7 +259,7 @@ def arange(start, stop=None, step=1, *, dtype=None, device=None, requires_grad=F
     dtype = _dt.canonical_dtype(dtype)
     exact = all(isinstance(v, int) for v in (start, end, step))  # ints may exceed a float
     steps = -(-(end - start) // step) if exact else math.ceil((end - start) / step)
-    count = _shape((max(0, steps),))  # below 2**63
+    count = parse_sizes((max(0, steps),))  # below 2**63
     with _allocating(count, dtype):
         array = dev.xp.arange(start, end, step, dtype=dev._backend.dtype(dtype),
                               device=dev.native)
@@ -283,7 +289,7 @@ def eye(n, m=None, *, k=0, dtype=None, device=None, requires_grad=False) -> Tens
     """An n x m matrix with ones on diagonal k (PyTorch's eye(n, m), the standard's k=)."""
     dev = _device(device)
     dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
-    n, m = _shape((n, n if m is None else m))  # ints >= 0, as for any size
+    n, m = parse_sizes((n, n if m is None else m))  # ints >= 0, as for any size
     with _allocating((n, m), dtype):
         array = dev.xp.eye(n, m, k=k, dtype=dev._backend.dtype(dtype), device=dev.native)
     return _finish(array, dev, requires_grad)
@@ -304,7 +310,7 @@ def _random(draw, default_dtype=None):
         if not _dt.is_floating_point(dtype):
             raise TypeError(f"{draw.__name__}() needs a floating dtype, got {dtype}; use "
                             f"randint() for integers.")
-        shape = _shape(size)
+        shape = parse_sizes(size)
         with _allocating(shape, dtype):
             return as_tensor(draw(str(dev), shape), dtype=dtype, device=dev,
                              requires_grad=requires_grad)
@@ -329,7 +335,7 @@ def randint(low, high=None, size=None, *, dtype=None, device=None, requires_grad
     if high <= low:
         raise ValueError(f"randint needs low < high, got low={low}, high={high}")
     dev = _device(device)
-    values = host.integers(str(dev), low, high, _shape((size,) if isinstance(size, int)
+    values = host.integers(str(dev), low, high, parse_sizes((size,) if isinstance(size, int)
                                                         else (size,)))
     return as_tensor(values, dtype=dtype or "int64", device=dev, requires_grad=requires_grad)
 
@@ -379,6 +385,9 @@ def multinomial(input, num_samples: int, replacement: bool = False, *,  # noqa: 
                            f"{list(input.shape)}")
     if not _dt.is_floating_point(input.dtype):
         raise RuntimeError(f"multinomial needs floating point probabilities, got {input.dtype}")
+    if input.shape[-1] == 0:
+        raise RuntimeError(f"multinomial needs at least one category, got shape "
+                           f"{list(input.shape)}")
     weights = input.detach()._host().reshape(-1, input.shape[-1])
     rows = weights.tolist()
     for row in rows:

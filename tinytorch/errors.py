@@ -20,11 +20,16 @@ errors callers need to tell apart.
 import functools
 import inspect
 
-__all__ = ["TensorIndexError", "tensor_arguments"]
+__all__ = ["TensorIndexError", "DLPackError", "tensor_arguments"]
 
 
 class TensorIndexError(IndexError, ValueError):
     """An index or dimension is out of range, or an index has the wrong type or shape."""
+
+
+class DLPackError(BufferError, RuntimeError):
+    """Memory could not be shared through DLPack: the BufferError the array API standard names,
+    and a RuntimeError as tinytorch's other errors are."""
 
 
 # Parameters that must hold a Tensor whenever they are given (None is fine where it is the

@@ -20,6 +20,7 @@ from __future__ import annotations
 from . import dtypes as _dt
 from .device import device as as_device
 from .device import get_default_device
+from .errors import DLPackError
 from .tensor import Tensor
 
 __all__ = ["__array_namespace_info__", "from_dlpack"]
@@ -72,12 +73,16 @@ def from_dlpack(x, /, *, device=None, copy=None) -> Tensor:
     """
     if isinstance(x, Tensor):
         x = x.detach()
+    if not hasattr(x, "__dlpack_device__"):
+        raise TypeError(f"from_dlpack needs an object that supports DLPack (a NumPy, CuPy, "
+                        f"PyTorch or tinytorch array), got {type(x).__name__}. For Python data "
+                        f"use tinytorch.tensor(...).")
     kind, index = x.__dlpack_device__()
     if device is None:
         device = "cpu" if int(kind) == _DLPACK_CPU else f"cuda:{index}" if int(
             kind) == _DLPACK_CUDA else None
         if device is None:
-            raise BufferError(f"from_dlpack: the producer's memory is on DLPack device type "
+            raise DLPackError(f"from_dlpack: the producer's memory is on DLPack device type "
                               f"{int(kind)}, which tinytorch has no backend for (cpu is 1, cuda "
                               f"is 2). Copy it to host memory first.")
     dev = as_device(device)
@@ -87,12 +92,12 @@ def from_dlpack(x, /, *, device=None, copy=None) -> Tensor:
         try:
             array = native_import(x, copy=copy) if copy is not None else native_import(x)
         except (BufferError, TypeError, ValueError, RuntimeError) as exc:
-            raise BufferError(f"from_dlpack could not import {type(x).__name__} onto {dev} "
+            raise DLPackError(f"from_dlpack could not import {type(x).__name__} onto {dev} "
                               f"(copy={copy}): {exc}. Pass copy=True to allow a copy, or move "
                               f"the data to that device first.") from exc
         return Tensor._wrap(array, dev)
     if copy is False:
-        raise BufferError(f"from_dlpack cannot share memory with a {dev.type} device (it has "
+        raise DLPackError(f"from_dlpack cannot share memory with a {dev.type} device (it has "
                           f"no DLPack import); pass copy=None or copy=True to copy.")
     from .backends import host
     return Tensor._wrap(dev._backend.from_host(host.from_dlpack(x), dev.native), dev)

@@ -340,19 +340,25 @@ def broadcast(tensor: Tensor, src: int = 0, group=None, async_op: bool = False):
     return _finish(pending, _store_into(tensor), async_op)
 
 
+def _one_per_rank(current, op, list_name, role, tensors, like):
+    """`tensors` as a list after checking it holds one tensor per rank, each shaped as `like`."""
+    tensors = list(tensors)
+    if len(tensors) != current.size:
+        raise ValueError(f"{op}: {list_name} has {len(tensors)} tensors but the world size is "
+                         f"{current.size}; pass one {role} tensor per rank.")
+    for t in tensors:
+        _check_tensor(t, f"each of {op}'s {role}s")
+        if t.shape != like.shape or t.dtype != like.dtype:
+            raise ValueError(f"{op}: every {role} must match {like.dtype} {like.shape}, got "
+                             f"{t.dtype} {t.shape}.")
+    return tensors
+
+
 def all_gather(tensor_list: list, tensor: Tensor, group=None, async_op: bool = False):
     """Fill `tensor_list[i]`, on every rank, with rank i's `tensor`."""
     current = _require_group(group)
     _check_tensor(tensor, "all_gather's tensor")
-    outputs = list(tensor_list)
-    if len(outputs) != current.size:
-        raise ValueError(f"all_gather: tensor_list has {len(outputs)} tensors but the world "
-                         f"size is {current.size}; pass one output tensor per rank.")
-    for out in outputs:
-        _check_tensor(out, "each of all_gather's outputs")
-        if out.shape != tensor.shape or out.dtype != tensor.dtype:
-            raise ValueError(f"all_gather: every output must match the input's {tensor.dtype} "
-                             f"{tensor.shape}, got {out.dtype} {out.shape}.")
+    outputs = _one_per_rank(current, "all_gather", "tensor_list", "output", tensor_list, tensor)
     _check_same_device("all_gather", [tensor, *outputs])
     _check_transport_device(current, "all_gather", tensor)
     _check_agreement(current, "all_gather", tensor)
@@ -370,15 +376,7 @@ def reduce_scatter(output: Tensor, input_list: list, op=ReduceOp.SUM, group=None
     """Rank i's `output` becomes the reduction over ranks of their `input_list[i]`."""
     current = _require_group(group)
     _check_tensor(output, "reduce_scatter's output")
-    inputs = list(input_list)
-    if len(inputs) != current.size:
-        raise ValueError(f"reduce_scatter: input_list has {len(inputs)} tensors but the world "
-                         f"size is {current.size}; pass one input tensor per rank.")
-    for t in inputs:
-        _check_tensor(t, "each of reduce_scatter's inputs")
-        if t.shape != output.shape or t.dtype != output.dtype:
-            raise ValueError(f"reduce_scatter: every input must match the output's "
-                             f"{output.dtype} {output.shape}, got {t.dtype} {t.shape}.")
+    inputs = _one_per_rank(current, "reduce_scatter", "input_list", "input", input_list, output)
     _check_op("reduce_scatter", op, output.dtype)
     _check_same_device("reduce_scatter", [output, *inputs])
     _check_transport_device(current, "reduce_scatter", output)

@@ -20,8 +20,6 @@ their own backward formulas, and tensordot by reshaping to one GEMM as here.
 
 from __future__ import annotations
 
-import operator
-
 from .. import dtypes as _dt
 from ..autograd import Function
 from ..errors import TensorIndexError
@@ -30,7 +28,7 @@ from .convert import cast
 from .elementwise import mul, sub
 from .index import gather, getitem
 from .linalg import matmul
-from .plumbing import check_same_device, promote, tensor_list
+from .plumbing import check_same_device, int_tuple, promote, tensor_list
 from .plumbing import conj as conj_of
 from .reduce import sum as _sum
 from .shape import broadcast_to, permute, reshape, transpose, unbind
@@ -262,13 +260,16 @@ def tensordot(x1, x2, /, *, axes=2, dims=None):
     if dims is not None:
         axes = dims
     a, b = promote(x1, x2, broadcast=False)
-    if isinstance(axes, int):
-        if axes < 0:
-            raise ValueError(f"tensordot axes must be non-negative, got {axes}")
+    if not isinstance(axes, (tuple, list)):
+        (axes,) = int_tuple("tensordot", "axes", axes)
+        if not 0 <= axes <= min(a.ndim, b.ndim):
+            raise ValueError(f"tensordot axes={axes} must be in [0, {min(a.ndim, b.ndim)}] for "
+                             f"x1 of shape {a.shape} and x2 of shape {b.shape}")
         axes_a, axes_b = list(range(a.ndim - axes, a.ndim)), list(range(axes))
     else:
-        axes_a, axes_b = ([axes[0]] if isinstance(axes[0], int) else list(axes[0]),
-                          [axes[1]] if isinstance(axes[1], int) else list(axes[1]))
+        if len(axes) != 2:
+            raise ValueError(f"tensordot axes must be an int or a pair of axis lists, got {axes!r}")
+        axes_a, axes_b = (list(int_tuple("tensordot", "axes", part)) for part in axes)
         axes_a = [_axis(a.ndim, d, "tensordot") for d in axes_a]
         axes_b = [_axis(b.ndim, d, "tensordot") for d in axes_b]
     if [a.shape[i] for i in axes_a] != [b.shape[i] for i in axes_b]:
@@ -324,7 +325,7 @@ def repeat(x, repeats, /, *sizes, axis=None):
         if len(counts) == 1:  # one count broadcasts over the axis, as the standard allows
             counts = counts * n
     else:
-        counts = [operator.index(repeats)] * n
+        counts = list(int_tuple("repeat", "repeats", repeats)) * n
     if len(counts) != n or any(c < 0 for c in counts):
         raise ValueError(f"repeat needs one non-negative count per element along axis {axis} "
                          f"({n}), got {counts}")

@@ -33,8 +33,8 @@ from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
 
-__all__ = ["SCALARS", "check_operand", "check_broadcast", "tensor_list", "promote", "scalar_for",
-           "to_float",
+__all__ = ["SCALARS", "check_operand", "check_broadcast", "int_tuple", "tensor_list", "promote",
+           "scalar_for", "to_float",
            "float_pair", "bool_pair", "no_bool", "nondifferentiable", "normalize_dim",
            "normalize_axes", "check_same_device", "conj"]
 
@@ -59,6 +59,16 @@ def check_broadcast(a_shape, b_shape):
                 f"non-singleton dimension {max(len(a_shape), len(b_shape)) - i}: shapes "
                 f"{tuple(a_shape)} and {tuple(b_shape)} do not broadcast. Make each axis equal "
                 f"or 1, e.g. with unsqueeze() or reshape().")
+
+
+def int_tuple(name, argument, value):
+    """An int or a sequence of ints as a tuple of ints; a TypeError naming `argument` else."""
+    items = (value,) if not isinstance(value, (tuple, list)) else value
+    try:
+        return tuple(operator.index(v) for v in items)
+    except TypeError:
+        raise TypeError(f"{name}(): {argument} must be an int or a tuple of ints, got "
+                        f"{value!r}") from None
 
 
 def tensor_list(name, tensors):

@@ -20,7 +20,7 @@ from collections import namedtuple
 
 from .index import gather
 from .logic import ge, le
-from .plumbing import normalize_dim
+from .plumbing import int_tuple, normalize_dim
 from .select import where
 from .shape import cat, flatten, narrow, reshape
 
@@ -52,12 +52,12 @@ def triu(input, diagonal: int = 0):  # noqa: A002
 
 def roll(input, shifts, dims=None):  # noqa: A002
     """Shift elements by `shifts` along `dims` (all elements, flattened, when dims is None)."""
+    shifts = int_tuple("roll", "shifts", shifts)
     if dims is None:
-        if not isinstance(shifts, int):
-            shifts, = shifts
+        if len(shifts) != 1:
+            raise RuntimeError(f"roll: without dims, shifts must be one int, got {shifts}")
         return reshape(roll(flatten(input), shifts, 0), input.shape)
-    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    dims = int_tuple("roll", "dims", dims)
     if len(shifts) != len(dims):
         raise RuntimeError(f"roll: shifts and dims must have the same length, got {shifts} and "
                            f"{dims}")
@@ -78,6 +78,8 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
         input = reshape(input, (1,))  # noqa: A001
     dim = normalize_dim(dim, input.ndim)
     n = input.shape[dim]
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise TypeError(f"topk(): k must be an int, got {type(k).__name__} ({k!r})")
     if not 0 <= k <= n:
         raise RuntimeError(f"topk: k={k} is out of range for dimension {dim} of size {n}; "
                            f"pick 0 <= k <= {n}")

@@ -16,6 +16,7 @@ import operator
 
 from .. import dtypes as _dt
 from ..autograd import Function
+from ..creation import MAX_DIMS, parse_sizes
 from ..errors import TensorIndexError
 from .convert import cast
 from .plumbing import normalize_dim, tensor_list
@@ -25,27 +26,6 @@ __all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose",
            "concatenate", "stack", "split", "chunk", "tile", "flip", "narrow", "unbind"]
 
 
-MAX_DIMS = 64  # PyTorch's (and NumPy's) limit on the number of dimensions
-
-
-def _sizes(args, *, negative_ok=(-1,)):
-    """Accept f(2, 3), f((2, 3)) and f([2, 3]) alike; sizes below 0 other than `negative_ok`
-    (the -1 that reshape and expand infer) are refused."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        args = args[0]
-    try:
-        sizes = tuple(operator.index(a) for a in args)
-    except TypeError:
-        raise TypeError(f"sizes must be integers, got {args!r}") from None
-    bad = [n for n in sizes if (n < 0 and n not in negative_ok) or n >= 2**63]
-    if bad:
-        raise RuntimeError(f"invalid size {bad[0]} in {list(sizes)}: sizes must be non-negative"
-                           + (" (or -1 to infer one)" if negative_ok else "")
-                           + " and below 2**63.")
-    if len(sizes) > MAX_DIMS:
-        raise RuntimeError(f"{len(sizes)} dimensions were asked for, but tensors have at most "
-                           f"{MAX_DIMS}. Merge axes with reshape() first.")
-    return sizes
 
 
 class Reshape(Function):
@@ -63,7 +43,7 @@ def reshape(input, shape=None, *sizes, copy=None):  # noqa: A002
     """`reshape(x, 2, 3)` and `x.reshape(2, 3)` (PyTorch), or `reshape(x, shape=(2, 3))`."""
     if shape is None:
         raise TypeError("reshape() needs a shape, e.g. x.reshape(2, 3) or reshape(x, (2, 3))")
-    shape = _sizes((shape, *sizes))
+    shape = parse_sizes((shape, *sizes), negative_ok=(-1,))
     known = math.prod(s for s in shape if s != -1)
     size = input.numel()
     if shape.count(-1) > 1 or (shape.count(-1) == 0 and known != size) or (
@@ -106,7 +86,7 @@ class Permute(Function):
 
 def permute(input, *dims):  # noqa: A002
     dims = tuple(normalize_dim(d, input.ndim)
-                 for d in _sizes(dims, negative_ok=range(-MAX_DIMS, 0)))
+                 for d in parse_sizes(dims, negative_ok=range(-MAX_DIMS, 0)))
     if sorted(dims) != list(range(input.ndim)):
         raise RuntimeError(f"permute(): number of dimensions in the tensor input does not match "
                            f"the length of the desired ordering of dimensions: got dims {dims} "
@@ -171,7 +151,7 @@ class BroadcastTo(Function):
 
 
 def broadcast_to(input, shape):  # noqa: A002
-    shape = _sizes((shape,), negative_ok=())
+    shape = parse_sizes((shape,), negative_ok=())
     if shape == input.shape:
         return input
     if len(shape) < input.ndim or any(
@@ -183,7 +163,7 @@ def broadcast_to(input, shape):  # noqa: A002
 
 
 def expand(input, *sizes):  # noqa: A002
-    sizes = _sizes(sizes)
+    sizes = parse_sizes(sizes, negative_ok=(-1,))
     offset = len(sizes) - input.ndim
     if offset < 0:
         raise RuntimeError(f"expand({list(sizes)}): the number of sizes ({len(sizes)}) must be at "
@@ -335,7 +315,7 @@ class Tile(Function):
 
 def repeat(input, *sizes):  # noqa: A002
     """Tile the tensor `sizes[i]` times along each axis (PyTorch's Tensor.repeat)."""
-    sizes = _sizes(sizes, negative_ok=())
+    sizes = parse_sizes(sizes, negative_ok=())
     if len(sizes) < input.ndim:
         raise RuntimeError(f"Number of dimensions of repeat dims ({len(sizes)}) can not be "
                            f"smaller than number of dimensions of tensor ({input.ndim})")
@@ -344,7 +324,7 @@ def repeat(input, *sizes):  # noqa: A002
 
 
 def tile(x, /, repetitions):
-    repetitions = _sizes((repetitions,))
+    repetitions = parse_sizes((repetitions,))
     if len(repetitions) < x.ndim:
         repetitions = (1,) * (x.ndim - len(repetitions)) + repetitions
     return repeat(x, repetitions)

@@ -128,6 +128,15 @@ class Optimizer:
         """Write one step into `param` in place (subclasses define the rule)."""
         raise NotImplementedError
 
+    @staticmethod
+    def _penalised_grad(param: Tensor, grad: Tensor, group: dict):
+        """The gradient array a rule follows: negated for maximize=True, plus the L2 penalty
+        weight_decay * param when weight_decay is set (PyTorch's coupled weight decay)."""
+        g = -grad._data if group["maximize"] else grad._data
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * param._data
+        return g
+
     # ---- checkpoints -------------------------------------------------------------------------
     def _params_in_order(self) -> list[Tensor]:
         return [p for group in self.param_groups for p in group["params"]]

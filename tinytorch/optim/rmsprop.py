@@ -53,11 +53,7 @@ class RMSprop(Optimizer):
             if group["centered"]:
                 state["grad_avg"] = zeros_like(param)
         state["step"] = int(state["step"]) + 1
-        p, g = param._data, grad._data
-        if group["maximize"]:
-            g = -g
-        if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * p
+        p, g = param._data, self._penalised_grad(param, grad, group)
         square_avg = state["square_avg"]._data
         square_avg *= alpha
         square_avg += (1 - alpha) * (g * g)
@@ -96,11 +92,7 @@ class Adadelta(Optimizer):
             state["square_avg"] = zeros_like(param)
             state["acc_delta"] = zeros_like(param)
         state["step"] = int(state["step"]) + 1
-        p, g = param._data, grad._data
-        if group["maximize"]:
-            g = -g
-        if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * p
+        p, g = param._data, self._penalised_grad(param, grad, group)
         square_avg, acc_delta = state["square_avg"]._data, state["acc_delta"]._data
         square_avg *= rho
         square_avg += (1 - rho) * (g * g)

@@ -45,12 +45,8 @@ class SGD(Optimizer):
                                       maximize=maximize))
 
     def _update(self, param, grad, state, group):
-        lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
-        p, g = param._data, grad._data
-        if group["maximize"]:
-            g = -g
-        if weight_decay != 0:
-            g = g + weight_decay * p
+        lr, momentum = group["lr"], group["momentum"]
+        p, g = param._data, self._penalised_grad(param, grad, group)
         if momentum != 0:
             buffer = state.get("momentum_buffer")
             if buffer is None:
