@@ -67,6 +67,12 @@ KNOWN_GAPS = {
         "negative slice steps, as above",
     "test_op_gradients.py::test_float32_gradients_match_float64_on_cpu[getitem_negative_step]":
         "negative slice steps, as above",
+    "test_rules.py::test_index_keys_match_numpy":
+        "when the drawn keys include a negative slice step: negative steps, as above",
+    "test_op_values.py::test_op_matches_numpy[linalg_cholesky]":
+        "when the drawn matrix holds nan: PyTorch's cholesky raises (not positive-definite) "
+        "where NumPy, the reference, returns nan; the standard leaves the result of a "
+        "factorization that fails unspecified",
     "test_device_placement.py::test_every_op_returns_tensors_on_its_inputs_device":
         "this one property runs every op, getitem_negative_step included (as above)",
     "test_op_values.py::test_op_matches_numpy[pow]":
