@@ -13,7 +13,9 @@ Arguments come from a pool of wrong types, bad shapes, out-of-range dims, 0-d an
 tensors, nan/inf, huge integers and tensors on another device.
 
 Size: TINYTORCH_FUZZ_SCALE (default 1) multiplies the examples per callable; CI runs scale 1
-(docs/conformance.md records a run at scale 20).
+(docs/conformance.md records a run at scale 20). At scale 1 the examples are drawn
+deterministically, so the default run checks the same calls every time (a regression suite);
+exploring new calls is what a larger scale is for, and what it finds is fixed, not skipped.
 """
 
 from __future__ import annotations
@@ -164,7 +166,8 @@ def _label(name, args, kwargs):
 
 
 _SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                     suppress_health_check=list(HealthCheck), print_blob=True)
+                     derandomize=SCALE == 1, suppress_health_check=list(HealthCheck),
+                     print_blob=True)
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)

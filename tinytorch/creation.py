@@ -93,6 +93,10 @@ def _infer_dtype(host_array, from_python: bool) -> str:
             return _dt.promote_types(_dt.get_default_dtype(), "complex64")
     if name in _dt.DTYPES:
         return name
+    if name == "object":
+        raise TypeError("can't build a tensor from this data: it holds something other than "
+                        "numbers and bools, or an integer too large for int64 (below 2**63). "
+                        "Pass numbers in range, or a float for a large value.")
     raise TypeError(f"can't convert data of dtype {name} to a tensor; supported dtypes are "
                     f"{', '.join(_dt.DTYPES)}. Convert it first, e.g. data.astype('float32').")
 
@@ -129,7 +133,8 @@ def as_tensor(data, dtype=None, device=None, *, requires_grad=False, copy=None) 
         raise ValueError(f"can't build a tensor from this {type(data).__name__}: nested lists "
                          f"must be rectangular (every row of one length) and hold only numbers "
                          f"or bools.") from None
-    dtype = _infer_dtype(host_array, from_python) if dtype is None else _dt.canonical_dtype(dtype)
+    inferred = _infer_dtype(host_array, from_python)  # also refuses strings, objects, ...
+    dtype = inferred if dtype is None else _dt.canonical_dtype(dtype)
     if from_python and _dt.is_integral(dtype):
         for value in host.int_extremes(host_array):
             _check_fits(value, dtype)
@@ -380,6 +385,9 @@ def multinomial(input, num_samples: int, replacement: bool = False, *,  # noqa: 
     positive sum per row. Without replacement a category is drawn at most
     once, so `num_samples` can't exceed the number of non-zero weights.
     """
+    if isinstance(num_samples, bool) or not isinstance(num_samples, int):
+        raise TypeError(f"multinomial(): num_samples must be an int, got "
+                        f"{type(num_samples).__name__} ({num_samples!r})")
     if input.ndim not in (1, 2):
         raise RuntimeError(f"multinomial needs a 1-D or 2-D tensor of probabilities, got shape "
                            f"{list(input.shape)}")

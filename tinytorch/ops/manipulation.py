@@ -113,6 +113,8 @@ movedim = moveaxis
 
 
 def unstack(x, /, *, axis=0):
+    if x.ndim == 0:
+        raise ValueError("unstack needs a tensor with at least one axis, got a 0-d tensor")
     axis = _axis(x.ndim, axis, "unstack")
     return () if x.shape[axis] == 0 else unbind(x, axis)
 
@@ -321,6 +323,9 @@ def repeat(x, repeats, /, *sizes, axis=None):
     axis = _axis(x.ndim, axis, "repeat")
     n = x.shape[axis]
     if isinstance(repeats, Tensor):
+        if not _dt.is_integral(repeats.dtype):
+            raise TypeError(f"repeat(): a tensor of repeats must hold integers, got "
+                            f"{repeats.dtype}; convert with repeats.long().")
         counts = [int(r) for r in repeats.tolist()] if repeats.ndim else [int(repeats)] * n
         if len(counts) == 1:  # one count broadcasts over the axis, as the standard allows
             counts = counts * n

@@ -145,6 +145,10 @@ PARTIALS = {
 def _binary(name):
     def op(input, other):  # noqa: A002
         a, b = float_pair(input, other)
+        dtype = (a if isinstance(a, Tensor) else b).dtype
+        if _dt.is_complex(dtype):  # the standard defines these four for real values only
+            raise TypeError(f"{name}() is defined for real floating dtypes, got {dtype}; take "
+                            f"the real part (x.real) or abs() first.")
         if not isinstance(a, Tensor):  # the backend wants arrays on both sides
             a = _full_like(b, a)
         if not isinstance(b, Tensor):
