@@ -35,6 +35,14 @@ from .engine import is_grad_enabled, run_backward
 __all__ = ["Tensor"]
 
 
+def _inplace_operator(op_name: str):
+    """An augmented-assignment method (x += y) calling the op `op_name` of tinytorch.ops."""
+    def method(self, other):
+        return self._inplace(globals()[op_name](self, other))  # ops arrive at the module's end
+    method.__name__ = f"__i{op_name}__"
+    return method
+
+
 class Tensor:
     __slots__ = ("_data", "device", "dtype", "requires_grad", "grad", "grad_fn", "_counter",
                  "_hooks", "_post_accumulate_hooks", "__weakref__")
@@ -579,19 +587,12 @@ class Tensor:
     def multinomial(self, num_samples, replacement=False, *, generator=None):
         return multinomial(self, num_samples, replacement, generator=generator)
 
-    def __iadd__(self, other): return self._inplace(add(self, other))
-    def __isub__(self, other): return self._inplace(sub(self, other))
-    def __imul__(self, other): return self._inplace(mul(self, other))
-    def __itruediv__(self, other): return self._inplace(div(self, other))
-    def __ifloordiv__(self, other): return self._inplace(floor_divide(self, other))
-    def __imod__(self, other): return self._inplace(remainder(self, other))
-    def __ipow__(self, other): return self._inplace(pow(self, other))
-    def __imatmul__(self, other): return self._inplace(matmul(self, other))
-    def __iand__(self, other): return self._inplace(bitwise_and(self, other))
-    def __ior__(self, other): return self._inplace(bitwise_or(self, other))
-    def __ixor__(self, other): return self._inplace(bitwise_xor(self, other))
-    def __ilshift__(self, other): return self._inplace(bitwise_left_shift(self, other))
-    def __irshift__(self, other): return self._inplace(bitwise_right_shift(self, other))
+    # x += y and friends: the out-of-place op, then its result swapped in (see _inplace)
+    __iadd__, __isub__, __imul__, __itruediv__, __ifloordiv__, __imod__, __ipow__ = map(
+        _inplace_operator, ("add", "sub", "mul", "div", "floor_divide", "remainder", "pow"))
+    __imatmul__, __iand__, __ior__, __ixor__, __ilshift__, __irshift__ = map(
+        _inplace_operator, ("matmul", "bitwise_and", "bitwise_or", "bitwise_xor",
+                            "bitwise_left_shift", "bitwise_right_shift"))
 
     def add_(self, other, *, alpha=1):
         return self._inplace(add(self, other if alpha == 1 else mul(other, alpha)))

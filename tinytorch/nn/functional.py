@@ -539,18 +539,20 @@ def _binary_args(name, input, target, weight):  # noqa: A002
         target = target.to(input.dtype)
     if weight is not None and weight.dtype != input.dtype:
         weight = weight.to(input.dtype)
-    if weight is not None and not _broadcasts_to(weight.shape, input.shape):
-        raise RuntimeError(f"{name}: weight of shape {_size(weight)} does not broadcast to the "
-                           f"input's shape {_size(input)}; give one weight per element (or per "
-                           f"trailing axis).")
+    _check_broadcasts(name, "weight", weight, input, "one weight per element (or per trailing "
+                      "axis)")
     return target, weight
 
 
-def _broadcasts_to(shape, target):
-    """Whether `shape` broadcasts to exactly `target` (the result keeps target's shape)."""
-    if len(shape) > len(target):
-        return False
-    return all(n in (1, t) for n, t in zip(reversed(shape), reversed(target)))
+def _check_broadcasts(name, what, t, input, fix):  # noqa: A002
+    """Refuse a `what` tensor (None passes) that does not broadcast to input's exact shape."""
+    shape, target = (), input.shape
+    if t is not None:
+        shape = t.shape
+    if len(shape) > len(target) or not all(
+            n in (1, m) for n, m in zip(reversed(shape), reversed(target))):
+        raise RuntimeError(f"{name}: {what} of shape {_size(t)} does not broadcast to the "
+                           f"input's shape {_size(input)}; give {fix}.")
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",  # noqa: A002
@@ -560,10 +562,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     target, weight = _binary_args("binary_cross_entropy_with_logits", input, target, weight)
     if pos_weight is not None and pos_weight.dtype != input.dtype:
         pos_weight = pos_weight.to(input.dtype)
-    if pos_weight is not None and not _broadcasts_to(pos_weight.shape, input.shape):
-        raise RuntimeError(f"binary_cross_entropy_with_logits: pos_weight of shape "
-                           f"{_size(pos_weight)} does not broadcast to the input's shape "
-                           f"{_size(input)}; give one weight per class (the last axis).")
+    _check_broadcasts("binary_cross_entropy_with_logits", "pos_weight", pos_weight, input,
+                      "one weight per class (the last axis)")
     return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight,
                                               reduction=reduction)
 

@@ -42,14 +42,51 @@ __all__ = ["TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderL
            "TransformerDecoder", "Transformer"]
 
 
-class TransformerEncoderLayer(Module):
+class _TransformerLayer(Module):
+    """What encoder and decoder layers share: PyTorch's constructor and sub-module names (in
+    PyTorch's order, so state_dicts load one to one). `_blocks` is 2 for an encoder layer and
+    3 for a decoder layer, whose extra block is cross-attention (multihead_attn)."""
+
+    _blocks = 2
+
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
                  dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True,
                  device=None, dtype=None):
         super().__init__()
-        _build_layer(self, 2, d_model, nhead, dim_feedforward, dropout, activation,
-                     layer_norm_eps, batch_first, norm_first, bias, device, dtype)
+        options = {"device": device, "dtype": dtype}
+
+        def attention():
+            return MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                      batch_first=batch_first, **options)
+        self.self_attn = attention()
+        if self._blocks == 3:
+            self.multihead_attn = attention()
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **options)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **options)
+        self.norm_first = norm_first
+        for i in range(1, self._blocks + 1):
+            setattr(self, f"norm{i}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias,
+                                                **options))
+        for i in range(1, self._blocks + 1):
+            setattr(self, f"dropout{i}", Dropout(dropout))
+        self.activation = _activation(activation)
+
+    def _attention(self, x, mask, key_padding_mask, is_causal):  # self-attention, dropout1
+        out = self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=key_padding_mask,
+                             need_weights=False, is_causal=is_causal)[0]
+        return self.dropout1(out)
+
+    def _feed_forward(self, x):  # the last block's dropout: dropout2 (encoder), dropout3
+        last_dropout = getattr(self, f"dropout{self._blocks}")
+        return last_dropout(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+
+class TransformerEncoderLayer(_TransformerLayer):
+    """Self-attention, then feed-forward, each a residual block with its LayerNorm."""
+
+    _blocks = 2
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal: bool = False):
         x = src
@@ -60,14 +97,6 @@ class TransformerEncoderLayer(Module):
             x = self.norm1(x + self._attention(x, src_mask, src_key_padding_mask, is_causal))
             x = self.norm2(x + self._feed_forward(x))
         return x
-
-    def _attention(self, x, mask, key_padding_mask, is_causal):
-        out = self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=key_padding_mask,
-                             need_weights=False, is_causal=is_causal)[0]
-        return self.dropout1(out)
-
-    def _feed_forward(self, x):
-        return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
 
 class TransformerEncoder(Module):
@@ -91,29 +120,6 @@ class TransformerEncoder(Module):
         return x if self.norm is None else self.norm(x)
 
 
-def _build_layer(layer, blocks, d_model, nhead, dim_feedforward, dropout, activation,
-                 layer_norm_eps, batch_first, norm_first, bias, device, dtype):
-    """The sub-modules of an encoder (2 blocks) or decoder (3 blocks: cross-attention added)
-    layer, under PyTorch's names and in PyTorch's order, so state_dicts load one to one."""
-    options = {"device": device, "dtype": dtype}
-
-    def attention():
-        return MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                  batch_first=batch_first, **options)
-    layer.self_attn = attention()
-    if blocks == 3:
-        layer.multihead_attn = attention()
-    layer.linear1 = Linear(d_model, dim_feedforward, bias=bias, **options)
-    layer.dropout = Dropout(dropout)
-    layer.linear2 = Linear(dim_feedforward, d_model, bias=bias, **options)
-    layer.norm_first = norm_first
-    for i in range(1, blocks + 1):
-        setattr(layer, f"norm{i}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **options))
-    for i in range(1, blocks + 1):
-        setattr(layer, f"dropout{i}", Dropout(dropout))
-    layer.activation = _activation(activation)
-
-
 def _activation(activation):
     if activation == "relu":
         return F.relu
@@ -124,48 +130,34 @@ def _activation(activation):
     raise ValueError(f"activation should be 'relu', 'gelu' or a callable, got {activation!r}")
 
 
-class TransformerDecoderLayer(Module):
+class TransformerDecoderLayer(_TransformerLayer):
     """Self-attention on the target, attention to the encoder's `memory`, then feed-forward."""
 
-    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
-                 dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
-                 batch_first: bool = False, norm_first: bool = False, bias: bool = True,
-                 device=None, dtype=None):
-        super().__init__()
-        _build_layer(self, 3, d_model, nhead, dim_feedforward, dropout, activation,
-                     layer_norm_eps, batch_first, norm_first, bias, device, dtype)
+    _blocks = 3
 
     def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal: bool = False,
                 memory_is_causal: bool = False):
         x = tgt
         if self.norm_first:
-            x = x + self._self_block(self.norm1(x), tgt_mask, tgt_key_padding_mask,
+            x = x + self._attention(self.norm1(x), tgt_mask, tgt_key_padding_mask,
                                      tgt_is_causal)
             x = x + self._cross_block(self.norm2(x), memory, memory_mask,
                                       memory_key_padding_mask, memory_is_causal)
             x = x + self._feed_forward(self.norm3(x))
         else:
-            x = self.norm1(x + self._self_block(x, tgt_mask, tgt_key_padding_mask,
+            x = self.norm1(x + self._attention(x, tgt_mask, tgt_key_padding_mask,
                                                 tgt_is_causal))
             x = self.norm2(x + self._cross_block(x, memory, memory_mask,
                                                  memory_key_padding_mask, memory_is_causal))
             x = self.norm3(x + self._feed_forward(x))
         return x
 
-    def _self_block(self, x, mask, key_padding_mask, is_causal):
-        out = self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=key_padding_mask,
-                             need_weights=False, is_causal=is_causal)[0]
-        return self.dropout1(out)
-
     def _cross_block(self, x, memory, mask, key_padding_mask, is_causal):
         out = self.multihead_attn(x, memory, memory, attn_mask=mask,
                                   key_padding_mask=key_padding_mask, need_weights=False,
                                   is_causal=is_causal)[0]
         return self.dropout2(out)
-
-    def _feed_forward(self, x):
-        return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
 
 class TransformerDecoder(Module):

@@ -117,34 +117,45 @@ class NllLoss(Function):
         return (probs - q) * upstream, None, None
 
 
-class BinaryCrossEntropyWithLogits(Function):
+class _BinaryLoss(Function):
+    """What the two binary losses share: an elementwise loss of (input, target), weighted,
+    then reduced; backward hands each subclass the upstream gradient per element."""
+
+    def _finish(self, loss, weight, reduction, *saved):
+        if weight is not None:
+            loss = loss * weight
+        self.save_for_backward(*saved)
+        self.reduction, self.count, self.weight = reduction, math.prod(loss.shape), weight
+        return _reduce(self.xp, loss, reduction, self.count)
+
+    def backward(self, grad):
+        upstream = _upstream(grad, self.reduction, self.count, self.weight)
+        grad_input = self._input_grad(self.xp, *self.saved) * upstream \
+            if self.needs_grad(0) else None
+        grad_target = self._target_grad(self.xp, *self.saved) * upstream \
+            if self.needs_grad(1) else None
+        return (grad_input, grad_target) + (None,) * (len(self.edges) - 2)
+
+
+class BinaryCrossEntropyWithLogits(_BinaryLoss):
     def forward(self, x, y, weight, pos_weight, *, reduction):
         xp = self.xp
         softplus_neg = xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, xp.zeros_like(x))
         scale = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * y
         loss = (1.0 - y) * x + scale * softplus_neg
-        if weight is not None:
-            loss = loss * weight
-        self.save_for_backward(x, y, weight, pos_weight, softplus_neg)
-        self.reduction, self.count = reduction, math.prod(loss.shape)
-        return _reduce(xp, loss, reduction, self.count)
+        return self._finish(loss, weight, reduction, x, y, pos_weight, softplus_neg)
 
-    def backward(self, grad):
-        xp = self.xp
-        x, y, weight, pos_weight, softplus_neg = self.saved
-        upstream = _upstream(grad, self.reduction, self.count, weight)
-        grad_x = grad_y = None
-        if self.needs_grad(0):
-            sigmoid = xp.exp(-softplus_neg)     # exp of a value <= 0: never overflows
-            scale = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * y
-            grad_x = ((1.0 - y) + scale * (sigmoid - 1.0)) * upstream
-        if self.needs_grad(1):
-            extra = 0.0 if pos_weight is None else (pos_weight - 1.0) * softplus_neg
-            grad_y = (extra - x) * upstream
-        return grad_x, grad_y, None, None
+    def _input_grad(self, xp, x, y, pos_weight, softplus_neg):
+        sigmoid = xp.exp(-softplus_neg)     # exp of a value <= 0: never overflows
+        scale = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * y
+        return (1.0 - y) + scale * (sigmoid - 1.0)
+
+    def _target_grad(self, xp, x, y, pos_weight, softplus_neg):
+        extra = 0.0 if pos_weight is None else (pos_weight - 1.0) * softplus_neg
+        return extra - x
 
 
-class BinaryCrossEntropy(Function):
+class BinaryCrossEntropy(_BinaryLoss):
     _FLOOR = -100.0   # PyTorch's clamp for log(0)
     _EPS = 1e-12      # PyTorch's guard for the 1 / (p (1 - p)) of the gradient
 
@@ -153,24 +164,15 @@ class BinaryCrossEntropy(Function):
         log_p = self._clamped_log(xp, p, p > 0)
         log_q = self._clamped_log(xp, 1.0 - p, p < 1)
         loss = -(y * log_p + (1.0 - y) * log_q)
-        if weight is not None:
-            loss = loss * weight
-        self.save_for_backward(p, y, weight, log_p, log_q)
-        self.reduction, self.count = reduction, math.prod(loss.shape)
-        return _reduce(xp, loss, reduction, self.count)
+        return self._finish(loss, weight, reduction, p, y, log_p, log_q)
 
     def _clamped_log(self, xp, value, positive):
         """max(log(value), -100) without evaluating log(0) (which would warn)."""
         safe = xp.where(positive, value, xp.ones_like(value))
         return xp.where(positive, xp.maximum(xp.log(safe), self._FLOOR), self._FLOOR)
 
-    def backward(self, grad):
-        xp = self.xp
-        p, y, weight, log_p, log_q = self.saved
-        upstream = _upstream(grad, self.reduction, self.count, weight)
-        grad_p = grad_y = None
-        if self.needs_grad(0):
-            grad_p = (p - y) / xp.maximum((1.0 - p) * p, self._EPS) * upstream
-        if self.needs_grad(1):
-            grad_y = (log_q - log_p) * upstream
-        return grad_p, grad_y, None
+    def _input_grad(self, xp, p, y, log_p, log_q):
+        return (p - y) / xp.maximum((1.0 - p) * p, self._EPS)
+
+    def _target_grad(self, xp, p, y, log_p, log_q):
+        return log_q - log_p
