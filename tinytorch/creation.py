@@ -94,9 +94,10 @@ def _infer_dtype(host_array, from_python: bool) -> str:
     if name in _dt.DTYPES:
         return name
     if name == "object":
-        raise TypeError("can't build a tensor from this data: it holds something other than "
-                        "numbers and bools, or an integer too large for int64 (below 2**63). "
-                        "Pass numbers in range, or a float for a large value.")
+        raise TypeError("can't build a tensor from data of dtype object: it holds something "
+                        "other than numbers and bools, or an integer too large for int64 (below "
+                        "2**63). Pass numbers in range, or a large value as a float "
+                        "(dtype='float32' or 'float64').")
     raise TypeError(f"can't convert data of dtype {name} to a tensor; supported dtypes are "
                     f"{', '.join(_dt.DTYPES)}. Convert it first, e.g. data.astype('float32').")
 
