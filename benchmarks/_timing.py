@@ -6,8 +6,23 @@ on a shared machine (slower repeats measure interference, not the code).
 
 from __future__ import annotations
 
+import os
 import platform
 import timeit
+
+
+def pin_threads(argv) -> int:
+    """Set the BLAS/OpenMP thread counts from `--threads N` (default 1; 0 leaves them alone).
+
+    Call it before NumPy is imported: the libraries read these variables once, at load.
+    """
+    threads = 1
+    if "--threads" in argv:
+        threads = int(argv[argv.index("--threads") + 1])
+    if threads:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = str(threads)
+    return threads
 
 
 def per_call_us(fn, number: int, repeat: int = 7) -> float:
@@ -16,7 +31,6 @@ def per_call_us(fn, number: int, repeat: int = 7) -> float:
 
 
 def machine() -> str:
-    import os
     return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, " \
            f"Python {platform.python_version()}"
 

@@ -17,25 +17,14 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 import time
 
+from _timing import machine, optional_torch, pin_threads
 
-def _pin_threads(argv) -> int:
-    threads = 1
-    if "--threads" in argv:
-        threads = int(argv[argv.index("--threads") + 1])
-    if threads:  # must happen before NumPy (and its BLAS) is imported
-        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[name] = str(threads)
-    return threads
-
-
-THREADS = _pin_threads(sys.argv)
+THREADS = pin_threads(sys.argv)  # before NumPy (and its BLAS) is imported
 
 import numpy as np  # noqa: E402
-from _timing import machine, optional_torch  # noqa: E402
 
 import tinytorch  # noqa: E402
 
