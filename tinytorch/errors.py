@@ -94,4 +94,9 @@ def _checked(function, tensor_type):
                                 f"Tensor, got {type(first).__name__} and "
                                 f"{type(second).__name__}. Wrap data with tinytorch.tensor(...).")
         return function(*args, **kwargs)
+    # A Tensor method passes `self` as the first argument: when that is the only tensor the
+    # check looks at (input, or input and its partner), the method can call `function` itself.
+    first = positional[0] if positional else None
+    call.checks_first_only = first in ("input", "x") and (
+        [c[1] for c in checked] == [first] or (binary and not checked and at_input == 0))
     return call

@@ -778,3 +778,11 @@ from .ops import (  # noqa: E402 - creation functions, via ops
     tensor,
     zeros,
 )
+
+# Methods call the unchecked op where `self` is the only tensor argument the public op checks
+# (errors.tensor_arguments): self is a Tensor by construction, and the check costs about as much
+# as a small op's own Python work.
+for _name, _op in list(globals().items()):
+    if getattr(_op, "checks_first_only", False):
+        globals()[_name] = _op.__wrapped__
+del _name, _op
