@@ -27,8 +27,8 @@ import pytest
 FORMAT = "tinytorch-conformance-report/1"
 OUTCOMES = ("passed", "failed", "skipped")
 # Distributions whose versions decide a result; missing ones are reported as not installed.
-VERSIONS_OF = ("tinytorch", "numpy", "array-api-compat", "array-api-strict", "cupy-cuda12x",
-               "hypothesis", "pytest")
+VERSIONS_OF = ("tinytorch", "numpy", "array-api-compat", "array-api-strict", "cupy-cuda13x",
+               "cupy-cuda12x", "hypothesis", "pytest")  # CuPy's wheel per CUDA major version
 _MESSAGE_LIMIT = 4000  # characters of an error message kept in a report
 
 
