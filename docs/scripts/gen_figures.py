@@ -37,6 +37,19 @@ def autograd_graph() -> None:
     (IMG / "autograd-graph.svg").write_text(tt.viz.graph(loss, params={"w": w, "b": b}))
 
 
+def _frame(ax, xlim, ylim) -> None:
+    """Square cells, no axes: the grid pictures are diagrams, not plots."""
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+def _save(fig, name: str) -> None:
+    fig.savefig(IMG / name, dpi=90, bbox_inches="tight")
+    plt.close(fig)
+
+
 def _grid(ax, values, x0, y0, colour, title=None, highlight=None):
     """Draw a matrix of numbers as coloured cells with its top-left corner at (x0, y0)."""
     rows, cols = len(values), len(values[0])
@@ -67,12 +80,8 @@ def broadcasting() -> None:
     _grid(ax, total, 10, 3, "#d1fae5", "a + b: shape (3, 4)")
     ax.text(7, -0.6, "grey cells are not stored: the size-1 axis is read again (stride 0)",
             ha="center", fontsize=9, color="#4b5563")
-    ax.set_xlim(-0.5, 14.5)
-    ax.set_ylim(-1, 4)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    fig.savefig(IMG / "broadcasting.png", dpi=90, bbox_inches="tight")
-    plt.close(fig)
+    _frame(ax, (-0.5, 14.5), (-1, 4))
+    _save(fig, "broadcasting.png")
 
 
 def im2col() -> None:
@@ -86,22 +95,15 @@ def im2col() -> None:
     for (r, c), colour, offset in zip(corners, colours, (0.06, 0.12, 0.18, 0.24)):
         ax.add_patch(Rectangle((c + offset, 4 - r - 3 + offset), 3 - 2 * offset,
                                3 - 2 * offset, fill=False, edgecolor=colour, linewidth=3))
-    ax.set_xlim(-0.3, 4.3)
-    ax.set_ylim(-0.3, 4.9)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    _frame(ax, (-0.3, 4.3), (-0.3, 4.9))
     ax = axes[1]
     rows = [[image[r + i][c + j] for i in range(3) for j in range(3)] for r, c in corners]
     _grid(ax, rows, 0, 4, "white", "cols (4 output positions x 9 kernel taps)",
           highlight=lambda i, j: colours[i])
     ax.text(4.5, -0.6, "output = cols @ weight.reshape(out_channels, 9).T : one matrix product",
             ha="center", fontsize=9, color="#4b5563")
-    ax.set_xlim(-0.3, 9.3)
-    ax.set_ylim(-1, 4.9)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    fig.savefig(IMG / "im2col.png", dpi=90, bbox_inches="tight")
-    plt.close(fig)
+    _frame(ax, (-0.3, 9.3), (-1, 4.9))
+    _save(fig, "im2col.png")
 
 
 def attention(reverser, length: int = 8) -> None:
