@@ -407,3 +407,57 @@ def test_zero_division_type_matches_torch():
         torch.tensor([3]) // 0
     with pytest.raises(RuntimeError, match="ZeroDivisionError"):
         tt.tensor([3]) // 0
+
+
+# ---- found by the fuzz at 20x: complex numbers reaching ops that need an order ---------------
+
+ORDERED = {
+    "lt": lambda x: x < 1j, "ge": lambda x: tt.greater_equal(x, x.to("complex64")),
+    "floor_divide": lambda x: x // 1j, "remainder": lambda x: x % 1j,
+    "maximum": lambda x: tt.maximum(x, 1j), "clamp": lambda x: x.clamp(max=1j),
+    "nextafter": lambda x: tt.nextafter(x, 1j), "floor": lambda x: x.to("complex64").floor(),
+    "ceil": lambda x: tt.ceil(x.to("complex64")), "relu": lambda x: tt.relu(x.to("complex64")),
+    "amax": lambda x: x.to("complex64").amax(), "max": lambda x: x.to("complex64").max(),
+    "argmin": lambda x: x.to("complex64").argmin(), "signbit": lambda x: tt.signbit(x.to(
+        "complex64")), "searchsorted": lambda x: tt.searchsorted(x, tt.tensor([1j])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ORDERED))
+def test_ops_that_need_an_order_refuse_complex_numbers(name):
+    # PyTorch raises for each of these ("not implemented for 'ComplexFloat'"); the array API
+    # leaves them undefined for complex dtypes. tinytorch's own message names the fix.
+    with pytest.raises(TypeError, match="not defined for complex numbers.*x.real or x.abs"):
+        ORDERED[name](tt.tensor([1.0, -2.0, 3.0]))
+
+
+@pytest.mark.parametrize("op", ["bitwise_and", "bitwise_or"])
+def test_bitwise_ops_refuse_complex_tensors_in_their_own_words(op):
+    z = tt.tensor([1 + 2j])
+    with pytest.raises(TypeError, match="only supported for integer and bool tensors"):
+        getattr(tt, op)(z, z)
+
+
+def test_logical_ops_read_a_python_scalar_by_its_truth():
+    x = tt.tensor([0.0, 2.0])
+    assert tt.logical_or(x, 1j).tolist() == [True, True]
+    assert tt.logical_and(x, 1j).tolist() == [False, True]
+    assert tt.logical_and(x, 0.0).tolist() == [False, False]
+
+
+def test_mm_and_bmm_take_only_their_own_ranks():
+    # torch.mm(1-D, 1-D) raises "self must be a matrix"; matmul is the broadcasting one
+    with pytest.raises(RuntimeError, match=r"mm\(\) multiplies two matrices.*1-D and 1-D"):
+        tt.mm(tt.ones(3), tt.ones(3))
+    with pytest.raises(RuntimeError, match=r"bmm\(\).*2-D and 2-D"):
+        tt.bmm(tt.ones(2, 3), tt.ones(3, 2))
+    assert tt.mm(tt.ones(2, 3), tt.ones(3, 4)).tolist() == [[3.0] * 4] * 2
+    assert tt.bmm(tt.ones(5, 2, 3), tt.ones(5, 3, 1)).shape == (5, 2, 1)
+
+
+def test_broadcast_shapes_takes_shapes_only():
+    assert tt.broadcast_shapes(2, (3, 1)) == (3, 2)  # an int is a 1-D shape, as in PyTorch
+    with pytest.raises(TypeError, match="each shape must be an int or a tuple of ints"):
+        tt.broadcast_shapes(tt.ones(3))
+    with pytest.raises(ValueError, match="non-negative"):
+        tt.broadcast_shapes((2, -1))

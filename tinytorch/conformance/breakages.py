@@ -18,6 +18,10 @@ Each breakage is a small, realistic bug:
 - negative_step_slice: a slice running down past index 0 stops at 0 instead (x[2::-1] loses x[0]).
 - version_counter: an in-place write outside autograd forgets to bump the version counter.
 - log1p_near_zero: log1p computed as log(1 + x), which rounds small x away.
+- logsumexp_keepdim: logsumexp's backward uses the incoming gradient as it comes, right only
+  for keepdim=True (without keepdim it broadcasts along the wrong axes, or not at all).
+- any_keepdim: any/all ignore keepdim=True and drop the reduced axes.
+- unbiased_inverted: var/std read `unbiased=True` as the biased estimate and vice versa.
 """
 
 from __future__ import annotations
@@ -139,12 +143,42 @@ def _log1p_near_zero():
     Log1p.forward = forward
 
 
+def _logsumexp_keepdim():
+    from tinytorch.ops.reduce import LogSumExp
+
+    def backward(self, grad):
+        a, out = self.saved
+        return grad * self.xp.exp(a - out), None, None  # the missing reshape to out.shape
+    LogSumExp.backward = backward
+
+
+def _any_keepdim():
+    from tinytorch.ops import reduce
+    right = reduce.nondifferentiable  # any/all's only caller in the module
+
+    def dropping(op, a, b=None):
+        out = right(op, a, b)
+        kept = tuple(n for n, m in zip(out.shape, a.shape) if not (n == 1 and m != 1))
+        return out.reshape(kept) if out.ndim == a.ndim else out
+    reduce.nondifferentiable = dropping
+
+
+def _unbiased_inverted():
+    from tinytorch.ops import reduce
+    right = reduce._var_or_std
+
+    def var_or_std(name, input, dim, unbiased, *rest):  # noqa: A002
+        return right(name, input, dim, None if unbiased is None else not unbiased, *rest)
+    reduce._var_or_std = var_or_std
+
+
 BREAKAGES = {"neg_backward": _neg_backward, "sigmoid_backward_strict": _sigmoid_backward_strict,
              "dtype_table": _dtype_table, "strict_leak": _strict_leak,
              "conv2d_backward": _conv2d_backward, "tie_rule": _tie_rule,
              "list_index_device": _list_index_device,
              "negative_step_slice": _negative_step_slice, "version_counter": _version_counter,
-             "log1p_near_zero": _log1p_near_zero}
+             "log1p_near_zero": _log1p_near_zero, "logsumexp_keepdim": _logsumexp_keepdim,
+             "any_keepdim": _any_keepdim, "unbiased_inverted": _unbiased_inverted}
 
 
 def pytest_configure(config):

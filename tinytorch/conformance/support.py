@@ -222,6 +222,7 @@ def _example_shapes(spec):
     if kind == "broadcast":
         return [base] + [(1,) * (ndim - 1) + base[-1:]] * (spec.arity - 1)
     return {"matmul": [(2, 3), (3, 2)], "matvec": [(2, 3), (3,)], "vecmat": [(3,), (3, 2)],
+            "mm": [(2, 3), (3, 2)], "bmm": [(2, 2, 3), (2, 3, 2)],
             "dot": [(3,), (3,)], "image": [(2, 2, 5, 5), (2, 2, 3, 3)][:spec.arity]}[kind]
 
 

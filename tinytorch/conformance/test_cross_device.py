@@ -112,7 +112,9 @@ def _operand_pools(spec, shapes):
     matrices = [i for i in fits if len(shapes[i]) >= 2]
     vectors = [i for i in fits if len(shapes[i]) == 1]
     first = {"single": fits, "same": fits, "broadcast": fits, "matmul": matrices,
-             "matvec": matrices, "vecmat": matrices, "dot": vectors}[spec.shapes]
+             "matvec": matrices, "vecmat": matrices, "dot": vectors,
+             "mm": [i for i in fits if len(shapes[i]) == 2],
+             "bmm": [i for i in fits if len(shapes[i]) == 3]}[spec.shapes]
     return first or None
 
 
@@ -132,6 +134,10 @@ def _draw_operands(draw, spec, shapes, first_pool):
         return tuple((i, "") for i in chosen)
     if kind == "dot":
         return (a, ""), (draw(st.sampled_from([i for i in fits if shapes[i] == shapes[a]])), "")
+    if kind in ("mm", "bmm"):  # fixed rank: partners of a's rank and batch, or a's own mT
+        partners = [(i, "") for i in fits if len(shapes[i]) == len(shapes[a])
+                    and shapes[i][-2] == shapes[a][-1] and shapes[i][:-2] == shapes[a][:-2]]
+        return (a, ""), draw(st.sampled_from(partners + [(a, "mT")]))
     vectors = [i for i in fits if len(shapes[i]) == 1]
     if kind == "matmul":
         partners = [(i, "") for i in fits if len(shapes[i]) >= 2

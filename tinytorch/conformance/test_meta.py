@@ -7,8 +7,8 @@ time as the slowest one.
 
 `test_each_kind_of_bug_is_caught_on_every_device` plants one bug of each kind the suite must
 catch (a backward formula, an nn op, a tie rule, a dtype rule, a device placement, an index
-key, an in-place rule, a value near zero) and checks that the run fails on every device this
-run checks (by default every usable device).
+key, an in-place rule, a value near zero, and argument forms: keepdim and unbiased) and checks
+that the run fails on every device this run checks (by default every usable device).
 """
 
 from __future__ import annotations
@@ -75,6 +75,15 @@ EVERY_DEVICE = {
                         ["conformance/test_rules.py::"
                          "test_ops_vanishing_at_zero_keep_relative_precision_there"
                          "[{device}-log1p]"]),
+    "argument form: keepdim in a backward": (
+        "logsumexp_keepdim", "gradients",
+        ["conformance/test_rules.py::test_reduction_forms_pass_gradcheck[{device}-logsumexp]"]),
+    "argument form: keepdim of any/all": (
+        "any_keepdim", "values",
+        ["conformance/test_rules.py::test_reduction_argument_forms_match_numpy[{device}-any]"]),
+    "argument form: unbiased": (
+        "unbiased_inverted", "values",
+        ["conformance/test_rules.py::test_reduction_argument_forms_match_numpy[{device}-var]"]),
 }
 
 

@@ -145,7 +145,8 @@ def test_aliases_forward_to_their_op(alias):
 
 def test_op_table_entries_are_well_formed():
     import inspect
-    known = {"single", "same", "broadcast", "matmul", "matvec", "vecmat", "dot", "image"}
+    known = {"single", "same", "broadcast", "matmul", "matvec", "vecmat", "mm", "bmm", "dot",
+             "image"}
     wrong = []
     seen = set()
     for spec in OPS:

@@ -143,17 +143,22 @@ def test_reduction_argument_forms_match_numpy(device, name, data):
 @examples("gradients")
 @given(data=st.data())
 def test_reduction_forms_pass_gradcheck(device, name, data):
-    a = _array(data, "float64", min_side=2, min_dims=1,
+    a = _array(data, "float64", min_side=2, min_dims=2,
                elements=st.floats(0.5, 3.0) if name != "amax" else st.sampled_from(
                    [0.5, 1.0, 1.75, 2.5, 3.0]))
     if name == "amax":  # away from ties (their rule is checked below): distinct values
         a = a + np.arange(a.size).reshape(a.shape) * 1e-2
-    dim, keep = _dim_form(data, a.ndim), data.draw(st.booleans(), label="keepdim")
+    dim = _dim_form(data, a.ndim)
     extra = _reduction_extra(data, name)
     if name in ("var", "std") and extra.get("correction") == 2:
         assume(a.size > 4)
     leaf = to_device(a, device, requires_grad=True)
-    gradcheck(lambda x: _call_reduction(name, x, dim, keep, "method", extra), (leaf,))
+    # Every example checks both keepdims, and the last axis as well as the drawn dim: a backward
+    # that forgets to restore the reduced axes still broadcasts when the leading axis is reduced.
+    for d in dict.fromkeys([dim, -1]):
+        for keep in (False, True):
+            gradcheck(lambda x, d=d, keep=keep: _call_reduction(name, x, d, keep, "method", extra),
+                      (leaf,))
 
 
 # ---- kinks and ties -------------------------------------------------------------------------

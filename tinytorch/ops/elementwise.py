@@ -23,7 +23,16 @@ import math
 from .. import dtypes as _dt
 from ..autograd import Function
 from ..tensor import Tensor
-from .plumbing import SCALARS, bool_pair, conj, float_pair, no_bool, nondifferentiable, promote
+from .plumbing import (
+    SCALARS,
+    bool_pair,
+    conj,
+    float_pair,
+    no_bool,
+    nondifferentiable,
+    promote,
+    real_only,
+)
 
 __all__ = [
     "add", "sub", "mul", "div", "floor_divide", "remainder", "pow", "neg", "abs", "subtract",
@@ -180,6 +189,7 @@ def floor_divide(input, other):  # noqa: A002
     """Floor division; its gradient is zero almost everywhere, so it records none."""
     a, b = promote(input, other)
     no_bool("floor_divide", a, b)
+    real_only("floor_divide", a, b)
     _check_integer_divisor("floor division", a, b)
     if not _dt.is_floating_point((a if isinstance(a, Tensor) else b).dtype):
         return nondifferentiable(lambda x, y: x // y, a, b)
@@ -206,6 +216,7 @@ def remainder(input, other):  # noqa: A002
     """Python-style modulo (the result has the sign of the divisor); d/da = 1."""
     a, b = promote(input, other)
     no_bool("remainder", a, b)
+    real_only("remainder", a, b)
     _check_integer_divisor("modulo", a, b)
     return Remainder.apply(a, b)
 

@@ -79,7 +79,20 @@ def _shape(t):
     return "x".join(map(str, t.shape))
 
 
-mm = bmm = matmul
+def _fixed_rank(name, ndim, what):
+    def product(input, mat2):  # noqa: A002
+        _both_tensors(name, input, mat2)
+        if input.ndim != ndim or mat2.ndim != ndim:
+            raise RuntimeError(f"{name}() multiplies {what} ({ndim}-D tensors), got "
+                               f"{input.ndim}-D and {mat2.ndim}-D. Use matmul (@) for other "
+                               f"ranks; it broadcasts.")
+        return matmul(input, mat2)
+    product.__name__ = name
+    return product
+
+
+mm = _fixed_rank("mm", 2, "two matrices")
+bmm = _fixed_rank("bmm", 3, "two batches of matrices")
 
 
 def _both_tensors(name, input, other):  # noqa: A002

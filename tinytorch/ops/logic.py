@@ -14,7 +14,7 @@ from __future__ import annotations
 from .. import dtypes as _dt
 from ..tensor import Tensor
 from .convert import cast
-from .plumbing import bool_pair, nondifferentiable, promote
+from .plumbing import bool_pair, nondifferentiable, promote, real_only
 
 __all__ = [
     "bitwise_not", "logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf",
@@ -27,9 +27,11 @@ __all__ = [
 # ---- comparisons and logic (no gradients) --------------------------------------------------
 
 
-def _comparison(op):
+def _comparison(op, name=None):
     def compare(input, other):  # noqa: A002
         a, b = promote(input, other)
+        if name is not None:  # an ordering: == and != are defined for complex numbers too
+            real_only(name, a, b)
         if bool_pair(a, b):  # the array API orders numbers only; False < True as uint8
             a, b = (cast(x, "uint8") if isinstance(x, Tensor) else int(x) for x in (a, b))
         return nondifferentiable(op, a, b)
@@ -64,17 +66,17 @@ def equal(input, other):  # noqa: A002
     out.__class__ = _EqualResult if same else _EqualShapesDiffer
     return out
 ne = not_equal = _comparison(lambda a, b: a != b)
-lt = less = _comparison(lambda a, b: a < b)
-le = less_equal = _comparison(lambda a, b: a <= b)
-gt = greater = _comparison(lambda a, b: a > b)
-ge = greater_equal = _comparison(lambda a, b: a >= b)
+lt = less = _comparison(lambda a, b: a < b, "less (<)")
+le = less_equal = _comparison(lambda a, b: a <= b, "less_equal (<=)")
+gt = greater = _comparison(lambda a, b: a > b, "greater (>)")
+ge = greater_equal = _comparison(lambda a, b: a >= b, "greater_equal (>=)")
 
 
 def _bitwise(name, op):
     def bitwise(input, other):  # noqa: A002
         a, b = promote(input, other)
         dtype = a.dtype if isinstance(a, Tensor) else b.dtype
-        if _dt.is_floating_point(dtype):
+        if _dt.is_floating_point(dtype) or _dt.is_complex(dtype):
             raise TypeError(f"{name} is only supported for integer and bool tensors, got "
                             f"{dtype}. Compare first (x > 0) to get a bool mask.")
         return nondifferentiable(op, a, b)
@@ -88,14 +90,16 @@ bitwise_xor = _bitwise("bitwise_xor", lambda a, b: a ^ b)
 
 
 def bitwise_not(input):  # noqa: A002
-    if _dt.is_floating_point(input.dtype):
+    if _dt.is_floating_point(input.dtype) or _dt.is_complex(input.dtype):
         raise TypeError(f"bitwise_not (~) is only supported for integer and bool tensors, got "
                         f"{input.dtype}.")
     return nondifferentiable(lambda a: ~a, input)
 
 
 def _as_bool(x):
-    return x if not isinstance(x, Tensor) or x.dtype == "bool" else ne(x, 0)
+    if not isinstance(x, Tensor):  # a Python scalar: its truth, as PyTorch reads it (nan is true)
+        return bool(x)
+    return x if x.dtype == "bool" else ne(x, 0)
 
 
 def logical_and(input, other): return bitwise_and(_as_bool(input), _as_bool(other))  # noqa: A002,E704,E501

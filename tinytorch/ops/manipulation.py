@@ -49,6 +49,10 @@ def _axis(ndim, axis, name):
 
 def broadcast_shapes(*shapes) -> tuple:
     """The shape all `shapes` broadcast to; a ValueError naming them if they don't."""
+    shapes = [int_tuple("broadcast_shapes", "each shape", s) for s in shapes]
+    if any(n < 0 for s in shapes for n in s):
+        raise ValueError(f"broadcast_shapes(): sizes must be non-negative, got "
+                         f"{', '.join(map(str, shapes))}")
     ndim = max((len(s) for s in shapes), default=0)
     out = [1] * ndim
     for shape in shapes:

@@ -23,7 +23,7 @@ from .. import dtypes as _dt
 from ..autograd import Function
 from ..tensor import Tensor
 from .plumbing import conj as conj_of
-from .plumbing import float_pair, no_bool, nondifferentiable, promote, to_float
+from .plumbing import float_pair, no_bool, nondifferentiable, promote, real_only, to_float
 from .unary import ZeroGrad
 
 __all__ = [
@@ -86,6 +86,7 @@ arccos, arcsin, arctan, arccosh, arcsinh, arctanh = acos, asin, atan, acosh, asi
 
 def _rounding(name):
     def op(input):  # noqa: A002
+        real_only(name, input)
         if not _dt.is_floating_point(input.dtype):
             return input  # integers are already whole, as the standard says
         return ZeroGrad.apply(input, getattr(input.device.xp, name))
@@ -99,6 +100,7 @@ fix = trunc
 
 def signbit(input):  # noqa: A002
     """Whether the sign bit is set (True for -0.0 and -nan too); no gradient."""
+    real_only("signbit", input)
     return nondifferentiable(input.device.xp.signbit, to_float(input))
 
 
@@ -170,6 +172,7 @@ arctan2 = atan2
 def nextafter(input, other):  # noqa: A002
     """The next representable float after `input` towards `other`; no gradient."""
     a, b = float_pair(input, other)
+    real_only("nextafter", a, b)
     return nondifferentiable(input.device.xp.nextafter if isinstance(input, Tensor)
                               else other.device.xp.nextafter, a, b)
 

@@ -35,7 +35,7 @@ from .convert import cast
 
 __all__ = ["SCALARS", "check_operand", "check_broadcast", "int_tuple", "tensor_list", "promote",
            "scalar_for", "to_float",
-           "float_pair", "bool_pair", "no_bool", "nondifferentiable", "normalize_dim",
+           "float_pair", "bool_pair", "no_bool", "real_only", "nondifferentiable", "normalize_dim",
            "normalize_axes", "check_same_device", "conj"]
 
 SCALARS = (int, float, bool, complex)
@@ -148,6 +148,21 @@ def no_bool(name, *operands):
         if isinstance(x, Tensor) and x.dtype == "bool":
             raise TypeError(f"{name} is not supported for bool tensors. Cast first, e.g. "
                             f"x.to('int64') or x.float().")
+
+
+def real_only(name, *operands):
+    """Refuse complex operands (tensors or Python scalars) for ops that need an order on the
+    numbers (comparisons, max/min, clamp, rounding, floor division): complex numbers have none,
+    and the array API leaves these ops undefined for them, as PyTorch refuses them."""
+    for x in operands:
+        if isinstance(x, Tensor) and _dt.is_complex(x.dtype):
+            got = f"a {x.dtype} tensor"
+        elif isinstance(x, complex):
+            got = f"the complex number {x!r}"
+        else:
+            continue
+        raise TypeError(f"{name} is not defined for complex numbers (they have no order), got "
+                        f"{got}. Use a real key instead, e.g. x.real or x.abs().")
 
 
 # ---- graph-free ops ------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from ..tensor import Tensor
 from .convert import cast
 from .elementwise import div
 from .index import gather
-from .plumbing import nondifferentiable, normalize_axes, normalize_dim
+from .plumbing import nondifferentiable, normalize_axes, normalize_dim, real_only
 from .shape import squeeze
 
 __all__ = ["sum", "mean", "var", "std", "prod", "max", "min", "amax", "amin", "argmax",
@@ -231,6 +231,7 @@ def _check_nonempty(name, x, axes):
 
 def _extreme(name, is_max):
     def extreme(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A002
+        real_only(name, input)
         axes = normalize_axes(input.ndim, dim, axis)
         _check_nonempty(name, input, axes)
         if input.dtype == "bool":  # the array API has no max/min of bools: they are any/all
@@ -270,6 +271,7 @@ def _arg(name, reducer):
         if isinstance(chosen, (tuple, list)):
             raise TypeError(f"{name}() takes one dim (an int) or None, got {chosen!r}. To search "
                             f"several axes, flatten them first, e.g. x.flatten(0, 1).{name}(0).")
+        real_only(name, input)
         keep = _keep(keepdim, keepdims)
         axes = normalize_axes(input.ndim, chosen, None)
         _check_nonempty(name, input, axes)

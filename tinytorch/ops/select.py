@@ -14,7 +14,7 @@ from ..autograd import Function
 from ..tensor import Tensor
 from .convert import cast
 from .elementwise import neg
-from .plumbing import check_broadcast, no_bool, promote, scalar_for
+from .plumbing import check_broadcast, no_bool, promote, real_only, scalar_for
 
 __all__ = [
     "maximum", "minimum", "clamp", "clip", "where", "masked_fill",
@@ -39,6 +39,7 @@ class Maximum(Function):
 def maximum(input, other):  # noqa: A002
     a, b = promote(input, other)
     no_bool("maximum", a, b)
+    real_only("maximum", a, b)
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         return clamp(a, min=b) if isinstance(a, Tensor) else clamp(b, min=a)
     return Maximum.apply(a, b)
@@ -47,6 +48,7 @@ def maximum(input, other):  # noqa: A002
 def minimum(input, other):  # noqa: A002
     a, b = promote(input, other)
     no_bool("minimum", a, b)
+    real_only("minimum", a, b)
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         return clamp(a, max=b) if isinstance(a, Tensor) else clamp(b, max=a)
     if _dt.is_integral(a.dtype):  # negation wraps unsigned integers; integers have no gradient
@@ -76,6 +78,7 @@ def clamp(input, min=None, max=None):  # noqa: A001,A002
     """Limit values to [min, max]; bounds may be Python scalars or tensors."""
     if min is None and max is None:
         raise ValueError("clamp needs at least one of min and max, e.g. x.clamp(min=0)")
+    real_only("clamp", input, min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         out = input if min is None else maximum(input, min)
         return out if max is None else minimum(out, max)

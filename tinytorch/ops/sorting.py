@@ -27,7 +27,7 @@ from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
 from .index import gather
-from .plumbing import check_same_device
+from .plumbing import check_same_device, real_only
 
 __all__ = ["sort", "argsort", "searchsorted", "unique_all", "unique_counts", "unique_inverse",
            "unique_values", "unique", "isin", "msort"]
@@ -54,7 +54,7 @@ def argsort(x, /, *, axis=-1, descending=False, stable=True, dim=None):
     """Indices that sort `x` along `axis` (int64); ties keep their order when stable."""
     if dim is not None:
         axis = dim
-    _no_complex("argsort", x)
+    real_only("argsort", x)
     if x.ndim == 0:
         return _wrap(x, x.device.xp.zeros((), dtype=x.device._backend.dtype("int64"),
                                           device=x._data.device))
@@ -81,10 +81,6 @@ def msort(input):  # noqa: A002
     return sort(input, axis=0)
 
 
-def _no_complex(name, x):
-    if _dt.is_complex(x.dtype):
-        raise TypeError(f"{name} does not order complex numbers (the array API leaves their "
-                        f"order undefined). Sort by a real key, e.g. x.real or abs(x).")
 
 
 def searchsorted(x1, x2, /, *, side="left", sorter=None, right=None):
@@ -103,6 +99,7 @@ def searchsorted(x1, x2, /, *, side="left", sorter=None, right=None):
         raise RuntimeError(f"searchsorted: sorted sequence is on {x1.device} but values are on "
                            f"{x2.device}; move one with .to(...).")
     common = _dt.promote_types(x1.dtype, x2.dtype)
+    real_only("searchsorted", cast(x1, common))
     a, b = cast(x1, common), cast(x2, common)
     xp = x1.device.xp
     kwargs = {} if sorter is None else {"sorter": sorter._data}

@@ -16,7 +16,7 @@ from ..autograd import Function
 from ..tensor import Tensor
 from .convert import cast
 from .elementwise import div, mul
-from .plumbing import conj, no_bool, to_float
+from .plumbing import conj, no_bool, real_only, to_float
 
 __all__ = [
     "exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "square", "reciprocal",
@@ -113,6 +113,7 @@ def square(input):  # noqa: A002
 
 def relu(input):  # noqa: A002
     no_bool("relu", input)
+    real_only("relu", input)
     return Relu.apply(input)
 
 
@@ -122,6 +123,7 @@ def sign(input):  # noqa: A002
 
 
 def floor(input):  # noqa: A002
+    real_only("floor", input)
     if not _dt.is_floating_point(input.dtype):
         return input
     return ZeroGrad.apply(input, input.device.xp.floor)

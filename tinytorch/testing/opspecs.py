@@ -25,7 +25,8 @@ Fields of an `OpSpec`:
   "single" (one argument, any shape), "same" (equal shapes), "broadcast"
   (mutually broadcastable), "matmul" ((..., n, k) and (..., k, m), batch
   axes broadcast), "matvec" ((..., n, k) and (k,)), "vecmat" ((k,) and
-  (..., k, m)), "dot" ((k,) and (k,)), "image" ((N, C, H, W) with H, W of 5
+  (..., k, m)), "mm" ((n, k) and (k, m)), "bmm" ((b, n, k) and (b, k, m)),
+  "dot" ((k,) and (k,)), "image" ((N, C, H, W) with H, W of 5
   or 6, and a (OC, C, 3, 3) weight as the second argument).
 - `differentiable`: False for ops that record no graph (comparisons, logic,
   argmax, floor_divide, integer casts); their outputs have no grad_fn.
@@ -736,6 +737,10 @@ OPS: list[OpSpec] = [
           functions=("Matmul", "Reshape")),
     _spec("vecmat", lambda a, b: _tt().matmul(a, b), lambda a, b: a @ b, arity=2,
           shapes="vecmat", functions=("Matmul", "Reshape")),
+    _spec("mm", lambda a, b: _tt().mm(a, b), lambda a, b: a @ b, arity=2, shapes="mm",
+          functions=("Matmul",)),
+    _spec("bmm", lambda a, b: _tt().bmm(a, b), lambda a, b: a @ b, arity=2, shapes="bmm",
+          functions=("Matmul",)),
     _spec("dot", lambda a, b: _tt().dot(a, b), lambda a, b: _np().dot(a, b), arity=2,
           shapes="dot", functions=("Matmul", "Reshape")),
     _spec("outer", lambda a, b: _tt().outer(a.reshape(-1), b.reshape(-1)),
@@ -1069,6 +1074,11 @@ def _shapes(spec, max_dims, max_side, allow_empty):
         n, k, m = draw(side), draw(side), draw(side)
         if kind == "dot":
             return (k,), (k,)
+        if kind == "mm":
+            return (n, k), (k, m)
+        if kind == "bmm":
+            b = draw(side)
+            return (b, n, k), (b, k, m)
         batch = tuple(draw(st.lists(side, max_size=max(top - 2, 0))))
         other = tuple(1 if draw(st.booleans()) else n
                       for n in batch[len(batch) - draw(st.integers(0, len(batch))):])
