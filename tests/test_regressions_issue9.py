@@ -461,3 +461,10 @@ def test_broadcast_shapes_takes_shapes_only():
         tt.broadcast_shapes(tt.ones(3))
     with pytest.raises(ValueError, match="non-negative"):
         tt.broadcast_shapes((2, -1))
+
+
+@pytest.mark.parametrize("loss", [F.cross_entropy, F.nll_loss])
+def test_class_losses_of_a_0d_input_name_the_missing_class_axis(loss):
+    # torch raises IndexError ("Dimension specified as 1 but tensor has no dimensions")
+    with pytest.raises(IndexError, match="expects scores with a class axis"):
+        loss(tt.tensor(1.0), tt.tensor(0))

@@ -25,7 +25,7 @@ from .. import autocast_state
 from .. import dtypes as _dt
 from ..autograd import no_grad
 from ..creation import arange, full, rand
-from ..errors import tensor_arguments
+from ..errors import TensorIndexError, tensor_arguments
 from ..ops import cat, log_softmax, matmul, movedim, reshape, softmax, where
 from ..ops import relu as _relu
 from ..ops import sigmoid as _sigmoid
@@ -459,11 +459,19 @@ def _class_targets(name, input, target):  # noqa: A002
     return target if target.dtype == "int64" else target.long()
 
 
+def _class_axis_present(name, scores):
+    if scores.ndim == 0:
+        raise TensorIndexError(f"{name} expects scores with a class axis, (C,) or (N, C, ...), "
+                               f"got a 0-d tensor. Stack the scores of every class into one "
+                               f"axis.")
+
+
 def _class_nll(name, scores, target, weight, ignore_index, reduction, smoothing,
                from_logits):
     """The class-index loss of (N, C, d1, ...) scores: log-probabilities, or logits when
     from_logits (then log_softmax over C happens inside the same Function)."""
     _check_reduction(reduction)
+    _class_axis_present(name, scores)
     if scores.ndim == 1:  # one unbatched sample
         out = _class_nll(name, scores.unsqueeze(0), target.reshape(1), weight, ignore_index,
                          reduction, smoothing, from_logits)
@@ -495,6 +503,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     """Softmax cross-entropy of logits (N, C) or (N, C, d1, ...) against class indices
     (or against class probabilities of the input's shape). Stable for any logit magnitude."""
     _float_input("cross_entropy", input)
+    _class_axis_present("cross_entropy", input)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     _check_reduction(reduction)
