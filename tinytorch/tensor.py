@@ -576,9 +576,10 @@ class Tensor:
     def narrow(self, dim, start, length): return narrow(self, dim, start, length)
     def gather(self, dim, index): return gather(self, dim, index)
     def nonzero(self, *, as_tuple=False): return nonzero(self, as_tuple=as_tuple)
-    def tril(self, diagonal=0): return tril(self, diagonal)
-    def triu(self, diagonal=0): return triu(self, diagonal)
-    def roll(self, shifts, dims=None): return roll(self, shifts, dims)
+    def tril(self, diagonal=0, *, k=None): return tril(self, diagonal, k=k)
+    def triu(self, diagonal=0, *, k=None): return triu(self, diagonal, k=k)
+    def roll(self, shifts=None, dims=None, *, shift=None, axis=None):
+        return roll(self, shift, dims, axis=axis, shifts=shifts)
     def topk(self, k, dim=-1, largest=True, sorted=True): return topk(self, k, dim, largest, sorted)  # noqa: A002,E501
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         return isclose(self, other, rtol, atol, equal_nan)

@@ -661,6 +661,12 @@ OPS: list[OpSpec] = [
           shapes="single", dtypes=_N, min_dims=1, functions=("BasicIndex",)),
     _spec("roll_flat", lambda a: a.roll(2), lambda a: _np().roll(a, 2), shapes="single",
           dtypes=_N, functions=("Reshape",)),
+    # the array API's spellings: tril(x, k=), roll(x, shift, axis=)
+    _spec("tril_k", lambda a: _tt().tril(a, k=-1), lambda a: _np().tril(a, -1),
+          shapes="single", dtypes=_N, min_dims=2, functions=("Where",)),
+    _spec("roll_axis", lambda a: _tt().roll(a, (1, -2), axis=(0, -1)),
+          lambda a: _np().roll(a, (1, -2), axis=(0, -1)), shapes="single", dtypes=_N,
+          min_dims=1, functions=("BasicIndex",)),
     _spec("topk_values", lambda a: _tt().topk(a, 1).values,
           lambda a: _np().flip(_np().sort(a, axis=-1), -1)[..., :1], shapes="single", min_dims=1,
           extra={"min_side": 1, "distinct": True}, functions=("Gather",)),
