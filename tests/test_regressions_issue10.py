@@ -48,3 +48,15 @@ def test_roll_takes_the_array_apis_shift_and_axis_and_pytorchs_shifts_and_dims()
         tt.roll(x, 1, 0, axis=0)
     with pytest.raises(TypeError, match="shift"):
         tt.roll(x)
+
+
+# ---- arange ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_arange_with_a_step_away_from_the_end_is_empty(device):
+    # the standard: ceil((stop - start) / step) elements, none when that is <= 0 (PyTorch raises)
+    out = tt.arange(1, 0, 1, device=device)
+    assert out.shape == (0,) and out.dtype == "int64"
+    assert tt.arange(0, 5, -1.5, device=device).shape == (0,)
+    assert tt.arange(1, 0, 1, dtype="int8", device=device).dtype == "int8"
+    assert tt.arange(5, 0, -2, device=device).tolist() == [5, 3, 1]  # still counts down
