@@ -60,3 +60,63 @@ def test_arange_with_a_step_away_from_the_end_is_empty(device):
     assert tt.arange(0, 5, -1.5, device=device).shape == (0,)
     assert tt.arange(1, 0, 1, dtype="int8", device=device).dtype == "int8"
     assert tt.arange(5, 0, -2, device=device).tolist() == [5, 3, 1]  # still counts down
+
+
+# ---- 0-d boolean masks ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_0d_boolean_masks_add_an_axis_of_size_one_or_zero(device):
+    # the standard: A[B] for a 0-d B has shape (1, *A.shape) if B is True, (0, *A.shape) if not
+    x = tt.arange(6.0, device=device).reshape(2, 3)
+    for true, false in ((True, False),
+                        (tt.asarray(True, device=device), tt.asarray(False, device=device))):
+        assert x[true].shape == (1, 2, 3)
+        assert x[true].tolist() == [[[0, 1, 2], [3, 4, 5]]]
+        assert x[false].shape == (0, 2, 3)
+        assert x[:, true].shape == (2, 1, 3) and x[..., false].shape == (2, 3, 0)
+    scalar = tt.tensor(5.0, device=device)
+    assert scalar[tt.asarray(True, device=device)].tolist() == [5.0]
+    assert scalar[False].shape == (0,)
+
+
+def test_0d_masks_next_to_integer_tensors_broadcast_as_in_pytorch_and_numpy():
+    x = tt.zeros(2, 3)
+    # torch.zeros(2, 3)[[0, 1], True].shape and NumPy's: (2, 3)
+    assert x[[0, 1], True].shape == (2, 3)
+    assert x[True, [0, 1]].shape == (2, 3)
+    assert x[0, True, [0, 2]].shape == (2,)
+    with pytest.raises(IndexError, match="broadcast"):
+        x[[0, 1], False]  # shapes (2,) and (0,), as NumPy and PyTorch say
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_setitem_with_a_0d_mask_writes_everything_or_nothing(device):
+    x = tt.tensor(5.0, device=device)
+    x[tt.asarray(True, device=device)] = 3.0
+    assert x.item() == 3.0
+    x[tt.asarray(False, device=device)] = 7.0
+    assert x.item() == 3.0
+    m = tt.zeros(2, 3, device=device)
+    m[True] = tt.tensor([1.0, 2.0, 3.0], device=device)
+    assert m.tolist() == [[1, 2, 3], [1, 2, 3]]
+    m[False] = 9.0
+    assert m.tolist() == [[1, 2, 3], [1, 2, 3]]
+
+
+def test_gradient_through_a_0d_mask():
+    x = tt.ones(2, 3, requires_grad=True)
+    (x[True] * 2).sum().backward()
+    assert x.grad.tolist() == [[2, 2, 2], [2, 2, 2]]
+    y = tt.ones(2, 3, requires_grad=True)
+    (y[False] * 2).sum().backward()
+    assert y.grad.tolist() == [[0, 0, 0], [0, 0, 0]]
+
+
+def test_a_mask_without_elements_selects_nothing():
+    # a mask whose sizes are the indexed axes' or 0 (the official suite's rule, and NumPy's)
+    x = tt.zeros(2, 3)
+    assert x[tt.zeros((0, 3), dtype="bool")].shape == (0,)
+    assert x[tt.zeros((2, 0), dtype="bool")].shape == (0,)
+    assert tt.zeros(0, 1)[tt.zeros((0, 0), dtype="bool")].shape == (0,)
+    with pytest.raises(IndexError, match=r"mask \[0, 5\]"):
+        x[tt.zeros((0, 5), dtype="bool")]

@@ -686,6 +686,10 @@ OPS: list[OpSpec] = [
           shapes="single", dtypes=_N, min_dims=1, functions=("BasicIndex",)),
     _spec("getitem_int", lambda a: a[0], lambda a: a[0], shapes="single", dtypes=_N,
           min_dims=1, extra={"min_side": 1}, functions=("BasicIndex",)),
+    # 0-d masks: a new axis of size 1 (True) or 0 (False), as the array API says
+    _spec("getitem_0d_mask", lambda a: (a[True], a[..., False]),
+          lambda a: (a[True], a[..., False]), shapes="single", dtypes=_N,
+          functions=("BasicIndex",)),
     _spec("getitem_mixed", lambda a: a[-1, 1:, None], lambda a: a[-1, 1:, None],
           shapes="single", dtypes=_N, min_dims=2, extra={"min_side": 1},
           functions=("BasicIndex",)),
