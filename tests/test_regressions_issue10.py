@@ -120,3 +120,26 @@ def test_a_mask_without_elements_selects_nothing():
     assert tt.zeros(0, 1)[tt.zeros((0, 0), dtype="bool")].shape == (0,)
     with pytest.raises(IndexError, match=r"mask \[0, 5\]"):
         x[tt.zeros((0, 5), dtype="bool")]
+
+
+# ---- squeeze --------------------------------------------------------------------------------
+
+def test_squeeze_with_the_standards_axis_refuses_an_axis_whose_size_is_not_1():
+    x = tt.ones(2, 1, 3)
+    for call in (lambda: tt.squeeze(x, 0), lambda: tt.squeeze(x, axis=0),
+                 lambda: tt.squeeze(x, (0, 1))):
+        with pytest.raises(ValueError, match=r"axis 0 has size 2") as info:
+            call()
+        assert "x.squeeze(" in str(info.value) and "dim=" in str(info.value)
+    assert tt.squeeze(x, 1).shape == (2, 3)
+    assert tt.squeeze(x, axis=-2).shape == (2, 3)
+
+
+def test_squeeze_with_pytorchs_dim_or_the_method_leaves_such_an_axis():
+    x = tt.ones(2, 1, 3)
+    assert x.squeeze(0).shape == (2, 1, 3)  # torch.ones(2, 1, 3).squeeze(0).shape
+    assert tt.squeeze(x, dim=0).shape == (2, 1, 3)
+    assert x.squeeze(1).shape == (2, 3)
+    assert tt.squeeze(x).shape == (2, 3)  # no axis: every size-1 axis, as PyTorch
+    with pytest.raises(TypeError, match="once"):
+        tt.squeeze(x, 1, dim=1)

@@ -534,7 +534,7 @@ class Tensor:
     def transpose(self, dim0, dim1): return transpose(self, dim0, dim1)
     def t(self): return t(self)
     def movedim(self, source, destination): return movedim(self, source, destination)
-    def squeeze(self, dim=None): return squeeze(self, dim)
+    def squeeze(self, dim=None): return squeeze(self, dim=dim)
     def unsqueeze(self, dim): return unsqueeze(self, dim)
     def expand(self, *sizes): return expand(self, *sizes)
     def expand_as(self, other): return broadcast_to(self, _tensor_other('expand_as', other).shape)

@@ -250,7 +250,7 @@ def _max_or_min(input, dim, keepdim, axis, keepdims, largest):  # noqa: A002
     indices = (argmax if largest else argmin)(input, dim, keepdim=True)
     values = gather(input, dim, indices)
     if not _keep(keepdim, keepdims):
-        values, indices = squeeze(values, dim), squeeze(indices, dim)
+        values, indices = squeeze(values, dim=dim), squeeze(indices, dim=dim)
     return values_indices(values, indices)
 
 
