@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import inspect
 
+import numpy as np
 import pytest
 
 import tinytorch as tt
+from tinytorch.testing import gradcheck
 
 DEVICES = ["cpu", "strict:1"]
 
@@ -143,3 +145,54 @@ def test_squeeze_with_pytorchs_dim_or_the_method_leaves_such_an_axis():
     assert tt.squeeze(x).shape == (2, 3)  # no axis: every size-1 axis, as PyTorch
     with pytest.raises(TypeError, match="once"):
         tt.squeeze(x, 1, dim=1)
+
+
+# ---- linalg.solve broadcasting (2024.12) ----------------------------------------------------
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_solve_broadcasts_a_vector_against_a_stack_of_matrices(device):
+    # A = diag(1, 2, 4) in every matrix of a (2, 1) stack: x = b / (1, 2, 4)
+    a = tt.broadcast_to(tt.tensor([[1.0, 0, 0], [0, 2, 0], [0, 0, 4]], dtype="float64",
+                                  device=device), (2, 1, 3, 3))
+    b = tt.tensor([1.0, 1.0, 2.0], dtype="float64", device=device)
+    out = tt.linalg.solve(a, b)
+    assert out.shape == (2, 1, 3)  # shape(x1)[:-2] + shape(x2)[-1:]
+    assert np.allclose(np.asarray(out.tolist()), [[[1.0, 0.5, 0.5]]] * 2)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_solve_broadcasts_the_batch_axes_of_matrices(device):
+    a = tt.tensor([[[1.0, 0], [0, 2]]], dtype="float64", device=device)  # (1, 2, 2)
+    b = tt.tensor([[[2.0], [4.0]], [[1.0], [2.0]], [[0.0], [8.0]]], dtype="float64",
+                  device=device)  # (3, 2, 1)
+    out = tt.linalg.solve(a, b)
+    assert out.shape == (3, 2, 1)
+    assert np.allclose(np.asarray(out.tolist()), [[[2], [2]], [[1], [1]], [[0], [4]]])
+    assert tt.linalg.solve(tt.zeros(0, 0, 0, device=device), tt.zeros(0, device=device)).shape \
+        == (0, 0)
+
+
+def test_solve_gradients_reach_broadcast_inputs():
+    a = (tt.eye(2, dtype="float64") * 2).reshape(1, 2, 2).requires_grad_()
+    b = tt.ones(3, 2, 1, dtype="float64", requires_grad=True)
+    tt.linalg.solve(a, b).sum().backward()
+    # x = A^-1 b; dL/db = A^-T 1 = 0.5 each; dL/dA = -sum over the 3 copies of A^-T 1 x^T
+    assert np.allclose(np.asarray(b.grad.tolist()), 0.5)
+    assert np.allclose(np.asarray(a.grad.tolist()), [[[-0.75, -0.75], [-0.75, -0.75]]])
+    assert gradcheck(lambda m, v: tt.linalg.solve(m, v),
+                     (tt.tensor([[[3.0, 1], [0.5, 2]]], dtype="float64", requires_grad=True),
+                      tt.tensor([1.0, -2], dtype="float64", requires_grad=True)))
+
+
+def test_solve_names_pytorchs_batch_of_vectors_spelling():
+    a = tt.broadcast_to(tt.eye(3), (2, 3, 3))
+    with pytest.raises(RuntimeError, match=r"B\[\.\.\., None\]\)\[\.\.\., 0\]"):
+        tt.linalg.solve(a, tt.ones(2, 3))
+    assert tt.linalg.solve(a, tt.ones(2, 3)[..., None])[..., 0].shape == (2, 3)
+
+
+def test_solve_left_false_solves_x_a_equals_b():
+    a = tt.tensor([[2.0, 0], [1, 1]], dtype="float64")
+    b = tt.tensor([[4.0, 1]], dtype="float64")
+    # x A = b: x = (x1, x2) with 2 x1 + x2 = 4 and x2 = 1, so x = (1.5, 1)
+    assert np.allclose(np.asarray(tt.linalg.solve(a, b, left=False).tolist()), [[1.5, 1.0]])

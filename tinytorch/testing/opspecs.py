@@ -945,6 +945,12 @@ OPS: list[OpSpec] = [
     _spec("linalg_solve", lambda a, b: _tt().linalg.solve(_spd(a), b),
           lambda a, b: _np().linalg.solve(_spd_np(a), b), arity=2, shapes="same", min_dims=2,
           functions=("Solve",)),
+    # a 1-D B against a stack of matrices: the standard's broadcasting (2024.12)
+    _spec("linalg_solve_vector",
+          lambda a, b: _tt().linalg.solve(_spd(a), b.reshape(-1)[:a.shape[-2]]),
+          lambda a, b: _np().linalg.solve(_spd_np(a), b.reshape(-1)[:a.shape[-2]]), arity=2,
+          shapes="same", min_dims=2, extra={"min_side": 1},
+          functions=("Solve", "BroadcastTo", "Reshape")),
     _spec("linalg_cholesky", lambda a: _tt().linalg.cholesky(_spd(a)),
           lambda a: _np().linalg.cholesky(_spd_np(a)), min_dims=2, shapes="single",
           functions=("Cholesky",)),
