@@ -196,3 +196,28 @@ def test_solve_left_false_solves_x_a_equals_b():
     b = tt.tensor([[4.0, 1]], dtype="float64")
     # x A = b: x = (x1, x2) with 2 x1 + x2 = 4 and x2 = 1, so x = (1.5, 1)
     assert np.allclose(np.asarray(tt.linalg.solve(a, b, left=False).tolist()), [[1.5, 1.0]])
+
+
+# ---- sums of unsigned integers --------------------------------------------------------------
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_the_standards_sums_keep_unsigned_integers_unsigned(device):
+    x = tt.tensor([200, 100], dtype="uint8", device=device)
+    for out, value in ((tt.sum(x), 300), (tt.prod(x), 20000)):
+        assert out.dtype == "uint64" and out.item() == value
+    assert tt.cumulative_sum(x).dtype == "uint64"
+    assert tt.cumulative_sum(x).tolist() == [200, 300]
+    assert tt.cumulative_prod(x).tolist() == [200, 20000]
+    assert tt.sum(x, dtype="int16").dtype == "int16"
+    big = tt.tensor([2**63, 1], dtype="uint64", device=device)  # beyond int64
+    assert tt.sum(big).item() == 2**63 + 1
+
+
+def test_pytorchs_sums_of_unsigned_integers_stay_int64():
+    x = tt.tensor([200, 100], dtype="uint8")
+    assert x.sum().dtype == "int64" and x.sum().item() == 300  # torch.uint8 sum: int64
+    assert x.prod().dtype == "int64"
+    assert tt.cumsum(x, 0).dtype == "int64" and x.cumprod(0).dtype == "int64"
+    assert (x.sum() - tt.tensor(1)).item() == 299  # mixes with int64 as in PyTorch
+    with pytest.raises(TypeError, match="int64"):
+        tt.sum(x) - tt.tensor(1)  # uint64 and int64 have no common dtype

@@ -508,11 +508,11 @@ class Tensor:
     def contiguous(self): return self
     def type_as(self, other): return self.to(dtype=_tensor_other('type_as', other).dtype)
 
-    def sum(self, *args, **kwargs): return sum(self, *args, **kwargs)
+    def sum(self, *args, **kwargs): return method_sum(self, *args, **kwargs)
     def mean(self, *args, **kwargs): return mean(self, *args, **kwargs)
     def var(self, *args, **kwargs): return var(self, *args, **kwargs)
     def std(self, *args, **kwargs): return std(self, *args, **kwargs)
-    def prod(self, *args, **kwargs): return prod(self, *args, **kwargs)
+    def prod(self, *args, **kwargs): return method_prod(self, *args, **kwargs)
     def max(self, *args, **kwargs): return max(self, *args, **kwargs)
     def min(self, *args, **kwargs): return min(self, *args, **kwargs)
     def amax(self, *args, **kwargs): return amax(self, *args, **kwargs)
@@ -769,9 +769,11 @@ def _broadcast_like(value, target: Tensor) -> Tensor:
 # call the ops (creation functions included) by name, and the ops need the Tensor class defined
 # above, so the ops are imported last, once the class exists.
 from .ops import *  # noqa: E402,F403
-from .ops import (  # noqa: E402 - creation functions, via ops
+from .ops import (  # noqa: E402 - creation functions, and the methods sum/prod, via ops
     empty,
     full,
+    method_prod,  # Tensor.prod and Tensor.sum: PyTorch's integer dtypes (int64 for uint8)
+    method_sum,
     multinomial,
     ones,
     rand,

@@ -30,6 +30,7 @@ from .index import gather, getitem
 from .linalg import matmul
 from .plumbing import check_same_device, int_tuple, promote, tensor_list
 from .plumbing import conj as conj_of
+from .reduce import integer_accumulator
 from .reduce import sum as _sum
 from .shape import broadcast_to, permute, reshape, transpose, unbind
 
@@ -167,14 +168,15 @@ class CumulativeProd(Function):
         return scanned / conj_of(self, a), None
 
 
-def _scan(fn, name):
+def _scan(fn, name, standard=True):
     def scan(x, /, *, axis=None, dtype=None, include_initial=False, dim=None):
         if dim is not None:
             axis = dim
         if dtype is not None:
             x = cast(x, dtype)
         elif _dt.is_integral(x.dtype) or x.dtype == "bool":
-            x = cast(x, "int64")  # as sum does: integer scans accumulate in int64 (PyTorch)
+            # as sum does: int64, or uint64 for unsigned input under the array API's rule
+            x = cast(x, integer_accumulator(x, standard))
         if axis is None:
             if x.ndim > 1:
                 raise ValueError(f"{name} needs axis= for a {x.ndim}-d tensor (the standard "
@@ -198,14 +200,16 @@ def _scan(fn, name):
 
 cumulative_sum = _scan(CumulativeSum, "cumulative_sum")
 cumulative_prod = _scan(CumulativeProd, "cumulative_prod")
+_torch_cumsum = _scan(CumulativeSum, "cumsum", standard=False)
+_torch_cumprod = _scan(CumulativeProd, "cumprod", standard=False)
 
 
-def cumsum(input, dim, *, dtype=None):  # noqa: A002 - PyTorch's spelling
-    return cumulative_sum(input, axis=dim, dtype=dtype)
+def cumsum(input, dim, *, dtype=None):  # noqa: A002 - PyTorch's spelling, and integer dtypes
+    return _torch_cumsum(input, axis=dim, dtype=dtype)
 
 
 def cumprod(input, dim, *, dtype=None):  # noqa: A002
-    return cumulative_prod(input, axis=dim, dtype=dtype)
+    return _torch_cumprod(input, axis=dim, dtype=dtype)
 
 
 def diff(x, /, *, axis=-1, n=1, prepend=None, append=None, dim=None):
