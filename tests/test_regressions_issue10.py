@@ -8,7 +8,9 @@ conflicts between the two are decided in the table of docs/array-api.md.
 
 from __future__ import annotations
 
+import cmath
 import inspect
+import math
 
 import numpy as np
 import pytest
@@ -17,6 +19,7 @@ import tinytorch as tt
 from tinytorch.testing import gradcheck
 
 DEVICES = ["cpu", "strict:1"]
+INF, NAN = float("inf"), float("nan")
 
 
 # ---- tril, triu, roll: both spellings -------------------------------------------------------
@@ -221,3 +224,59 @@ def test_pytorchs_sums_of_unsigned_integers_stay_int64():
     assert (x.sum() - tt.tensor(1)).item() == 299  # mixes with int64 as in PyTorch
     with pytest.raises(TypeError, match="int64"):
         tt.sum(x) - tt.tensor(1)  # uint64 and int64 have no common dtype
+
+
+# ---- complex expm1 at infinities and nan ----------------------------------------------------
+
+# the array API standard's special cases for expm1(a + bj); `None` marks a sign it leaves open
+EXPM1_CASES = [
+    (complex(0.0, 0.0), (0.0, 0.0)),
+    (complex(INF, 0.0), (INF, 0.0)),
+    (complex(INF, -0.0), (INF, -0.0)),         # expm1(conj(z)) == conj(expm1(z))
+    (complex(-INF, INF), (-1.0, None)),
+    (complex(INF, INF), (None, NAN)),           # real part: +-inf
+    (complex(-INF, NAN), (-1.0, None)),
+    (complex(INF, NAN), (None, NAN)),
+    (complex(NAN, 0.0), (NAN, 0.0)),
+    (complex(NAN, -0.0), (NAN, -0.0)),
+    (complex(NAN, 1.0), (NAN, NAN)),
+    (complex(1.0, INF), (NAN, NAN)),
+    (complex(-INF, 2.0), (-1.0, 0.0)),          # +0 * cis(2) - 1, sin(2) > 0
+    (complex(-INF, 4.0), (-1.0, -0.0)),         # sin(4) < 0
+    (complex(INF, 2.0), (-INF, INF)),           # inf * cis(2) - 1: cos(2) < 0 < sin(2)
+]
+
+
+def _same(got, want):
+    if want is None:
+        return True
+    if math.isnan(want):
+        return math.isnan(got)
+    return got == want and math.copysign(1, got) == math.copysign(1, want)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_expm1_special_values_follow_the_standard(device, dtype):
+    z = tt.tensor([c for c, _ in EXPM1_CASES], dtype=dtype, device=device)
+    with np.errstate(all="ignore"):
+        got = tt.expm1(z).tolist()
+    for (arg, (re, im)), out in zip(EXPM1_CASES, got):
+        assert _same(out.real, re) and _same(out.imag, im), (arg, out)
+    assert abs(got[4].real) == INF and abs(got[6].real) == INF
+
+
+def test_complex_expm1_values_and_gradient_at_finite_points():
+    points = [0.5 + 1j, -2 + 0.3j, 1e-8 - 1e-8j]
+    z = tt.tensor(points, dtype="complex128", requires_grad=True)
+    out = tt.expm1(z)
+    for got, p in zip(out.tolist(), points):
+        # expm1(x + iy) = expm1(x) cos y - 2 sin^2(y / 2) + i e^x sin y, exact near 0
+        x, y = p.real, p.imag
+        want = complex(math.expm1(x) * math.cos(y) - 2 * math.sin(y / 2) ** 2,
+                       math.exp(x) * math.sin(y))
+        assert cmath.isclose(got, want, rel_tol=1e-12)
+    tt.real(out).sum().backward()
+    # d Re(f) / dx + i d Re(f) / dy = conj(f'(z)) for holomorphic f; f' = exp
+    for got, p in zip(z.grad.tolist(), points):
+        assert cmath.isclose(got, cmath.exp(p).conjugate(), rel_tol=1e-12)
