@@ -280,3 +280,46 @@ def test_complex_expm1_values_and_gradient_at_finite_points():
     # d Re(f) / dx + i d Re(f) / dy = conj(f'(z)) for holomorphic f; f' = exp
     for got, p in zip(z.grad.tolist(), points):
         assert cmath.isclose(got, cmath.exp(p).conjugate(), rel_tol=1e-12)
+
+
+# ---- complex sigmoid ------------------------------------------------------------------------
+
+SIGMOID_POINTS = [0.5 + 1j, -2 + 0.3j, 3 - 2j, -30 + 1j, 30 - 0.5j, 0j]
+
+
+def _sigmoid(z):
+    return 1 / (1 + cmath.exp(-z))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_complex_sigmoid_values_and_gradient(device):
+    z = tt.tensor(SIGMOID_POINTS, dtype="complex128", device=device, requires_grad=True)
+    out = tt.sigmoid(z)
+    assert out.dtype == "complex128"
+    for got, p in zip(out.tolist(), SIGMOID_POINTS):
+        assert cmath.isclose(got, _sigmoid(p), rel_tol=1e-12, abs_tol=1e-14)
+    w = [1 + 2j, -1j, 0.5, 2, 1, 3j]
+    tt.real(out * tt.tensor(w, device=device)).sum().backward()
+    # L = Re(sum w f(z)): dL/dx + i dL/dy = conj(w f'(z)), f' = s (1 - s)
+    for got, p, c in zip(z.grad.tolist(), SIGMOID_POINTS, w):
+        s = _sigmoid(p)
+        assert cmath.isclose(got, (c * s * (1 - s)).conjugate(), rel_tol=1e-10, abs_tol=1e-14)
+
+
+def test_complex_sigmoid_passes_gradcheck_and_does_not_overflow():
+    z = tt.tensor([0.3 - 0.2j, -1.1 + 0.5j], dtype="complex128", requires_grad=True)
+    assert gradcheck(tt.sigmoid, (z,))
+    far = tt.sigmoid(tt.tensor([-800 + 1j, 800 - 0.5j], dtype="complex128")).tolist()
+    assert far == [0j, 1 + 0j]  # the limits, where 1 / (1 + exp(800 - 1j)) would overflow
+
+
+def test_complex_sigmoid_matches_torch():
+    torch = pytest.importorskip("torch")
+    ref = torch.tensor(SIGMOID_POINTS, dtype=torch.complex128, requires_grad=True)
+    z = tt.tensor(SIGMOID_POINTS, dtype="complex128", requires_grad=True)
+    w = [1 + 2j, -1j, 0.5, 2, 1, 3j]
+    (torch.sigmoid(ref) * torch.tensor(w)).real.sum().backward()
+    mine = tt.sigmoid(z)
+    tt.real(mine * tt.tensor(w)).sum().backward()
+    assert np.allclose(np.asarray(mine.tolist()), torch.sigmoid(ref).detach().numpy())
+    assert np.allclose(np.asarray(z.grad.tolist()), ref.grad.numpy())

@@ -58,10 +58,16 @@ Tanh = _pointwise("Tanh", lambda xp, a: xp.tanh(a), lambda f, g, y: g * conj(f, 
 
 class Sigmoid(Function):
     def forward(self, a):
-        # exp of a negative argument only, so large |a| never overflows
+        # exp of an argument with real part <= 0 only, so large |a| never overflows:
+        # 1 / (1 + exp(-a)) where re(a) >= 0, exp(a) / (1 + exp(a)) elsewhere
         xp = self.xp
-        e = xp.exp(-xp.abs(a))
-        out = xp.where(a >= 0, 1 / (1 + e), e / (1 + e))
+        if xp.isdtype(a.dtype, "complex floating"):  # -|a| would lose the imaginary part
+            positive = xp.real(a) >= 0
+            e = xp.exp(xp.where(positive, -a, a))
+        else:
+            positive = a >= 0
+            e = xp.exp(-xp.abs(a))
+        out = xp.where(positive, 1 / (1 + e), e / (1 + e))
         self.save_for_backward(out)
         return out
 
