@@ -323,3 +323,38 @@ def test_complex_sigmoid_matches_torch():
     tt.real(mine * tt.tensor(w)).sum().backward()
     assert np.allclose(np.asarray(mine.tolist()), torch.sigmoid(ref).detach().numpy())
     assert np.allclose(np.asarray(z.grad.tolist()), ref.grad.numpy())
+
+
+# ---- unique(dim=) ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_unique_with_dim_gives_pytorchs_sorted_slices(device):
+    x = tt.tensor([[1, 2], [1, 2], [0, 1]], device=device)
+    values, inverse, counts = tt.unique(x, dim=0, return_inverse=True, return_counts=True)
+    # torch.unique(torch.tensor([[1, 2], [1, 2], [0, 1]]), dim=0, ...)
+    assert values.tolist() == [[0, 1], [1, 2]]
+    assert inverse.tolist() == [1, 1, 0] and counts.tolist() == [1, 2]
+    values, inverse = x.T.unique(dim=1, return_inverse=True)
+    assert values.tolist() == [[0, 1], [1, 2]] and inverse.tolist() == [1, 1, 0]
+    rows = tt.tensor([[3, 1], [1, 2], [3, 1], [1, 0]], device=device)
+    assert tt.unique(rows, dim=0).tolist() == [[1, 0], [1, 2], [3, 1]]
+    assert tt.unique(tt.zeros(0, 3, device=device), dim=0).shape == (0, 3)
+
+
+def test_unique_with_dim_keeps_nan_rows_apart_and_names_bad_dims():
+    x = tt.tensor([[NAN, 1.0], [NAN, 1.0]])
+    assert tt.unique(x, dim=0, return_counts=True)[1].tolist() == [1, 1]  # as torch.unique
+    with pytest.raises(IndexError, match="0-d"):
+        tt.unique(tt.tensor(2.0), dim=0)
+    with pytest.raises(RuntimeError, match="empty"):
+        tt.unique(tt.zeros(3, 0), dim=0)
+
+
+def test_unique_with_dim_matches_torch():
+    torch = pytest.importorskip("torch")
+    data = np.random.default_rng(0).integers(0, 3, size=(6, 2, 3))
+    for dim in (0, 1, 2, -1):
+        ref = torch.unique(torch.tensor(data), dim=dim, return_inverse=True, return_counts=True)
+        mine = tt.unique(tt.tensor(data), dim=dim, return_inverse=True, return_counts=True)
+        for a, b in zip(mine, ref):
+            assert a.tolist() == b.tolist()
