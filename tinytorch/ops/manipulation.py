@@ -254,6 +254,13 @@ def vecdot(x1, x2, /, *, axis=-1, dim=None):
         raise ValueError(f"vecdot axis {axis} is out of range for shapes {a.shape}, {b.shape}")
     if axis >= 0:
         axis -= ndim
+    fewest = min(a.ndim, b.ndim)
+    if -axis > fewest:  # the standard: the contracted axis is never broadcast
+        allowed = f"axis must lie in [-{fewest}, -1]" if fewest else "a 0-d input has none"
+        raise ValueError(f"vecdot axis {axis} is not an axis of both inputs (shapes {a.shape} "
+                         f"and {b.shape}): the contracted axis is not broadcast, so each input "
+                         f"needs it ({allowed}). To broadcast it as PyTorch's vecdot does, "
+                         f"write (x1.conj() * x2).sum({axis}).")
     if a.shape[axis] != b.shape[axis]:
         raise ValueError(f"vecdot needs equal sizes along axis {axis}, got shapes {a.shape} and "
                          f"{b.shape}")
