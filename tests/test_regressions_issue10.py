@@ -231,6 +231,8 @@ def test_pytorchs_sums_of_unsigned_integers_stay_int64():
 # the array API standard's special cases for expm1(a + bj); `None` marks a sign it leaves open
 EXPM1_CASES = [
     (complex(0.0, 0.0), (0.0, 0.0)),
+    (complex(-0.0, 0.0), (0.0, 0.0)),           # "+0 or -0, and b +0: 0 + 0j"
+    (complex(-0.0, -0.0), (0.0, -0.0)),
     (complex(INF, 0.0), (INF, 0.0)),
     (complex(INF, -0.0), (INF, -0.0)),         # expm1(conj(z)) == conj(expm1(z))
     (complex(-INF, INF), (-1.0, None)),
@@ -264,6 +266,36 @@ def test_complex_expm1_special_values_follow_the_standard(device, dtype):
     for (arg, (re, im)), out in zip(EXPM1_CASES, got):
         assert _same(out.real, re) and _same(out.imag, im), (arg, out)
     assert abs(got[4].real) == INF and abs(got[6].real) == INF
+
+
+# the standard's tanh(a + bj) for a = +-inf and finite b: +-1 + 0j, the zero signed as b
+# (tanh(conj(z)) == conj(tanh(z)) and tanh is odd); C99 and NumPy sign it as sin(2b)
+TANH_CASES = [
+    (complex(INF, 2.0), (1.0, 0.0)),            # sin(4) < 0: NumPy gives 1 - 0j
+    (complex(INF, 4.0), (1.0, 0.0)),
+    (complex(INF, -2.0), (1.0, -0.0)),
+    (complex(-INF, 2.0), (-1.0, 0.0)),
+    (complex(INF, 0.0), (1.0, 0.0)),
+    (complex(INF, INF), (1.0, None)),
+    (complex(INF, NAN), (1.0, None)),
+    (complex(0.0, 0.0), (0.0, 0.0)),
+    (complex(2.0, INF), (NAN, NAN)),
+    (complex(NAN, 0.0), (NAN, 0.0)),
+    (complex(NAN, 2.0), (NAN, NAN)),
+]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_tanh_special_values_follow_the_standard(device, dtype):
+    z = tt.tensor([c for c, _ in TANH_CASES], dtype=dtype, device=device)
+    with np.errstate(all="ignore"):
+        got = tt.tanh(z).tolist()
+    for (arg, (re, im)), out in zip(TANH_CASES, got):
+        assert _same(out.real, re) and _same(out.imag, im), (arg, out)
+    w = complex(0.5, 1.0)
+    assert cmath.isclose(tt.tanh(tt.tensor([w], dtype=dtype)).tolist()[0], cmath.tanh(w),
+                         rel_tol=1e-6)
 
 
 def test_complex_expm1_values_and_gradient_at_finite_points():

@@ -27,7 +27,7 @@ from ..autograd import Function
 from ..tensor import Tensor
 from .plumbing import conj as conj_of
 from .plumbing import float_pair, no_bool, nondifferentiable, promote, to_float
-from .unary import ZeroGrad
+from .unary import ZeroGrad, set_special_values
 
 __all__ = [
     "acos", "acosh", "asin", "asinh", "atan", "atanh", "cosh", "sinh", "tan", "expm1", "log2",
@@ -59,25 +59,23 @@ class Elementwise(Function):
 
 
 def _expm1_special_values(xp, a, out):
-    """Complex expm1 with the array API's results at infinite and nan parts, where NumPy's
-    goes wrong (expm1(inf + 0j) is inf + nan j there, expm1(-inf + 2j) in complex64 is
-    -0.99999988): each case is a constant whose imaginary zero takes its sign from b (from
-    sin(b) for -inf + bj), so that expm1(conj(z)) is conj(expm1(z)), as the standard asks."""
+    """Complex expm1 with the array API's results at zero, infinite and nan parts, where
+    NumPy's goes wrong (expm1(inf + 0j) is inf + nan j there, expm1(-0 + 0j) is -0 + 0j, and in
+    complex64 expm1(-inf + 2j) is -0.99999988): each case is a constant whose imaginary zero
+    takes its sign from b (from sin(b) for -inf + bj), so that expm1(conj(z)) is
+    conj(expm1(z)), as the standard asks."""
     re, im = xp.real(a), xp.imag(a)
     inf, nan = float("inf"), float("nan")
     finite_im = xp.isfinite(im)
     # the sign of the imaginary zero: b's, or for -inf + bj with b finite, that of +0 * sin(b)
     sine = xp.sin(xp.where(finite_im, im, xp.zeros_like(im)))
     negative = xp.where(finite_im & (re == -inf), xp.signbit(sine), xp.signbit(im))
-    for case, real, imag in [
-            ((re == inf) & (im == 0), inf, 0.0),              # +inf + 0j -> +inf + 0j
-            (re == -inf, -1.0, 0.0),                          # -inf + bj -> -1 + 0j
-            ((re == inf) & ~finite_im, inf, nan),             # +inf + (inf or nan) j
-            (xp.isnan(re) & (im == 0), nan, 0.0)]:            # nan + 0j -> nan + 0j
-        value = xp.full_like(out, complex(real, imag)) if imag != 0 else xp.where(
-            negative, xp.full_like(out, complex(real, -0.0)), xp.full_like(out, complex(real, 0.0)))
-        out = xp.where(case, value, out)
-    return out
+    return set_special_values(xp, out, [
+        ((re == 0) & (im == 0), 0.0, 0.0, None, negative),         # +-0 + 0j -> +0 + 0j
+        ((re == inf) & (im == 0), inf, 0.0, None, negative),       # +inf + 0j -> +inf + 0j
+        (re == -inf, -1.0, 0.0, None, negative),                   # -inf + bj -> -1 + 0j
+        ((re == inf) & ~finite_im, inf, nan, None, None),          # +inf + (inf or nan) j
+        (xp.isnan(re) & (im == 0), nan, 0.0, None, negative)])     # nan + 0j -> nan + 0j
 
 
 # Forward fix-ups for complex inputs, applied after the backend's own function.
