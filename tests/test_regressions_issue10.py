@@ -212,6 +212,11 @@ def test_the_standards_sums_keep_unsigned_integers_unsigned(device):
     assert tt.cumulative_sum(x).tolist() == [200, 300]
     assert tt.cumulative_prod(x).tolist() == [200, 20000]
     assert tt.sum(x, dtype="int16").dtype == "int16"
+    # an explicit dtype is the result's, however narrow (the backend would widen it)
+    assert tt.cumulative_sum(x, dtype="uint8").dtype == "uint8"
+    assert tt.cumulative_sum(x, dtype="uint8").tolist() == [200, 44]  # 300 wraps to 44
+    assert tt.cumulative_prod(x, dtype="int16", include_initial=True).dtype == "int16"
+    assert tt.cumsum(tt.ones(2, dtype="int8", device=device), 0, dtype="int8").dtype == "int8"
     big = tt.tensor([2**63, 1], dtype="uint64", device=device)  # beyond int64
     assert tt.sum(big).item() == 2**63 + 1
 

@@ -145,7 +145,8 @@ def take_along_axis(x, indices, /, *, axis=-1):
 class CumulativeSum(Function):
     def forward(self, a, axis):
         self.axis = axis
-        return self.xp.cumulative_sum(a, axis=axis)
+        # dtype=: NumPy would widen small integers; the front end already chose the dtype
+        return self.xp.cumulative_sum(a, axis=axis, dtype=a.dtype)
 
     def backward(self, grad):  # each input feeds every later output: a reversed scan
         xp = self.xp
@@ -156,7 +157,7 @@ class CumulativeSum(Function):
 class CumulativeProd(Function):
     def forward(self, a, axis):
         self.axis = axis
-        out = self.xp.cumulative_prod(a, axis=axis)
+        out = self.xp.cumulative_prod(a, axis=axis, dtype=a.dtype)
         self.save_for_backward(a, out)
         return out
 
