@@ -108,6 +108,19 @@ def test_setitem_with_a_0d_mask_writes_everything_or_nothing(device):
     assert m.tolist() == [[1, 2, 3], [1, 2, 3]]
 
 
+@pytest.mark.parametrize("device", DEVICES)
+def test_setitem_takes_python_complex_scalars(device):
+    z = tt.zeros(3, dtype="complex64", device=device)
+    z[tt.tensor([True, False, True], device=device)] = 1 + 2j
+    z[1] = 3j
+    assert z.tolist() == [1 + 2j, 3j, 1 + 2j]
+    y = tt.zeros(2, device=device)
+    y[0] = 1 + 0j  # a real value in complex form, as torch.zeros(2)[0] = 1 + 0j
+    assert y.tolist() == [1.0, 0.0]
+    with pytest.raises(RuntimeError, match="imaginary part"):
+        y[0] = 1j  # PyTorch: "value cannot be converted to type float"
+
+
 def test_gradient_through_a_0d_mask():
     x = tt.ones(2, 3, requires_grad=True)
     (x[True] * 2).sum().backward()

@@ -381,7 +381,14 @@ def setitem(x, key, value):
     if isinstance(value, Tensor):
         check_same_device("setitem, tensor and value", x.device, value.device)
         value = value if value.dtype == x.dtype else cast(value, x.dtype)
-    elif isinstance(value, (bool, int, float, list, tuple)):
+    elif isinstance(value, (bool, int, float, complex, list, tuple)):
+        if isinstance(value, complex) and not _dt.is_complex(x.dtype):
+            if value.imag:  # PyTorch refuses too; a cast would drop the imaginary part
+                raise RuntimeError(f"can't assign the complex value {value!r} to a {x.dtype} "
+                                   f"tensor without losing its imaginary part; assign "
+                                   f"{value.real!r} (value.real), or make the tensor complex "
+                                   f"first, e.g. x = x.to('complex64').")
+            value = value.real
         value = as_tensor(value, dtype=x.dtype, device=x.device)
     else:
         raise TypeError(f"can't assign a {type(value).__name__} to a {x.dtype} tensor; assign a "
