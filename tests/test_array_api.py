@@ -275,7 +275,7 @@ def test_gradients_of_new_functions_real_and_complex(device, dtype):
         z = z + 0.25j * tt.tensor([1.0, -0.5, 0.7], dtype="float64", device=device)
     z = z.detach().requires_grad_()
     for fn in (tt.asin, tt.acos, tt.atan, tt.asinh, tt.atanh, tt.sinh, tt.cosh, tt.tan,
-               tt.expm1, tt.log10, tt.exp, tt.sin, tt.sqrt, tt.log, tt.conj,
+               tt.expm1, tt.log10, tt.exp, tt.sin, tt.sqrt, tt.log, tt.conj, tt.sigmoid,
                lambda a: a * a / (a + 2), lambda a: tt.cumulative_prod(a),
                lambda a: tt.cumulative_sum(a), lambda a: tt.sort(tt.real(a)),
                lambda a: tt.fft.fft(a), lambda a: tt.fft.ifft(a, n=5, norm="ortho"),

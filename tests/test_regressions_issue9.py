@@ -19,6 +19,7 @@ import pytest
 
 import tinytorch as tt
 import tinytorch.nn.functional as F
+from tinytorch.errors import TensorIndexError
 from tinytorch.serialization import CheckpointError
 
 INF, NAN = float("inf"), float("nan")
@@ -87,6 +88,29 @@ def test_dims_out_of_range_raise_index_errors():
         tt.gather(x, 5, tt.tensor([[0], [1]]))
     with pytest.raises(IndexError, match="out of range"):
         tt.take(tt.arange(4.0), tt.tensor([1]), 7)
+
+
+def test_roll_of_a_0d_tensor_along_a_dim_is_tinytorchs_index_error():
+    # PyTorch: IndexError "Dimension specified as 0 but tensor has no dimensions"; without dims
+    # a 0-d tensor rolls to itself
+    for dims in (0, -1):
+        with pytest.raises(TensorIndexError, match=r"0-d tensor.*x\.reshape\(1\)") as info:
+            tt.tensor(1.5).roll(0, dims)
+        assert f"dims={dims}" in str(info.value)
+        assert "tuple index" not in str(info.value)
+    assert tt.tensor(1.5).roll(3).item() == 1.5
+    assert tt.roll(tt.tensor(1.5), shift=(), axis=()).item() == 1.5
+
+
+def test_vecdot_with_a_0d_input_names_the_shapes_and_the_broadcasting_spelling():
+    # the array API: the contracted axis must exist in both inputs (axis in [-N, -1],
+    # N = min(x1.ndim, x2.ndim)) and is never broadcast
+    for x1, x2 in ((tt.tensor(1.0), tt.ones(3)), (tt.ones(3), tt.tensor(1.0))):
+        with pytest.raises(ValueError, match=r"\(\) and \(3,\)|\(3,\) and \(\)") as info:
+            tt.vecdot(x1, x2)
+        assert "(x1.conj() * x2).sum(-1)" in str(info.value)
+        assert "tuple index" not in str(info.value)
+    assert (tt.tensor(1.0) * tt.ones(3)).sum(-1).item() == 3.0  # the spelling it names
 
 
 def test_narrow_counts_a_negative_start_from_the_end_and_refuses_overruns():

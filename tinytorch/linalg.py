@@ -27,10 +27,10 @@ from . import dtypes as _dt
 from .autograd import Function
 from .ops.elementwise import abs, mul, pow
 from .ops.linalg import matmul, outer
-from .ops.manipulation import matrix_transpose, tensordot, vecdot
+from .ops.manipulation import broadcast_shapes, matrix_transpose, tensordot, vecdot
 from .ops.plumbing import promote, to_float
 from .ops.reduce import amax, amin, sum
-from .ops.shape import reshape, stack
+from .ops.shape import broadcast_to, reshape, stack
 from .ops.unary import sqrt
 
 __all__ = ["matmul", "solve", "inv", "det", "slogdet", "cholesky", "qr", "svd", "svdvals",
@@ -197,11 +197,32 @@ def slogdet(A):  # noqa: N803
 
 
 def solve(A, B, *, left=True):  # noqa: N803
-    """X with A X = B; B may be a matrix (or batch) or, as in the standard, a vector."""
+    """X with A X = B (X A = B with left=False), the array API's broadcasting (2024.12).
+
+    A 1-D B is one vector, solved against every matrix of A; a B of two or more dims is a
+    stack of (M, K) matrices whose batch axes broadcast with A's. PyTorch also reads a B of
+    shape A.shape[:-1] as a batch of vectors; where that differs, the standard's reading wins
+    and the error names `solve(A, B[..., None])[..., 0]` (docs/array-api.md).
+    """
     A, B = promote(_square("solve", A), B, broadcast=False)  # noqa: N806
+    if not left:  # X A = B is A^T X^T = B^T
+        if B.ndim == 1:
+            return solve(matrix_transpose(A), B)
+        return matrix_transpose(solve(matrix_transpose(A), matrix_transpose(B)))
+    n = A.shape[-1]
+    if B.ndim == 0 or B.shape[-1 if B.ndim == 1 else -2] != n:
+        vectors = B.ndim >= 2 and B.shape == A.shape[:-1]
+        hint = (" PyTorch reads a B of shape A.shape[:-1] as a batch of vectors; the array API "
+                "reads it as matrices: for vectors write solve(A, B[..., None])[..., 0]."
+                if vectors else "")
+        raise RuntimeError(f"linalg.solve: B of shape {tuple(B.shape)} does not fit A of shape "
+                           f"{tuple(A.shape)}: B must be a vector of length {n} or a stack of "
+                           f"matrices with {n} rows, shape (..., {n}, K).{hint}")
     if B.ndim == 1:
-        return reshape(Solve.apply(A, reshape(B, (-1, 1))), (-1,))
-    return Solve.apply(A, B)
+        column = broadcast_to(reshape(B, (n, 1)), A.shape[:-2] + (n, 1))
+        return reshape(Solve.apply(A, column), A.shape[:-2] + (n,))
+    batch = broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    return Solve.apply(broadcast_to(A, batch + A.shape[-2:]), broadcast_to(B, batch + B.shape[-2:]))
 
 
 def cholesky(A, *, upper=False):  # noqa: N803

@@ -508,11 +508,11 @@ class Tensor:
     def contiguous(self): return self
     def type_as(self, other): return self.to(dtype=_tensor_other('type_as', other).dtype)
 
-    def sum(self, *args, **kwargs): return sum(self, *args, **kwargs)
+    def sum(self, *args, **kwargs): return method_sum(self, *args, **kwargs)
     def mean(self, *args, **kwargs): return mean(self, *args, **kwargs)
     def var(self, *args, **kwargs): return var(self, *args, **kwargs)
     def std(self, *args, **kwargs): return std(self, *args, **kwargs)
-    def prod(self, *args, **kwargs): return prod(self, *args, **kwargs)
+    def prod(self, *args, **kwargs): return method_prod(self, *args, **kwargs)
     def max(self, *args, **kwargs): return max(self, *args, **kwargs)
     def min(self, *args, **kwargs): return min(self, *args, **kwargs)
     def amax(self, *args, **kwargs): return amax(self, *args, **kwargs)
@@ -534,7 +534,7 @@ class Tensor:
     def transpose(self, dim0, dim1): return transpose(self, dim0, dim1)
     def t(self): return t(self)
     def movedim(self, source, destination): return movedim(self, source, destination)
-    def squeeze(self, dim=None): return squeeze(self, dim)
+    def squeeze(self, dim=None): return squeeze(self, dim=dim)
     def unsqueeze(self, dim): return unsqueeze(self, dim)
     def expand(self, *sizes): return expand(self, *sizes)
     def expand_as(self, other): return broadcast_to(self, _tensor_other('expand_as', other).shape)
@@ -576,9 +576,10 @@ class Tensor:
     def narrow(self, dim, start, length): return narrow(self, dim, start, length)
     def gather(self, dim, index): return gather(self, dim, index)
     def nonzero(self, *, as_tuple=False): return nonzero(self, as_tuple=as_tuple)
-    def tril(self, diagonal=0): return tril(self, diagonal)
-    def triu(self, diagonal=0): return triu(self, diagonal)
-    def roll(self, shifts, dims=None): return roll(self, shifts, dims)
+    def tril(self, diagonal=0, *, k=None): return tril(self, diagonal, k=k)
+    def triu(self, diagonal=0, *, k=None): return triu(self, diagonal, k=k)
+    def roll(self, shifts=None, dims=None, *, shift=None, axis=None):
+        return roll(self, shift, dims, axis=axis, shifts=shifts)
     def topk(self, k, dim=-1, largest=True, sorted=True): return topk(self, k, dim, largest, sorted)  # noqa: A002,E501
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         return isclose(self, other, rtol, atol, equal_nan)
@@ -768,9 +769,11 @@ def _broadcast_like(value, target: Tensor) -> Tensor:
 # call the ops (creation functions included) by name, and the ops need the Tensor class defined
 # above, so the ops are imported last, once the class exists.
 from .ops import *  # noqa: E402,F403
-from .ops import (  # noqa: E402 - creation functions, via ops
+from .ops import (  # noqa: E402 - creation functions, and the methods sum/prod, via ops
     empty,
     full,
+    method_prod,  # Tensor.prod and Tensor.sum: PyTorch's integer dtypes (int64 for uint8)
+    method_sum,
     multinomial,
     ones,
     rand,

@@ -310,6 +310,17 @@ def _int64_sum(d):
     return d if d in FLOATS else "int64"
 
 
+def _standard_sum(device):
+    """The functions sum, prod, cumulative_sum and cumulative_prod (the array API's rule):
+    unsigned integers give uint64 where the device has it (int64 where not), the rest as
+    PyTorch's methods (docs/dtypes.md)."""
+    unsigned = "uint64" if supported(device, ("uint64",)) else "int64"
+    return lambda d: unsigned if d in ttd.UNSIGNED else _int64_sum(d)
+
+
+_standard_sum.per_device = True
+
+
 def _floats_only(d):
     return d if d in FLOATS else TypeError
 
@@ -335,9 +346,14 @@ UNARY = {
     "logical_not": (tt.logical_not, lambda d: "bool"),
     "bitwise_not": (tt.bitwise_not, _not_float),
     "clone": (tt.clone, _same),
-    "sum": (tt.sum, _int64_sum),
+    "sum": (tt.sum, _standard_sum),
     "sum(dim=0)": (lambda x: x.sum(dim=0), _int64_sum),
-    "prod": (tt.prod, _int64_sum),
+    "prod": (tt.prod, _standard_sum),
+    "x.prod()": (lambda x: x.prod(), _int64_sum),
+    "cumulative_sum(axis=0)": (lambda x: tt.cumulative_sum(x, axis=0), _standard_sum),
+    "cumulative_prod(axis=0)": (lambda x: tt.cumulative_prod(x, axis=0), _standard_sum),
+    "cumsum(0)": (lambda x: tt.cumsum(x, 0), _int64_sum),
+    "x.cumprod(0)": (lambda x: x.cumprod(0), _int64_sum),
     "mean": (tt.mean, _floats_only),
     "var": (tt.var, _floats_only),
     "std": (tt.std, _floats_only),
@@ -362,6 +378,7 @@ def test_unary_ops_and_reductions(device):
     for dtype in supported(device, ALL):
         x = tt.tensor([[1, 2, 1], [2, 1, 1]], dtype=dtype, device=device)
         for name, (call, rule) in UNARY.items():
+            rule = rule(device) if getattr(rule, "per_device", False) else rule
             got, want = _outcome(call, x), rule(dtype)
             if got != want:
                 wrong.append(f"{name}({dtype}) gives {_name(got)}, documented {_name(want)}")

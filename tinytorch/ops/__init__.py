@@ -31,6 +31,7 @@ from .positional import *  # noqa: F403
 from .positional import __all__ as _positional
 from .reduce import *  # noqa: F403
 from .reduce import __all__ as _reduce
+from .reduce import method_prod, method_sum  # noqa: F401 - Tensor.sum, Tensor.prod (PyTorch's)
 from .select import *  # noqa: F403
 from .select import __all__ as _select
 from .shape import *  # noqa: F403

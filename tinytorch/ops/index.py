@@ -3,7 +3,8 @@ and boolean masks, plus `take` and `gather`.
 
 How it works: a key is first normalised (lists become integer tensors,
 boolean masks become the integer tensors of their `nonzero()` positions, a
-trailing Ellipsis is added). The basic part (ints, slices, None) is one
+0-d mask such as `x[True]` a new axis of size 1, or 0 for False, as the
+array API says, a trailing Ellipsis is added). The basic part (ints, slices, None) is one
 `BasicIndex` node. Integer tensors are then applied with `take`: one
 tensor selects along its axis; several are folded into one linear index
 over their axes. Repeated indices accumulate their gradients.
@@ -154,37 +155,64 @@ def nonzero(input, *, as_tuple=None):  # noqa: A002
     return stack(parts, dim=1) if parts else reshape(parts, (0, 0))
 
 
+class _MaskAxis:
+    """In a normalised key, where a 0-d mask stood: a new axis of size 1 (True) or 0 (False)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __repr__(self):
+        return f"<0-d mask {self.value}>"
+
+
+_FULL, _EMPTY = _MaskAxis(True), _MaskAxis(False)
+
+
+def _new_axis(k):
+    return k is None or isinstance(k, _MaskAxis)
+
+
 def _normalise(x, key):
     """The key as a tuple with lists turned into tensors, masks into their nonzero() indices
-    and any Ellipsis expanded into slices."""
+    and any Ellipsis expanded into slices.
+
+    A 0-d mask (`True`, `False` or a 0-d bool tensor) adds an axis, as the array API says:
+    of size 1 for True (`_FULL`) and of size 0 for False (`_EMPTY`).
+    """
     if not isinstance(key, tuple):
         key = (key,)
     items, masks = [], []
     for k in key:
+        if isinstance(k, Tensor) and k.dtype == "bool" and k.ndim == 0:
+            check_same_device("indexing, tensor and indices", x.device, k.device)
+            k = bool(k.item())
+        if isinstance(k, bool):
+            items.append(_FULL if k else _EMPTY)
+            continue
         if isinstance(k, (list, range)):
             k = list(k)  # an empty list is an empty int64 index, as in PyTorch (not float32)
             k = tensor(k, device=x.device) if k else tensor(k, dtype="int64", device=x.device)
         if isinstance(k, Tensor):
             check_same_device("indexing, tensor and indices", x.device, k.device)
             if k.dtype == "bool":
-                parts = nonzero(k, as_tuple=True) if k.ndim else [k]
-                masks += [(parts[0], k.shape)] if k.ndim else []
+                parts = nonzero(k, as_tuple=True)
+                masks.append((parts[0], k.shape))
                 items.extend(parts)
                 continue
             if k.ndim == 0:
                 k = int(k.item())
         elif hasattr(k, "__index__") and not isinstance(k, (bool, slice)):
             k = int(k)
-            axis = sum(1 for j in items if j is not None and j is not Ellipsis)
+            axis = sum(1 for j in items if not _new_axis(j) and j is not Ellipsis)
             if Ellipsis not in items and axis < x.ndim and not -x.shape[axis] <= k < x.shape[axis]:
                 raise TensorIndexError(f"index {k} is out of bounds for dimension {axis} with "
                                        f"size {x.shape[axis]}")
-        elif not (k is None or k is Ellipsis or isinstance(k, slice)):
+        elif not (_new_axis(k) or k is Ellipsis or isinstance(k, slice)):
             raise TensorIndexError(f"only integers, slices (`:`), ellipsis (`...`), None and "
                                    f"long or bool tensors are valid indices, got "
                                    f"{type(k).__name__}")
         items.append(k)
-    consumed = sum(1 for k in items if k is not None and k is not Ellipsis)
+    consumed = sum(1 for k in items if not _new_axis(k) and k is not Ellipsis)
     if consumed > x.ndim:
         raise TensorIndexError(f"too many indices for tensor of dimension {x.ndim}")
     ellipses = [i for i, k in enumerate(items) if k is Ellipsis]  # `is`: == would compare tensors
@@ -199,11 +227,16 @@ def _normalise(x, key):
     for i, k in enumerate(items):  # clip slice bounds to each axis, as Python lists do
         if isinstance(k, slice) and k != slice(None):
             items[i] = _in_bounds(k, x.shape[axis])
-        axis += k is not None
+        axis += not _new_axis(k)
     for first, shape in masks:  # a mask must match the axes it covers, as in PyTorch
         at = next(i for i, k in enumerate(items) if k is first)
-        axis = sum(1 for k in items[:at] if k is not None)
-        if x.shape[axis:axis + len(shape)] != shape:
+        axis = sum(1 for k in items[:at] if not _new_axis(k))
+        covered = x.shape[axis:axis + len(shape)]
+        # a mask with no elements selects nothing whatever the sizes of the axes it covers
+        # (NumPy's rule, and the official suite's): its sizes may be those axes' or 0
+        empty = 0 in shape and len(covered) == len(shape) and all(
+            m in (n, 0) for m, n in zip(shape, covered))
+        if covered != shape and not empty:
             indexed = list(x.shape[axis:axis + len(shape)])
             raise TensorIndexError(f"The shape of the mask {list(shape)} does not match the "
                                    f"shape {indexed} of the axes it indexes (from axis {axis} of "
@@ -222,9 +255,16 @@ def _in_bounds(k, size):
 
 def getitem(x, key):
     items = _normalise(x, key)
-    basic, tensor_axes, tensors, out_axis = [], [], [], 0
+    if any(isinstance(k, _MaskAxis) for k in items) and any(isinstance(k, Tensor) for k in items):
+        return getitem(*_masks_as_indices(x, items))
+    basic, tensor_axes, tensors, empties, out_axis = [], [], [], [], 0
     for k in items:
-        if isinstance(k, Tensor):
+        if isinstance(k, _MaskAxis):  # a new axis (None), emptied afterwards for False
+            basic.append(None)
+            if k is _EMPTY:
+                empties.append(out_axis)
+            out_axis += 1
+        elif isinstance(k, Tensor):
             basic.append(slice(None))
             tensor_axes.append(out_axis)
             tensors.append(k)
@@ -239,11 +279,32 @@ def getitem(x, key):
             out_axis += 1
     basic = tuple(basic)
     y = x if all(k == slice(None) for k in basic) else BasicIndex.apply(x, basic)
+    if empties:
+        y = BasicIndex.apply(y, tuple(slice(0, 0) if i in empties else slice(None)
+                                      for i in range(y.ndim)))
     if not tensors:
         return y
     if len(tensors) == 1:
         return take(y, tensors[0], tensor_axes[0])
     return _take_many(y, tensors, tensor_axes, items)
+
+
+def _masks_as_indices(x, items):
+    """x with a size-1 axis where each 0-d mask stands, and the key with the masks as integer
+    indices into it ([0] for True, [] for False): NumPy's and PyTorch's reading of a 0-d mask
+    next to integer tensors, whose shapes it then broadcasts with."""
+    shape, key, axis = [], [], 0
+    for k in items:
+        if isinstance(k, _MaskAxis):
+            shape.append(1)
+            key.append(tensor([0] if k.value else [], dtype="int64", device=x.device))
+        elif k is None:
+            key.append(k)
+        else:
+            shape.append(x.shape[axis])
+            key.append(k)
+            axis += 1
+    return reshape(x, tuple(shape)), tuple(key)
 
 
 def _take_many(y, tensors, axes, items):
@@ -320,13 +381,25 @@ def setitem(x, key, value):
     if isinstance(value, Tensor):
         check_same_device("setitem, tensor and value", x.device, value.device)
         value = value if value.dtype == x.dtype else cast(value, x.dtype)
-    elif isinstance(value, (bool, int, float, list, tuple)):
+    elif isinstance(value, (bool, int, float, complex, list, tuple)):
+        if isinstance(value, complex) and not _dt.is_complex(x.dtype):
+            if value.imag:  # PyTorch refuses too; a cast would drop the imaginary part
+                raise RuntimeError(f"can't assign the complex value {value!r} to a {x.dtype} "
+                                   f"tensor without losing its imaginary part; assign "
+                                   f"{value.real!r} (value.real), or make the tensor complex "
+                                   f"first, e.g. x = x.to('complex64').")
+            value = value.real
         value = as_tensor(value, dtype=x.dtype, device=x.device)
     else:
         raise TypeError(f"can't assign a {type(value).__name__} to a {x.dtype} tensor; assign a "
                         f"number or a Tensor (e.g. tinytorch.tensor(values)).")
     items = tuple(_normalise(x, key))
     advanced = any(isinstance(k, Tensor) for k in items)
+    if not advanced and any(isinstance(k, _MaskAxis) for k in items):
+        if _EMPTY in items:  # a False 0-d mask selects nothing: nothing to write
+            _fit_value(value, getitem(x, items).shape)
+            return
+        items = tuple(None if k is _FULL else k for k in items)  # True: a new size-1 axis
     recording = is_grad_enabled() and (x.requires_grad or value.requires_grad)
     linear = getitem(reshape(_arange_like(x), x.shape), items) if advanced else None
     target = linear.shape if advanced else x._data[items].shape

@@ -69,9 +69,9 @@ def _matmul_checked(a, b):
         raise RuntimeError(f"matmul batch axes {batch_a} and {batch_b} (of shapes {_shape(a)} "
                            f"and {_shape(b)}) do not broadcast. Make each batch axis equal or 1.")
     if a.ndim == 1:
-        return squeeze(matmul(reshape(a, 1, -1), b), -2 if b.ndim > 1 else -1)
+        return squeeze(matmul(reshape(a, 1, -1), b), dim=-2 if b.ndim > 1 else -1)
     if b.ndim == 1:
-        return squeeze(matmul(a, reshape(b, -1, 1)), -1)
+        return squeeze(matmul(a, reshape(b, -1, 1)), dim=-1)
     return Matmul.apply(a, b)
 
 

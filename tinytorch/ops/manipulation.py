@@ -30,6 +30,7 @@ from .index import gather, getitem
 from .linalg import matmul
 from .plumbing import check_same_device, int_tuple, promote, tensor_list
 from .plumbing import conj as conj_of
+from .reduce import integer_accumulator
 from .reduce import sum as _sum
 from .shape import broadcast_to, permute, reshape, transpose, unbind
 
@@ -148,7 +149,8 @@ def take_along_axis(x, indices, /, *, axis=-1):
 class CumulativeSum(Function):
     def forward(self, a, axis):
         self.axis = axis
-        return self.xp.cumulative_sum(a, axis=axis)
+        # dtype=: NumPy would widen small integers; the front end already chose the dtype
+        return self.xp.cumulative_sum(a, axis=axis, dtype=a.dtype)
 
     def backward(self, grad):  # each input feeds every later output: a reversed scan
         xp = self.xp
@@ -159,7 +161,7 @@ class CumulativeSum(Function):
 class CumulativeProd(Function):
     def forward(self, a, axis):
         self.axis = axis
-        out = self.xp.cumulative_prod(a, axis=axis)
+        out = self.xp.cumulative_prod(a, axis=axis, dtype=a.dtype)
         self.save_for_backward(a, out)
         return out
 
@@ -171,14 +173,15 @@ class CumulativeProd(Function):
         return scanned / conj_of(self, a), None
 
 
-def _scan(fn, name):
+def _scan(fn, name, standard=True):
     def scan(x, /, *, axis=None, dtype=None, include_initial=False, dim=None):
         if dim is not None:
             axis = dim
         if dtype is not None:
             x = cast(x, dtype)
         elif _dt.is_integral(x.dtype) or x.dtype == "bool":
-            x = cast(x, "int64")  # as sum does: integer scans accumulate in int64 (PyTorch)
+            # as sum does: int64, or uint64 for unsigned input under the array API's rule
+            x = cast(x, integer_accumulator(x, standard))
         if axis is None:
             if x.ndim > 1:
                 raise ValueError(f"{name} needs axis= for a {x.ndim}-d tensor (the standard "
@@ -202,14 +205,16 @@ def _scan(fn, name):
 
 cumulative_sum = _scan(CumulativeSum, "cumulative_sum")
 cumulative_prod = _scan(CumulativeProd, "cumulative_prod")
+_torch_cumsum = _scan(CumulativeSum, "cumsum", standard=False)
+_torch_cumprod = _scan(CumulativeProd, "cumprod", standard=False)
 
 
-def cumsum(input, dim, *, dtype=None):  # noqa: A002 - PyTorch's spelling
-    return cumulative_sum(input, axis=dim, dtype=dtype)
+def cumsum(input, dim, *, dtype=None):  # noqa: A002 - PyTorch's spelling, and integer dtypes
+    return _torch_cumsum(input, axis=dim, dtype=dtype)
 
 
 def cumprod(input, dim, *, dtype=None):  # noqa: A002
-    return cumulative_prod(input, axis=dim, dtype=dtype)
+    return _torch_cumprod(input, axis=dim, dtype=dtype)
 
 
 def diff(x, /, *, axis=-1, n=1, prepend=None, append=None, dim=None):
@@ -254,6 +259,13 @@ def vecdot(x1, x2, /, *, axis=-1, dim=None):
         raise ValueError(f"vecdot axis {axis} is out of range for shapes {a.shape}, {b.shape}")
     if axis >= 0:
         axis -= ndim
+    fewest = min(a.ndim, b.ndim)
+    if -axis > fewest:  # the standard: the contracted axis is never broadcast
+        allowed = f"axis must lie in [-{fewest}, -1]" if fewest else "a 0-d input has none"
+        raise ValueError(f"vecdot axis {axis} is not an axis of both inputs (shapes {a.shape} "
+                         f"and {b.shape}): the contracted axis is not broadcast, so each input "
+                         f"needs it ({allowed}). To broadcast it as PyTorch's vecdot does, "
+                         f"write (x1.conj() * x2).sum({axis}).")
     if a.shape[axis] != b.shape[axis]:
         raise ValueError(f"vecdot needs equal sizes along axis {axis}, got shapes {a.shape} and "
                          f"{b.shape}")

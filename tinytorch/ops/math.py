@@ -8,6 +8,9 @@ row. For complex inputs the backward multiplies by the conjugate derivative,
 PyTorch's convention: the gradient of a real loss L with respect to z is
 dL/dx + i dL/dy, the conjugate Wirtinger derivative times two.
 
+Complex expm1 sets the standard's values at infinite and nan parts after
+the backend's expm1, which gets several of them wrong (NumPy's does).
+
 Assumes: float-only functions turn integer and bool inputs into the default
 float dtype first (as PyTorch does); ceil, trunc and signbit have zero (or
 no) gradient, as floor does; the derivative table is used for real and
@@ -24,7 +27,7 @@ from ..autograd import Function
 from ..tensor import Tensor
 from .plumbing import conj as conj_of
 from .plumbing import float_pair, no_bool, nondifferentiable, promote, real_only, to_float
-from .unary import ZeroGrad
+from .unary import ZeroGrad, set_special_values
 
 __all__ = [
     "acos", "acosh", "asin", "asinh", "atan", "atanh", "cosh", "sinh", "tan", "expm1", "log2",
@@ -41,6 +44,8 @@ class Elementwise(Function):
     def forward(self, a, name):
         self.name_ = name
         out = getattr(self.xp, name)(a)
+        if name in SPECIAL_VALUES and self.device._backend.dtype_names[a.dtype] in _dt.COMPLEX:
+            out = SPECIAL_VALUES[name](self.xp, a, out)
         self.save_for_backward(a, out)
         return out
 
@@ -52,6 +57,29 @@ class Elementwise(Function):
     def name(self) -> str:  # AsinBackward, as PyTorch names them
         return self.name_.capitalize() + "Backward"
 
+
+def _expm1_special_values(xp, a, out):
+    """Complex expm1 with the array API's results at zero, infinite and nan parts, where
+    NumPy's goes wrong (expm1(inf + 0j) is inf + nan j there, expm1(-0 + 0j) is -0 + 0j, and in
+    complex64 expm1(-inf + 2j) is -0.99999988): each case is a constant whose imaginary zero
+    takes its sign from b (from sin(b) for -inf + bj), so that expm1(conj(z)) is
+    conj(expm1(z)), as the standard asks."""
+    re, im = xp.real(a), xp.imag(a)
+    inf, nan = float("inf"), float("nan")
+    finite_im = xp.isfinite(im)
+    # the sign of the imaginary zero: b's, or for -inf + bj with b finite, that of +0 * sin(b)
+    sine = xp.sin(xp.where(finite_im, im, xp.zeros_like(im)))
+    negative = xp.where(finite_im & (re == -inf), xp.signbit(sine), xp.signbit(im))
+    return set_special_values(xp, out, [
+        ((re == 0) & (im == 0), 0.0, 0.0, None, negative),         # +-0 + 0j -> +0 + 0j
+        ((re == inf) & (im == 0), inf, 0.0, None, negative),       # +inf + 0j -> +inf + 0j
+        (re == -inf, -1.0, 0.0, None, negative),                   # -inf + bj -> -1 + 0j
+        ((re == inf) & ~finite_im, inf, nan, None, None),          # +inf + (inf or nan) j
+        (xp.isnan(re) & (im == 0), nan, 0.0, None, negative)])     # nan + 0j -> nan + 0j
+
+
+# Forward fix-ups for complex inputs, applied after the backend's own function.
+SPECIAL_VALUES = {"expm1": _expm1_special_values}
 
 DERIVATIVES = {
     "acos": lambda xp, a, out: -1 / xp.sqrt(1 - a * a),

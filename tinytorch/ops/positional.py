@@ -5,7 +5,9 @@ none needs a gradient of its own. `tril`/`triu` keep one triangle of the
 last two dimensions (the causal mask of a GPT is `tril(ones(T, T))`);
 `roll` shifts elements around a dimension, wrapping at the end; `topk`
 returns the k largest (or smallest) values along a dimension with their
-indices, as PyTorch's (values, indices) named tuple.
+indices, as PyTorch's (values, indices) named tuple. Both spellings are
+taken: `tril(x, diagonal)` and the array API's `tril(x, k=)`, `roll(x,
+shifts, dims)` and the array API's `roll(x, shift, axis=)`.
 
 Assumes: `topk` finds its indices with the backend's stable argsort, so
 among equal values the lower index comes first; its values are a `gather`
@@ -16,8 +18,10 @@ selection for topk rather than a full sort) and its own backward formulas.
 
 from __future__ import annotations
 
+import operator
 from collections import namedtuple
 
+from ..errors import TensorIndexError
 from .index import gather
 from .logic import ge, le
 from .plumbing import int_tuple, normalize_dim
@@ -40,19 +44,48 @@ def _triangle_mask(x, diagonal: int, lower: bool):
     return ge(r, c) if lower else le(r, c)
 
 
-def tril(input, diagonal: int = 0):  # noqa: A002 - PyTorch's parameter name
-    """The lower triangle (on and below `diagonal`) of the last two dims; the rest is 0."""
-    return where(_triangle_mask(input, diagonal, lower=True), input, 0)
+def _offset(name, diagonal, k):
+    """The diagonal offset, given as PyTorch's `diagonal` or the array API's `k` (not both)."""
+    if k is None:
+        return operator.index(diagonal)
+    if diagonal != 0:
+        raise TypeError(f"{name}(): give the diagonal offset once, as diagonal= (PyTorch) or k= "
+                        f"(array API), got diagonal={diagonal!r} and k={k!r}")
+    return operator.index(k)
 
 
-def triu(input, diagonal: int = 0):  # noqa: A002
-    """The upper triangle (on and above `diagonal`) of the last two dims; the rest is 0."""
-    return where(_triangle_mask(input, diagonal, lower=False), input, 0)
+def tril(input, diagonal: int = 0, *, k: int | None = None):  # noqa: A002 - PyTorch's name
+    """The lower triangle (on and below the diagonal offset by `diagonal`, the array API's `k`)
+    of the last two dims; the rest is 0."""
+    return where(_triangle_mask(input, _offset("tril", diagonal, k), lower=True), input, 0)
 
 
-def roll(input, shifts, dims=None):  # noqa: A002
-    """Shift elements by `shifts` along `dims` (all elements, flattened, when dims is None)."""
-    shifts = int_tuple("roll", "shifts", shifts)
+def triu(input, diagonal: int = 0, *, k: int | None = None):  # noqa: A002
+    """The upper triangle (on and above the diagonal offset by `diagonal`, the array API's `k`)
+    of the last two dims; the rest is 0."""
+    return where(_triangle_mask(input, _offset("triu", diagonal, k), lower=False), input, 0)
+
+
+def roll(input, shift=None, dims=None, *, axis=None, shifts=None):  # noqa: A002
+    """Shift elements by `shift` along `dims` (all elements, flattened, when dims is None).
+
+    Both spellings: the array API's `roll(x, shift, axis=None)` and PyTorch's
+    `roll(input, shifts, dims=None)`, so `shifts=` and `axis=` are accepted too.
+    """
+    if shifts is not None:
+        if shift is not None:
+            raise TypeError(f"roll(): give the shift once, as shift (array API) or shifts= "
+                            f"(PyTorch), got shift={shift!r} and shifts={shifts!r}")
+        shift = shifts
+    if shift is None:
+        raise TypeError("roll() missing its shift: call roll(x, shift, axis=None) (array API) or "
+                        "roll(x, shifts, dims=None) (PyTorch)")
+    if axis is not None:
+        if dims is not None:
+            raise TypeError(f"roll(): give the axes once, as axis= (array API) or dims= "
+                            f"(PyTorch), got dims={dims!r} and axis={axis!r}")
+        dims = axis
+    shifts = int_tuple("roll", "shifts", shift)
     if dims is None:
         if len(shifts) != 1:
             raise RuntimeError(f"roll: without dims, shifts must be one int, got {shifts}")
@@ -61,14 +94,19 @@ def roll(input, shifts, dims=None):  # noqa: A002
     if len(shifts) != len(dims):
         raise RuntimeError(f"roll: shifts and dims must have the same length, got {shifts} and "
                            f"{dims}")
+    if input.ndim == 0 and dims:
+        raise TensorIndexError(f"roll(): dims={dims if len(dims) > 1 else dims[0]} is out of "
+                               f"range for a 0-d tensor, which has no dimension to roll along. "
+                               f"Leave dims (axis) out to roll the flattened tensor, or reshape "
+                               f"it to 1-d first, e.g. x.reshape(1).")
     out = input
-    for shift, dim in zip(shifts, dims):
+    for step, dim in zip(shifts, dims):
         dim = normalize_dim(dim, input.ndim)
         n = input.shape[dim]
-        if n == 0 or shift % n == 0:
+        if n == 0 or step % n == 0:
             continue
-        shift %= n
-        out = cat([narrow(out, dim, n - shift, shift), narrow(out, dim, 0, n - shift)], dim)
+        step %= n
+        out = cat([narrow(out, dim, n - step, step), narrow(out, dim, 0, n - step)], dim)
     return out
 
 

@@ -4,8 +4,11 @@ Every reduction takes PyTorch's `dim`/`keepdim` or the array API's
 `axis`/`keepdims` (an int, a tuple, or None for all axes).
 
 Dtypes (PyTorch's rules): sum and prod of bool or integer tensors give
-int64; mean, var, std and logsumexp need a floating input; max and min keep
-the dtype; argmax and argmin give int64; all and any give bool.
+int64, except that the functions `sum` and `prod` keep unsigned integers
+unsigned (uint64), as the array API says, where the methods `x.sum()` and
+`x.prod()` give PyTorch's int64 (docs/array-api.md); mean, var, std and
+logsumexp need a floating input; max and min keep the dtype; argmax and
+argmin give int64; all and any give bool.
 
 Gradients: `max`/`min` over all elements (and `amax`/`amin`) split the
 gradient evenly between tied maxima, as PyTorch does; `max(dim=...)`
@@ -62,12 +65,38 @@ class Sum(Function):
         return self.xp.zeros(self.shape, dtype=grad.dtype, device=grad.device) + grad, None, None
 
 
-def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A001,A002,E501
-    _check_tensor("sum", input)
+def integer_accumulator(x, standard: bool) -> str:
+    """The dtype a sum, product or scan of a bool or integer tensor `x` gives without dtype=.
+
+    PyTorch's rule (standard=False: the methods x.sum(), x.prod(), cumsum, cumprod) is int64
+    for every one. The array API's (the functions sum, prod, cumulative_sum, cumulative_prod)
+    keeps unsigned integers unsigned: uint64, where the device has it (torch devices have
+    not, so int64 there, as the official suite allows), and uint64 stays uint64.
+    """
+    if standard and x.dtype in _dt.UNSIGNED and "uint64" in x.device._backend.dtypes:
+        return "uint64"
+    return "int64"
+
+
+def _reduce_input(name, input, dtype, standard):  # noqa: A002
+    _check_tensor(name, input)
     if dtype is not None:
-        input = cast(input, dtype)
-    elif not _dt.is_inexact(input.dtype):
-        input = cast(input, "int64")
+        return cast(input, dtype)
+    if not _dt.is_inexact(input.dtype):
+        return cast(input, integer_accumulator(input, standard))
+    return input
+
+
+def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A001,A002,E501
+    """The sum over `dim` (`axis`), or over all elements. Integers sum in int64, unsigned ones
+    in uint64 as the array API says (the method x.sum() keeps PyTorch's int64 for all)."""
+    input = _reduce_input("sum", input, dtype, standard=True)  # noqa: A001
+    return Sum.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
+
+
+def method_sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A002,E501
+    """Tensor.sum: PyTorch's, whose integer sums are int64 (uint8 images included)."""
+    input = _reduce_input("sum", input, dtype, standard=False)  # noqa: A001
     return Sum.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 
 
@@ -194,10 +223,14 @@ class Prod(Function):
 
 
 def prod(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A002
-    if dtype is not None:
-        input = cast(input, dtype)
-    elif not _dt.is_inexact(input.dtype):
-        input = cast(input, "int64")
+    """The product over `dim` (`axis`), or of all elements; integer dtypes as `sum`."""
+    input = _reduce_input("prod", input, dtype, standard=True)  # noqa: A001
+    return Prod.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
+
+
+def method_prod(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A002,E501
+    """Tensor.prod: PyTorch's, whose integer products are int64."""
+    input = _reduce_input("prod", input, dtype, standard=False)  # noqa: A001
     return Prod.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 
 
@@ -251,7 +284,7 @@ def _max_or_min(input, dim, keepdim, axis, keepdims, largest):  # noqa: A002
     indices = (argmax if largest else argmin)(input, dim, keepdim=True)
     values = gather(input, dim, indices)
     if not _keep(keepdim, keepdims):
-        values, indices = squeeze(values, dim), squeeze(indices, dim)
+        values, indices = squeeze(values, dim=dim), squeeze(indices, dim=dim)
     return values_indices(values, indices)
 
 

@@ -2,7 +2,10 @@
 cat/concat, stack, split/chunk, repeat/tile and flip.
 
 Each has PyTorch's name and, where the array API standard names it
-differently, that name too (concat, permute_dims, expand_dims).
+differently, that name too (concat, permute_dims, expand_dims). `squeeze`
+of an axis whose size is not 1 raises a ValueError when the axis is given
+the standard's way (`squeeze(x, axis)`) and leaves it with PyTorch's
+(`x.squeeze(d)`, `squeeze(x, dim=d)`); docs/array-api.md has the table.
 Assumes: `view` is `reshape` (any layout works; NumPy copies when it must).
 Production does instead: PyTorch's `view` never copies and raises on
 incompatible strides, because its tensors expose strides and storage
@@ -121,11 +124,29 @@ def t(input):  # noqa: A002
 
 
 def squeeze(input, axis=None, *, dim=None):  # noqa: A002 - the standard's axis, PyTorch's dim
-    dim = axis if axis is not None else dim
-    if dim is None:
+    """Remove size-1 axes: all of them (no axis given), or the ones named.
+
+    The spelling decides what an axis whose size is not 1 does (docs/array-api.md): the array
+    API's `squeeze(x, axis)` raises a ValueError, PyTorch's `dim=` (and the method
+    `x.squeeze(d)`) leaves it as it is.
+    """
+    if axis is not None and dim is not None:
+        raise TypeError(f"squeeze(): give the axes once, as axis (array API) or dim= (PyTorch), "
+                        f"got axis={axis!r} and dim={dim!r}")
+    chosen = axis if axis is not None else dim
+    if chosen is None:
         return reshape(input, tuple(n for n in input.shape if n != 1))
     dims = {normalize_dim(d, input.ndim)
-            for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
+            for d in (chosen if isinstance(chosen, (tuple, list)) else (chosen,))}
+    if axis is not None:
+        kept = sorted(d for d in dims if d < input.ndim and input.shape[d] != 1)
+        if kept:
+            sizes = ", ".join(f"axis {d} has size {input.shape[d]}" for d in kept)
+            raise ValueError(f"squeeze(x, axis={axis!r}) follows the array API, where only "
+                             f"axes of size 1 can be removed: {sizes} (shape "
+                             f"{tuple(input.shape)}). PyTorch's squeeze leaves such an axis as "
+                             f"it is: for that, call x.squeeze({axis!r}) or "
+                             f"tinytorch.squeeze(x, dim={axis!r}).")
     return reshape(input, tuple(n for i, n in enumerate(input.shape)
                                 if not (i in dims and n == 1)))
 
@@ -295,7 +316,7 @@ def unbind(input, dim=0):  # noqa: A002
                                "dimensions; a 0-d tensor cannot be split into pieces.")
     if input.shape[normalize_dim(dim, input.ndim)] == 0:
         return ()
-    return tuple(squeeze(p, dim) for p in split(input, 1, dim))
+    return tuple(squeeze(p, dim=dim) for p in split(input, 1, dim))
 
 
 class Tile(Function):

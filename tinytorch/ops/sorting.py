@@ -12,7 +12,10 @@ sorted array, PyTorch's a (values, indices) pair. `tinytorch.sort(x)` and
 
 Assumes: sorting and the set functions run on the backend's own sort
 (stable where asked); NaNs sort to the end and, in the unique functions,
-each NaN is distinct from every other, as the standard says.
+each NaN is distinct from every other, as the standard says. PyTorch's
+`unique(x, dim=d)` orders the slices along d with one stable argsort per
+element of a slice (a radix sort by columns), so it suits slices of modest
+size.
 Production does instead: PyTorch sorts with radix sort on GPUs and keeps
 sorted-ness flags to skip work; its unique runs on the device without a
 host round trip.
@@ -155,11 +158,61 @@ def unique_values(x, /):
     return _wrap(x, _unique_parts(x)[0])
 
 
+def _unique_slices(x, dim):
+    """PyTorch's unique(x, dim=dim): the distinct slices along `dim` in lexicographic order,
+    the inverse indices (which of them each slice is) and the counts, on x's device.
+
+    The slices become rows; a stable sort by each column, last column first, orders the rows
+    lexicographically (as a radix sort does); a new group starts where a row differs from the
+    one before it in any column (so rows holding NaN stay distinct, as in PyTorch).
+    """
+    if x.ndim == 0:
+        raise TensorIndexError(f"unique(): dim={dim} is out of range for a 0-d tensor, which has "
+                               f"no dimension; leave dim out to find its unique values.")
+    dim = _axis(x, dim, "unique")
+    real_only("unique", x)
+    xp, int64 = x.device.xp, x.device._backend.dtype("int64")
+    moved = xp.moveaxis(x._data, dim, 0)
+    n, rest = moved.shape[0], moved.shape[1:]
+    width = 1
+    for size in rest:
+        width *= size
+    if width == 0 and n:
+        raise RuntimeError(f"unique(): the slices along dim {dim} of a tensor of shape "
+                           f"{tuple(x.shape)} are empty, so there is nothing to compare; pick "
+                           f"a dim whose slices hold elements.")
+    rows = xp.reshape(moved, (n, width))
+    keys = xp.astype(rows, int64) if x.dtype == "bool" else rows
+    order = xp.arange(n, dtype=int64, device=rows.device)
+    for column in reversed(range(width)):
+        step = xp.argsort(xp.take(keys[:, column], order), stable=True)
+        order = xp.take(order, step)
+    ordered = xp.take(rows, order, axis=0)
+    if n == 0:
+        empty = xp.zeros((0,), dtype=int64, device=rows.device)
+        return _wrap(x, xp.moveaxis(moved, 0, dim)), _wrap(x, empty), _wrap(x, empty)
+    starts = xp.concat([xp.ones((1,), dtype=xp.bool, device=rows.device),
+                        xp.any(ordered[1:, :] != ordered[:-1, :], axis=1)])
+    group = xp.cumulative_sum(xp.astype(starts, int64)) - 1
+    start_positions = xp.nonzero(starts)[0]
+    values = xp.reshape(xp.take(ordered, start_positions, axis=0),
+                        (start_positions.shape[0], *rest))
+    ends = xp.concat([start_positions[1:], xp.asarray([n], dtype=start_positions.dtype,
+                                                      device=rows.device)])
+    inverse = x.device._backend.index_put(xp, xp.zeros((n,), dtype=int64, device=rows.device),
+                                          order, group)
+    return (_wrap(x, xp.moveaxis(values, 0, dim)), _wrap(x, inverse),
+            _wrap(x, xp.astype(ends - start_positions, int64)))
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
-    """PyTorch's unique: sorted unique values, plus inverse indices and counts when asked."""
+    """PyTorch's unique: sorted unique values (or, with `dim`, unique slices along it), plus
+    inverse indices and counts when asked."""
     if dim is not None:
-        raise NotImplementedError("unique(dim=...) is not supported; use unique_values on "
-                                  "each slice, or unique() over the whole tensor.")
+        out = list(_unique_slices(input, dim))
+        picked = [out[0]] + [part for part, asked in zip(out[1:], (return_inverse,
+                                                                   return_counts)) if asked]
+        return picked[0] if len(picked) == 1 else tuple(picked)
     values, _, inverse, counts = _unique_parts(input)
     out = [_wrap(input, values)]
     if return_inverse:

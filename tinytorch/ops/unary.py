@@ -2,7 +2,8 @@
 floor, round, and the composites square, reciprocal and rsqrt.
 
 Float-only functions turn integer and bool inputs into the default float
-dtype first, as PyTorch does.
+dtype first, as PyTorch does. Complex tanh sets the array API's values at
+tanh(+-inf + bj) after the backend's tanh, which signs the zero otherwise.
 Assumes: gradients at non-smooth points follow PyTorch: relu'(0) = 0, and
 floor, round and sign have zero gradient everywhere.
 Production does instead: PyTorch vectorises these with SLEEF or its own
@@ -26,13 +27,18 @@ __all__ = [
 
 # ---- math functions ------------------------------------------------------------------------
 
-def _pointwise(name, forward, backward, *, saves_output=False):
+def _pointwise(name, forward, backward, *, saves_output=False, complex_fixup=None):
     """A Function for y = forward(xp, x) whose backward is backward(fn, grad, saved), where
     `saved` is x, or y when `saves_output` (cheaper where the derivative is a function of y);
-    `fn.xp` is the namespace, and `conj(fn, d)` conjugates a derivative for complex inputs."""
+    `fn.xp` is the namespace, and `conj(fn, d)` conjugates a derivative for complex inputs.
+    `complex_fixup(xp, x, y)`, if given, corrects y for complex x (the standard's special
+    values where backends differ); real inputs pay one dict lookup for it."""
 
     def fwd(self, a):
         out = forward(self.xp, a)
+        if complex_fixup is not None and self.device._backend.dtype_names.get(
+                a.dtype, "")[:1] == "c":
+            out = complex_fixup(self.xp, a, out)
         self.save_for_backward(out if saves_output else a)
         return out
 
@@ -41,6 +47,39 @@ def _pointwise(name, forward, backward, *, saves_output=False):
 
     return type(name, (Function,), {"forward": fwd, "backward": bwd, "__module__": __name__,
                                     "__qualname__": name, "__doc__": _pointwise.__doc__})
+
+
+def set_special_values(xp, out, cases):
+    """`out` with the array API's values where the backend's complex function gets them wrong.
+
+    `cases` holds (where, real, imag, negative_real, negative_imag): at `where`, the result is
+    real + imag j with each part negated where its mask (or None for never) says, so that a
+    signed zero or infinity can follow the input's signs. Constants only: an element-wise
+    real + imag * 1j would turn inf * 1j into nan.
+    """
+    for where, real, imag, negative_real, negative_imag in cases:
+        out = xp.where(where, _signed_constant(xp, out, real, imag, negative_real,
+                                               negative_imag), out)
+    return out
+
+
+def _signed_constant(xp, like, real, imag, negative_real, negative_imag):
+    def pick(mask, flipped, kept):
+        return kept if mask is None else xp.where(mask, flipped, kept)
+
+    def row(sign):
+        return pick(negative_imag, xp.full_like(like, complex(sign * real, -imag)),
+                    xp.full_like(like, complex(sign * real, imag)))
+
+    return row(1.0) if negative_real is None else pick(negative_real, row(-1.0), row(1.0))
+
+
+def _tanh_special_values(xp, a, out):
+    """Complex tanh with the standard's tanh(+-inf + bj) = +-1 + 0j for finite b, the zero
+    signed as b (C99 and NumPy sign it as sin(2b), so tanh(inf + 2j) is 1 - 0j there)."""
+    re, im = xp.real(a), xp.imag(a)
+    return set_special_values(xp, out, [
+        (xp.isinf(re) & xp.isfinite(im), 1.0, 0.0, xp.signbit(re), xp.signbit(im))])
 
 
 # name, forward, backward from (grad, saved): each derivative, written once
@@ -53,15 +92,21 @@ Sqrt = _pointwise("Sqrt", lambda xp, a: xp.sqrt(a), lambda f, g, y: g / conj(f, 
 Sin = _pointwise("Sin", lambda xp, a: xp.sin(a), lambda f, g, a: g * conj(f, f.xp.cos(a)))
 Cos = _pointwise("Cos", lambda xp, a: xp.cos(a), lambda f, g, a: -g * conj(f, f.xp.sin(a)))
 Tanh = _pointwise("Tanh", lambda xp, a: xp.tanh(a), lambda f, g, y: g * conj(f, 1 - y * y),
-                  saves_output=True)
+                  saves_output=True, complex_fixup=_tanh_special_values)
 
 
 class Sigmoid(Function):
     def forward(self, a):
-        # exp of a negative argument only, so large |a| never overflows
+        # exp of an argument with real part <= 0 only, so large |a| never overflows:
+        # 1 / (1 + exp(-a)) where re(a) >= 0, exp(a) / (1 + exp(a)) elsewhere
         xp = self.xp
-        e = xp.exp(-xp.abs(a))
-        out = xp.where(a >= 0, 1 / (1 + e), e / (1 + e))
+        if xp.isdtype(a.dtype, "complex floating"):  # -|a| would lose the imaginary part
+            positive = xp.real(a) >= 0
+            e = xp.exp(xp.where(positive, -a, a))
+        else:
+            positive = a >= 0
+            e = xp.exp(-xp.abs(a))
+        out = xp.where(positive, 1 / (1 + e), e / (1 + e))
         self.save_for_backward(out)
         return out
 
