@@ -492,3 +492,11 @@ def test_class_losses_of_a_0d_input_name_the_missing_class_axis(loss):
     # torch raises IndexError ("Dimension specified as 1 but tensor has no dimensions")
     with pytest.raises(IndexError, match="expects scores with a class axis"):
         loss(tt.tensor(1.0), tt.tensor(0))
+
+
+@pytest.mark.parametrize("offset", [float("inf"), float("nan"), 1.5, "1"])
+def test_tril_and_triu_name_a_diagonal_offset_that_is_not_an_int(offset):
+    # found by the fuzz at 20x: inf raised OverflowError, nan Python's conversion text
+    for op in (tt.tril, tt.triu):
+        with pytest.raises(TypeError, match="diagonal offset must be an int"):
+            op(tt.ones(2, 3), offset)

@@ -46,12 +46,15 @@ def _triangle_mask(x, diagonal: int, lower: bool):
 
 def _offset(name, diagonal, k):
     """The diagonal offset, given as PyTorch's `diagonal` or the array API's `k` (not both)."""
-    if k is None:
-        return operator.index(diagonal)
-    if diagonal != 0:
+    if k is not None and diagonal != 0:
         raise TypeError(f"{name}(): give the diagonal offset once, as diagonal= (PyTorch) or k= "
                         f"(array API), got diagonal={diagonal!r} and k={k!r}")
-    return operator.index(k)
+    offset = diagonal if k is None else k
+    try:
+        return operator.index(offset)
+    except TypeError:
+        raise TypeError(f"{name}(): the diagonal offset must be an int, got "
+                        f"{type(offset).__name__} ({offset!r})") from None
 
 
 def tril(input, diagonal: int = 0, *, k: int | None = None):  # noqa: A002 - PyTorch's name
