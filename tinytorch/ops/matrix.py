@@ -118,7 +118,8 @@ def inner(input, other):  # noqa: A002
 
 def _inner(a, b):
     k = a.shape[-1]
-    flat = matmul(reshape(a, (-1, k)), reshape(b, (-1, k)).mT)
+    rows = (_prod(a.shape[:-1]), _prod(b.shape[:-1]))  # not -1: ambiguous when k is 0
+    flat = matmul(reshape(a, (rows[0], k)), reshape(b, (rows[1], k)).mT)
     return reshape(flat, a.shape[:-1] + b.shape[:-1])
 
 

@@ -123,7 +123,11 @@ def fmod(input, other):  # noqa: A002
     floored = remainder(a, b)
     # the floored remainder has b's sign; where a's sign differs (and it is not 0), step back
     differ = bitwise_and(ne(floored, 0), ne(lt(a, 0), lt(b, 0)))
-    return where(differ, sub(floored, b), floored)
+    out = where(differ, sub(floored, b), floored)
+    if not _dt.is_floating_point(out.dtype):
+        return out
+    # an infinite divisor leaves a finite dividend as it is (floored % would give +-inf)
+    return where(bitwise_and(isinf(b), logical_not(isinf(a))), a, out)
 
 
 def exp2(input):  # noqa: A002
@@ -154,7 +158,8 @@ def heaviside(input, values):  # noqa: A002
                         f"{type(values).__name__}")
     a, v = promote(input.detach(), values.detach())
     real_only("heaviside", a, v)
-    return where(eq(a, 0), v, cast(gt(a, 0), a.dtype))
+    step = where(eq(a, 0), v, cast(gt(a, 0), a.dtype))
+    return where(isnan(a), a, step) if _dt.is_floating_point(a.dtype) else step
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002

@@ -66,8 +66,8 @@ def _running(name, input, dim, largest):  # noqa: A002
     shape = (1,) * axis + (n,) + (1,) * (x.ndim - axis - 1)
     index = xp.broadcast_to(xp.reshape(xp.arange(n, device=values.device), shape), values.shape)
     index = xp.astype(index, x.device._backend.dtype("int64"))
-    nan = xp.isnan(values) if _dt.is_floating_point(x.dtype) else xp.zeros(values.shape,
-                                                                            dtype=xp.bool)
+    nan = xp.isnan(values) if _dt.is_floating_point(x.dtype) else xp.zeros(
+        values.shape, dtype=xp.bool, device=values.device)
     step = 1
     while step < n:  # each entry takes the winner of itself and the entry `step` back
         prev_v = _shifted(values, xp, axis, step, 0)
@@ -244,7 +244,10 @@ def _quantile(name, input, q, dim, keepdim, interpolation, skip_nan):  # noqa: A
                 0.5 if interpolation == "midpoint" else 0.0)
             low_i, high_i = _index_like(low, x, axis), _index_like(high, x, axis)
         a, b = gather(sorted_x, axis, low_i), gather(sorted_x, axis, high_i)
-        out = add(a, mul(frac, sub(b, a)))
+        # a (1 - f) + b f, not a + f (b - a): an infinite end then stays infinite, as NumPy's;
+        # f = 0 and f = 1 take one end alone (inf * 0 would be nan)
+        out = where(eq(frac, 0), a, where(eq(frac, 1), b, add(mul(a, sub(1, frac)),
+                                                              mul(b, frac))))
         if not skip_nan:
             out = where(has_nan, math.nan, out)
         else:
@@ -361,8 +364,9 @@ def _dims(dim):
 def _pnorm(x, p, axes, keepdim):
     """The p-norm over `axes`, with gradient 0 (not nan) where the norm is 0."""
     a = abs(x)
-    if p == math.inf:
-        return amax(a, axes, keepdim)
+    if p == math.inf:  # the largest of no entries is 0 here (a norm), as PyTorch's
+        return amax(a, axes, keepdim) if math.prod(x.shape[i] for i in axes) else \
+            sum(a, axes, keepdim)
     if p == -math.inf:
         return amin(a, axes, keepdim)
     if p == 0:
