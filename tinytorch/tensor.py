@@ -751,7 +751,7 @@ class Tensor:
         if len(bounds) < 2:
             top = _dtypes.iinfo(self.dtype).max + 1 if _dtypes.is_integral(self.dtype) and \
                 self.dtype != "bool" else 2 if self.dtype == "bool" else \
-                2 ** (_dtypes.finfo(self.dtype).nmant + 1) + 1
+                2 ** {"float16": 11, "float32": 24}.get(self.dtype, 53) + 1  # exact ints
             bounds = [0, bounds[0] if bounds and bounds[0] is not None else top]
         low, high = bounds
         _numbers("random_", low=low, high=high)

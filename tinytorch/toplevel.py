@@ -154,6 +154,9 @@ def dropout(input, p=0.5, train=True):  # noqa: A002
 
 def cross(input, other, dim=None):  # noqa: A002
     """The 3-vector cross product along `dim` (default: the first dimension of size 3)."""
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor):
+        raise TypeError(f"cross(): input and other must be Tensors, got "
+                        f"{type(input).__name__} and {type(other).__name__}")
     if dim is None:
         sizes = [n for n in (input.shape if input.ndim >= other.ndim else other.shape)]
         if 3 not in sizes:

@@ -164,6 +164,8 @@ def _fit(name, input, out):  # noqa: A002
 
 def kron(input, other):  # noqa: A002
     """The Kronecker product: every entry of input times the whole of other, in blocks."""
+    _tensor("kron", "input", input)
+    _tensor("kron", "other", other)
     ndim = max(input.ndim, other.ndim)
     a = reshape(input, (1,) * (ndim - input.ndim) + input.shape)
     b = reshape(other, (1,) * (ndim - other.ndim) + other.shape)

@@ -24,7 +24,7 @@ from .. import dtypes as _dt
 from ..tensor import Tensor
 from .convert import cast
 from .elementwise import abs, add, div, mul, pow, remainder, sub
-from .logic import bitwise_and, eq, gt, isinf, isnan, logical_not, lt, ne
+from .logic import bitwise_and, bitwise_or, eq, gt, isinf, isnan, le, logical_not, lt, ne
 from .math import logaddexp, trunc
 from .plumbing import float_pair, no_bool, promote, real_only, to_float
 from .select import clamp, where
@@ -77,8 +77,12 @@ def xlogy(input, other):  # noqa: A002
     ref = x if isinstance(x, Tensor) else y
     x = x if isinstance(x, Tensor) else _full(ref, x)
     y = y if isinstance(y, Tensor) else _full(ref, y)
-    zero = bitwise_and(eq(x, 0), logical_not(isnan(y)))
-    return mul(x, log(where(zero, 1.0, y)))  # log(1) = 0: no 0 * -inf, no nan gradient
+    # where x is 0 the result is 0: log(y) is replaced by log(1) = 0 where it is not finite
+    # (y <= 0 or inf), so that 0 * -inf makes no nan; elsewhere the gradient for x stays
+    # log(y), as PyTorch's
+    bad = bitwise_and(bitwise_and(eq(x, 0), logical_not(isnan(y))),
+                      bitwise_or(le(y, 0), isinf(y)))
+    return mul(x, log(where(bad, 1.0, y)))
 
 
 def _full(ref, value):
@@ -197,13 +201,22 @@ def clamp_max(input, max):  # noqa: A001,A002
     return clamp(input, max=max)
 
 
+def _tensors(name, **tensors):
+    for argument, value in tensors.items():
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{name}(): argument '{argument}' must be a Tensor, not "
+                            f"{type(value).__name__}")
+
+
 def addcmul(input, tensor1, tensor2, *, value=1):  # noqa: A002
     """input + value * tensor1 * tensor2."""
+    _tensors("addcmul", tensor1=tensor1, tensor2=tensor2)
     return add(input, mul(mul(_number("addcmul", "value", value, True), tensor1), tensor2))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002
     """input + value * tensor1 / tensor2 (true division: integer tensors are refused)."""
+    _tensors("addcdiv", tensor1=tensor1, tensor2=tensor2)
     if not (_dt.is_inexact(tensor1.dtype) or _dt.is_inexact(tensor2.dtype)):
         raise RuntimeError("addcdiv() with two integer tensors is not supported (PyTorch "
                            "refuses integer division here too); use floating point tensors")
