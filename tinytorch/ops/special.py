@@ -143,6 +143,8 @@ def exp2(input):  # noqa: A002
 def logaddexp2(input, other):  # noqa: A002
     """log2(2 ** x + 2 ** y), without overflow."""
     x, y = float_pair(input, other)
+    ref = x if isinstance(x, Tensor) else y
+    x, y = (v if isinstance(v, Tensor) else _full(ref, v) for v in (x, y))
     return div(logaddexp(mul(x, _LN2), mul(y, _LN2)), _LN2)
 
 

@@ -204,7 +204,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, skip_nan):  # noqa: A
         if isinstance(q, bool) or not isinstance(q, (int, float)):
             raise TypeError(f"{name}(): q must be a number or a 1-d tensor, got "
                             f"{type(q).__name__}")
-        qs = [float(q)]
+        qs = [float(q) if not isinstance(q, int) or -1 <= q <= 1 else 2.0]  # 2.0: refused below
     else:
         if q.ndim > 1 or not _dt.is_floating_point(q.dtype):
             raise RuntimeError(f"{name}(): q must be a 0-d or 1-d floating tensor, got shape "
@@ -379,8 +379,9 @@ def _pnorm(x, p, axes, keepdim):
 
 
 def _p(name, p):
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or p != p:
-        raise TypeError(f"{name}(): p must be a number (or 'fro'), got {p!r}")
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or p != p or (
+            isinstance(p, int) and not -2**53 <= p <= 2**53):
+        raise TypeError(f"{name}(): p must be a number (or 'fro') of float range, got {p!r}")
     if p < 0 and p != -math.inf:
         raise RuntimeError(f"{name}(): p must be >= 0 (or -inf), got {p}")
     return float(p)
