@@ -48,6 +48,9 @@ float, double, half, long, int, short, byte, char = (  # noqa: A001
     for name in ("float", "double", "half", "long", "int", "short", "byte", "char"))
 cfloat, cdouble, bfloat16 = "complex64", "complex128", "bfloat16"
 
+# PyTorch's top-level utilities above the ops (random state, printing, linalg aliases, ...)
+from .toplevel import *  # noqa: E402,F403
+
 cuda.amp = amp  # torch.cuda.amp.autocast / GradScaler: PyTorch's older spelling
 
 __version__ = "0.1.0"

@@ -63,6 +63,8 @@ def _checked(function, tensor_type):
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     names = {p.name for p in parameters}
     tensors = _TENSOR_PARAMETERS | (_ATTENTION if "query" in names else set())
+    # a function may take a number where the name usually means a tensor (lerp's `weight`)
+    tensors -= set(getattr(function, "scalar_parameters", ()))
     checked = [(positional.index(p.name) if p.name in positional else None, p.name,
                 p.default is not inspect.Parameter.empty)
                for p in parameters if p.name in tensors]

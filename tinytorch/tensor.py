@@ -617,6 +617,219 @@ class Tensor:
         _numbers("normal_", mean=mean, std=std)
         return self.copy_(randn(self.shape, dtype=self.dtype, device=self.device) * std + mean)
 
+    # ---- more of PyTorch's methods (ops/scatter, matrix, stacking, special, statistics) -------
+    def index_select(self, dim, index): return index_select(self, dim, index)
+    def masked_select(self, mask): return masked_select(self, mask)
+    def index_add(self, dim, index, source, *, alpha=1):
+        return index_add(self, dim, index, source, alpha=alpha)
+    def index_copy(self, dim, index, source): return index_copy(self, dim, index, source)
+    def index_fill(self, dim, index, value): return index_fill(self, dim, index, value)
+    def scatter(self, dim, index, src=None, value=None, *, reduce=None):
+        return scatter(self, dim, index, src, value, reduce=reduce)
+    def scatter_add(self, dim, index, src): return scatter_add(self, dim, index, src)
+    def masked_fill_(self, mask, value): return self._inplace(masked_fill(self, mask, value))
+    def index_fill_(self, dim, index, value):
+        return self._inplace(index_fill(self, dim, index, value))
+    def index_add_(self, dim, index, source, *, alpha=1):
+        return self._inplace(index_add(self, dim, index, source, alpha=alpha))
+    def index_copy_(self, dim, index, source):
+        return self._inplace(index_copy(self, dim, index, source))
+    def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+        return self._inplace(scatter(self, dim, index, src, value, reduce=reduce))
+    def scatter_add_(self, dim, index, src):
+        return self._inplace(scatter_add(self, dim, index, src))
+    def diag(self, diagonal=0): return diag(self, diagonal)
+    def diagonal(self, offset=0, dim1=0, dim2=1): return diagonal(self, offset, dim1, dim2)
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1): return diag_embed(self, offset, dim1, dim2)
+    def trace(self): return trace(self)
+    def mm(self, mat2): return mm(self, mat2)
+    def bmm(self, mat2): return bmm(self, mat2)
+    def dot(self, other): return dot(self, other)
+    def outer(self, vec2): return outer(self, vec2)
+    def inner(self, other): return inner(self, other)
+    def kron(self, other): return kron(self, other)
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        return addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        return norm(self, p, dim, keepdim, dtype)
+    def dist(self, other, p=2): return dist(self, other, p)
+    def tril_(self, diagonal=0): return self._inplace(tril(self, diagonal))
+    def triu_(self, diagonal=0): return self._inplace(triu(self, diagonal))
+    def sgn(self): return sgn(self)
+    def frac(self): return frac(self)
+    def fmod(self, other): return fmod(self, other)
+    def clamp_min(self, min): return clamp_min(self, min)  # noqa: A002
+    def clamp_max(self, max): return clamp_max(self, max)  # noqa: A002
+    def clamp_min_(self, min): return self._inplace(clamp_min(self, min))  # noqa: A002
+    def clamp_max_(self, max): return self._inplace(clamp_max(self, max))  # noqa: A002
+    def lerp(self, end, weight): return lerp(self, end, weight)
+    def lerp_(self, end, weight): return self._inplace(lerp(self, end, weight))
+    def logit(self, eps=None): return logit(self, eps)
+    def xlogy(self, other): return xlogy(self, other)
+    def sinc(self): return sinc(self)
+    def deg2rad(self): return deg2rad(self)
+    def rad2deg(self): return rad2deg(self)
+    def exp2(self): return exp2(self)
+    def logaddexp(self, other): return logaddexp(self, other)
+    def logaddexp2(self, other): return logaddexp2(self, other)
+    def heaviside(self, values): return heaviside(self, values)
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return nan_to_num(self, nan, posinf, neginf)
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+        return self._inplace(nan_to_num(self, nan, posinf, neginf))
+    def isneginf(self): return isneginf(self)
+    def isposinf(self): return isposinf(self)
+    def addcmul(self, tensor1, tensor2, *, value=1): return addcmul(self, tensor1, tensor2, value=value)  # noqa: E501
+    def addcdiv(self, tensor1, tensor2, *, value=1): return addcdiv(self, tensor1, tensor2, value=value)  # noqa: E501
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return self._inplace(addcmul(self, tensor1, tensor2, value=value))
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return self._inplace(addcdiv(self, tensor1, tensor2, value=value))
+    def cummax(self, dim): return cummax(self, dim)
+    def cummin(self, dim): return cummin(self, dim)
+    def logcumsumexp(self, dim): return logcumsumexp(self, dim)
+    def nansum(self, dim=None, keepdim=False, *, dtype=None): return nansum(self, dim, keepdim, dtype=dtype)  # noqa: E501
+    def nanmean(self, dim=None, keepdim=False, *, dtype=None): return nanmean(self, dim, keepdim, dtype=dtype)  # noqa: E501
+    def median(self, dim=None, keepdim=False): return median(self, dim, keepdim)
+    def nanmedian(self, dim=None, keepdim=False): return nanmedian(self, dim, keepdim)
+    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return quantile(self, q, dim, keepdim, interpolation=interpolation)
+    def nanquantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+    def bincount(self, weights=None, minlength=0): return bincount(self, weights, minlength)
+    def histc(self, bins=100, min=0, max=0): return histc(self, bins, min, max)  # noqa: A002
+    def tensor_split(self, indices_or_sections, dim=0):
+        return tensor_split(self, indices_or_sections, dim)
+    def unflatten(self, dim, sizes): return unflatten(self, dim, sizes)
+    def rot90(self, k=1, dims=(0, 1)): return rot90(self, k, dims)
+    def fliplr(self): return fliplr(self)
+    def flipud(self): return flipud(self)
+    def det(self): return sys.modules[__package__].det(self)  # tinytorch.linalg sits above
+    def inverse(self): return sys.modules[__package__].inverse(self)
+    def matrix_power(self, n): return sys.modules[__package__].matrix_power(self, n)
+    def cross(self, other, dim=None): return sys.modules[__package__].cross(self, other, dim)
+
+    # in-place versions of the math functions: the out-of-place op, then swapped in (_inplace)
+    def sqrt_(self): return self._inplace(sqrt(self))
+    def rsqrt_(self): return self._inplace(rsqrt(self))
+    def exp_(self): return self._inplace(exp(self))
+    def log_(self): return self._inplace(log(self))
+    def log1p_(self): return self._inplace(log1p(self))
+    def abs_(self): return self._inplace(abs(self))
+    def neg_(self): return self._inplace(neg(self))
+    def sin_(self): return self._inplace(sin(self))
+    def cos_(self): return self._inplace(cos(self))
+    def tanh_(self): return self._inplace(tanh(self))
+    def sigmoid_(self): return self._inplace(sigmoid(self))
+    def relu_(self): return self._inplace(relu(self))
+    def floor_(self): return self._inplace(floor(self))
+    def ceil_(self): return self._inplace(ceil(self))
+    def trunc_(self): return self._inplace(trunc(self))
+    def round_(self, decimals=0): return self._inplace(round(self, decimals))
+    def sign_(self): return self._inplace(sign(self))
+    def square_(self): return self._inplace(square(self))
+    def reciprocal_(self): return self._inplace(reciprocal(self))
+    def remainder_(self, other): return self._inplace(remainder(self, other))
+    def fmod_(self, other): return self._inplace(fmod(self, other))
+
+    # random fills, drawn from the global streams (tinytorch.manual_seed), like uniform_
+    def bernoulli_(self, p=0.5):
+        if not isinstance(p, Tensor):
+            _numbers("bernoulli_", p=p)
+        draws = rand(self.shape, dtype="float64", device=self.device)
+        probs = p.to(self.device, "float64") if isinstance(p, Tensor) else p
+        return self.copy_(draws < probs)
+
+    def random_(self, *args, **kwargs):
+        """Integers drawn uniformly from [from, to) (random_(to): from 0; random_(): from 0 to
+        the largest integer the dtype holds exactly)."""
+        bounds = list(args) + [kwargs.pop(k) for k in ("from", "to") if k in kwargs]
+        if kwargs or len(bounds) > 2:
+            raise TypeError(f"random_() takes from and to, got {len(bounds)} bounds and "
+                            f"{sorted(kwargs)}")
+        if len(bounds) < 2:
+            top = _dtypes.iinfo(self.dtype).max + 1 if _dtypes.is_integral(self.dtype) and \
+                self.dtype != "bool" else 2 if self.dtype == "bool" else \
+                2 ** {"float16": 11, "float32": 24}.get(self.dtype, 53) + 1  # exact ints
+            bounds = [0, bounds[0] if bounds and bounds[0] is not None else top]
+        low, high = bounds
+        _numbers("random_", low=low, high=high)
+        return self.copy_(randint(int(low), int(high), self.shape, device=self.device))
+
+    def exponential_(self, lambd=1.0):
+        _numbers("exponential_", lambd=lambd)
+        draws = rand(self.shape, dtype=self.dtype, device=self.device)
+        return self.copy_(neg(log1p(neg(draws))) / lambd)
+
+    # ---- memory layout: tinytorch tensors own plain arrays, not strided views of a storage ----
+    def is_contiguous(self, memory_format=None) -> bool:
+        """Always True: a tinytorch tensor is never a strided view into another's storage (its
+        array may be a NumPy view, but no op depends on that), so `contiguous()` returns self."""
+        return True
+
+    def stride(self, dim=None):
+        """The row-major strides (in elements) of this shape: tinytorch lays every tensor out
+        as if contiguous (see is_contiguous), so these are the strides PyTorch would report
+        for a contiguous tensor of the same shape."""
+        strides, step = [], 1
+        for n in reversed(self.shape):
+            strides.append(step)
+            step *= n if n > 1 else 1
+        strides = tuple(reversed(strides))
+        return strides if dim is None else strides[_checked_dim(dim, self.ndim)]
+
+    def storage_offset(self) -> int:
+        raise RuntimeError("tinytorch tensors have no shared storage, so no storage offset: a "
+                           "tensor owns its array. Compare values instead, or use "
+                           "x.is_set_to / `is` to compare tensors.")
+
+    def data_ptr(self) -> int:
+        raise RuntimeError("tinytorch tensors expose no memory address (data_ptr): the array "
+                           "lives in a backend (NumPy, CuPy, array-api-strict). To share memory "
+                           "use DLPack (tinytorch.from_dlpack) or x.numpy() on cpu.")
+
+    def ndimension(self) -> int: return self.ndim
+    def element_size(self) -> int:
+        """Bytes per element (1 for bool): the bit count in the dtype's name, over 8."""
+        digits = "".join(c for c in self.dtype if c.isdigit())
+        return int(digits) // 8 if digits else 1
+    def char(self) -> Tensor: return self.to(dtype="int8")
+    def bfloat16(self) -> Tensor:
+        raise TypeError("bfloat16 is not supported: NumPy and the array API standard have no "
+                        "bfloat16 dtype. Use x.half() (float16) or x.float() (float32).")
+
+    @property
+    def H(self) -> Tensor:  # noqa: N802
+        """The conjugate transpose of a matrix (a 0-d tensor comes back conjugated)."""
+        if self.ndim not in (0, 2):
+            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors), got shape "
+                               f"{list(self.shape)}. Use x.mH for batches of matrices, or "
+                               f"x.conj() for vectors.")
+        return conj(self.T)
+
+    @property
+    def mH(self) -> Tensor:  # noqa: N802
+        """The conjugate transpose of the last two dimensions."""
+        return conj(transpose(self, -2, -1))
+
+    def pin_memory(self, device=None) -> Tensor:
+        """self: host memory needs no pinning for tinytorch's copies (cpu tensors only)."""
+        if self.device.type != "cpu":
+            raise RuntimeError(f"cannot pin a {self.device} tensor: only cpu tensors can be "
+                               f"pinned")
+        return self
+
+    def is_pinned(self, device=None) -> bool: return False
+
+    def share_memory_(self) -> Tensor:
+        """A no-op returning self: tinytorch has no shared-memory storages, so a tensor sent to
+        another process is copied (pickled), not shared."""
+        return self
+
+    def is_shared(self) -> bool: return False
+
     def _inplace(self, result: Tensor) -> Tensor:
         """Make `result` (computed out of place from self) the new value of self."""
         if result.dtype != self.dtype:
@@ -732,6 +945,15 @@ def _numbers(name, **values):
             raise TypeError(f"{name}(): {key} must be a number, got {type(value).__name__}")
 
 
+def _checked_dim(dim, ndim):
+    """`dim` as an index into a shape of `ndim` dimensions, or an IndexError saying the range."""
+    span = ndim or 1
+    if isinstance(dim, bool) or not isinstance(dim, int) or not -span <= dim < span:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-span}, "
+                         f"{span - 1}], but got {dim!r})")
+    return dim % span if ndim else 0
+
+
 def _tensor_other(name, other):
     if not isinstance(other, Tensor):
         raise TypeError(f"{name}(): argument 'other' must be a Tensor, not {type(other).__name__}")
@@ -777,6 +999,7 @@ from .ops import (  # noqa: E402 - creation functions, and the methods sum/prod,
     multinomial,
     ones,
     rand,
+    randint,
     randn,
     tensor,
     zeros,

@@ -53,6 +53,16 @@ SPECIALS_ONLY = {
                                              "binary_cross_entropy_with_logits")},
 }
 
+# NumPy's quantile interpolates inf - inf = nan where one or both ends are infinite
+# (np.quantile([inf], 0.3) is nan); tinytorch returns the infinite end, as PyTorch does
+SPECIALS_ONLY.update(dict.fromkeys(
+    ("quantile", "quantile_q_tensor", "nanquantile"),
+    ((math.nan, -0.0), "NumPy's interpolation gives nan at an infinite end; PyTorch keeps it")))
+# einsum sums a letter only one operand uses before multiplying (as PyTorch does), so an inf
+# meets a 0 in other places than in NumPy's product-then-sum
+SPECIALS_ONLY["einsum_contract_all"] = ((math.nan, -0.0), "inf * 0 depends on the order of "
+                                        "summing; tinytorch sums first, as PyTorch does")
+
 
 def _with_specials(data, args, name):
     """`args` with a few elements of float arguments replaced by nan, +-inf or -0.0."""

@@ -711,4 +711,9 @@ def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
 
 
 # Every public function checks that its tensor parameters hold tensors (errors.tensor_arguments).
+# Distances: the ops of tinytorch.ops.statistics, under nn.functional's names as well.
+from ..ops import cosine_similarity, pairwise_distance  # noqa: E402
+
+__all__ += ["cosine_similarity", "pairwise_distance"]
+
 tensor_arguments(globals(), __all__, Tensor)

@@ -44,6 +44,22 @@ from .unary import __all__ as _unary
 __all__ = [*_elementwise, *_unary, *_select, *_logic, *_convert, *_reduce, *_shape, *_index,
            *_linalg, *_positional, *_math, *_sorting, *_manipulation]
 
+# PyTorch's top-level ops beyond the array API, one module per concept: index and scatter
+# writes, matrix-shaped ops and einsum, NumPy-style stacking, extra elementwise functions,
+# statistics and distances.
+from .matrix import *  # noqa: E402,F403
+from .matrix import __all__ as _matrix  # noqa: E402
+from .scatter import *  # noqa: E402,F403
+from .scatter import __all__ as _scatter  # noqa: E402
+from .special import *  # noqa: E402,F403
+from .special import __all__ as _special  # noqa: E402
+from .stacking import *  # noqa: E402,F403
+from .stacking import __all__ as _stacking  # noqa: E402
+from .statistics import *  # noqa: E402,F403
+from .statistics import __all__ as _statistics  # noqa: E402
+
+__all__ += [*_scatter, *_matrix, *_stacking, *_special, *_statistics]
+
 # Every public op checks that its tensor parameters hold tensors (errors.tensor_arguments).
 from ..errors import tensor_arguments  # noqa: E402
 from ..tensor import Tensor  # noqa: E402

@@ -979,6 +979,378 @@ OPS: list[OpSpec] = [
 ]
 
 
+
+# ---- PyTorch's top-level ops beyond the array API (ops/scatter, matrix, stacking, special,
+# statistics): parameters derived from the inputs' shapes, NumPy references below ---------------
+
+def _odd_positions(n):
+    """n indices into a dimension of size n, with repeats when n > 2: (2i + 1) mod n."""
+    return [(2 * i + 1) % n for i in range(n)]
+
+
+def _reversed_along(a, axis=0):
+    """An int64 index of a's shape holding n-1-i at position i along `axis` (a permutation)."""
+    tt = _tt()
+    n = a.shape[axis]
+    shape = [1] * a.ndim
+    shape[axis] = n
+    return tt.broadcast_to(tt.arange(n - 1, -1, -1, device=a.device).reshape(shape), a.shape)
+
+
+def _spread_along(a, axis=0):
+    """An int64 index of a's shape holding (2i + 1) mod n at position i along `axis`."""
+    tt = _tt()
+    n = a.shape[axis]
+    shape = [1] * a.ndim
+    shape[axis] = n
+    index = tt.tensor(_odd_positions(n), dtype="int64", device=a.device)
+    return tt.broadcast_to(index.reshape(shape), a.shape)
+
+
+def _np_along(a, values, axis=0):
+    np = _np()
+    shape = [1] * a.ndim
+    shape[axis] = a.shape[axis]
+    return np.broadcast_to(np.asarray(values, dtype=np.int64).reshape(shape), a.shape)
+
+
+def _np_scatter_add(a, index, b, axis=0):
+    np = _np()
+    out = np.array(a, copy=True)
+    for pos in np.ndindex(index.shape):
+        target = list(pos)
+        target[axis] = index[pos]
+        out[tuple(target)] += b[pos]
+    return out
+
+
+def _np_index_add(a, index, b, alpha=1):
+    out = _np().array(a, copy=True)
+    for i, j in enumerate(index):
+        out[j] += alpha * b[i]
+    return out
+
+
+def _np_diag_embed(a, offset):
+    np = _np()
+    n, k = a.shape[-1], abs(offset)
+    out = np.zeros(a.shape[:-1] + (n + k, n + k), dtype=a.dtype)
+    for i in range(n):
+        out[..., i + max(-offset, 0), i + max(offset, 0)] = a[..., i]
+    return out
+
+
+def _np_block_diag(*blocks):
+    np = _np()
+    blocks = [np.atleast_2d(b) for b in blocks]
+    out = np.zeros((sum(b.shape[0] for b in blocks), sum(b.shape[1] for b in blocks)),
+                   dtype=np.result_type(*blocks))
+    r = c = 0
+    for b in blocks:
+        out[r:r + b.shape[0], c:c + b.shape[1]] = b
+        r, c = r + b.shape[0], c + b.shape[1]
+    return out
+
+
+def _np_running(a, largest):
+    """cummax/cummin along the last axis: (values, indices), the later index on ties."""
+    np = _np()
+    values, indices = np.array(a, copy=True), np.zeros(a.shape, dtype=np.int64)
+    for pos in np.ndindex(a.shape[:-1]):
+        best = 0
+        for i in range(a.shape[-1]):
+            x, y = a[pos + (i,)], a[pos + (best,)]
+            if x != x or (y == y and ((x >= y) if largest else (x <= y))):  # nan wins
+                best = i
+            values[pos + (i,)], indices[pos + (i,)] = a[pos + (best,)], best
+    return values, indices
+
+
+def _np_lower_median(a, axis=-1, skip_nan=False):
+    """PyTorch's median: the lower middle value and its index; with a nan, that nan (median)
+    or the middle of the other values (nanmedian)."""
+    np = _np()
+    order = np.argsort(a, axis=axis, kind="stable")  # nan sorts last
+    real = np.sum(~np.isnan(a), axis=axis, keepdims=True) if a.dtype.kind == "f" else \
+        np.full(np.take(a, [0], axis=axis).shape, a.shape[axis])
+    n = a.shape[axis]
+    at = np.maximum((real - 1) // 2, 0) if skip_nan else np.where(real < n, real, (n - 1) // 2)
+    at = np.take_along_axis(order, at, axis=axis)
+    return (np.squeeze(np.take_along_axis(a, at, axis=axis), axis), np.squeeze(at, axis))
+
+
+def _np_xlogy(a, b):
+    np = _np()
+    with np.errstate(all="ignore"):
+        return np.where((a == 0) & ~np.isnan(b), 0.0, a * np.log(b)).astype(a.dtype)
+
+
+def _np_norm(a, p, axis=None, keepdims=False):
+    np = _np()
+    x = np.abs(a)
+    if p == math.inf:
+        return np.max(x, axis=axis, keepdims=keepdims, initial=0.0)
+    return np.sum(x ** p, axis=axis, keepdims=keepdims) ** (1.0 / p)
+
+
+def _np_cdist(a, b):
+    np = _np()
+    return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(-1))
+
+
+def _np_cosine(a, b, eps=1e-8):
+    np = _np()
+    na = np.maximum(np.sqrt((a * a).sum(-1)), eps)
+    nb = np.maximum(np.sqrt((b * b).sum(-1)), eps)
+    return (a * b).sum(-1) / (na * nb)
+
+
+_INTS = ("int8", "int16", "int32", "int64", "uint8")
+_WHOLE = {"min_side": 1}
+
+OPS += [
+    # index and scatter (ops/scatter.py)
+    _spec("index_select", lambda a: _tt().index_select(a, -1, _index(_repeated(a.shape[-1]), a)),
+          lambda a: _np().take(a, _repeated(a.shape[-1]), axis=-1), shapes="single", dtypes=_N,
+          min_dims=1, extra=_WHOLE, functions=("Take",)),
+    _spec("masked_select", lambda a: a.masked_select(a > 0), lambda a: a[a > 0],
+          shapes="single", dtypes=_N, extra={"kinks": (0.0,)}, functions=("Take",)),
+    _spec("take_along_dim", lambda a: _tt().take_along_dim(a, _gather_index(a), -1),
+          lambda a: _np().take_along_axis(a, _gather_index_np(a), axis=-1), shapes="single",
+          dtypes=_N, min_dims=1, extra=_WHOLE, functions=("Gather",)),
+    _spec("take_along_dim_flat",
+          lambda a: _tt().take_along_dim(a, _index(_repeated(a.numel()), a)),
+          lambda a: a.reshape(-1)[_repeated(a.size)], shapes="single", dtypes=_N,
+          extra=_WHOLE, functions=("Take",)),
+    _spec("index_add",
+          lambda a, b: a.index_add(0, _index(_odd_positions(a.shape[0]), a), b, alpha=2),
+          lambda a, b: _np_index_add(a, _odd_positions(a.shape[0]), b, 2), arity=2,
+          shapes="same",
+          dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1, extra=_WHOLE,
+          functions=("IndexAdd", "Mul")),
+    _spec("index_copy",
+          lambda a, b: a.index_copy(0, _index(range(a.shape[0] - 1, -1, -1), a), b),
+          lambda a, b: _np_set(a, slice(None), b[::-1]), arity=2, shapes="same", dtypes=_N,
+          min_dims=1, extra=_WHOLE, functions=("SetFlat",)),
+    _spec("index_fill", lambda a: a.index_fill(-1, _index(_repeated(a.shape[-1]), a), 0.5),
+          lambda a: _np_set(a, (Ellipsis, _repeated(a.shape[-1])), 0.5), shapes="single",
+          min_dims=1, extra=_WHOLE, functions=("Where",)),
+    _spec("scatter", lambda a, b: a.scatter(0, _reversed_along(a), b),
+          lambda a, b: b[::-1], arity=2, shapes="same", dtypes=_N, min_dims=1,
+          functions=("SetFlat",)),
+    _spec("scatter_value", lambda a: _tt().scatter(a, -1, _spread_along(a, a.ndim - 1)[..., :1],
+                                                   1.5),
+          lambda a: _np_set(a, (Ellipsis, slice(1, 2) if a.shape[-1] > 1 else slice(0, 1)),
+                            1.5), shapes="single", min_dims=1, extra=_WHOLE,
+          functions=("SetFlat",)),
+    _spec("scatter_add", lambda a, b: a.scatter_add(0, _spread_along(a), b),
+          lambda a, b: _np_scatter_add(a, _np_along(a, _odd_positions(a.shape[0])), b), arity=2,
+          shapes="same", dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1,
+          functions=("IndexAdd",)),
+
+    # matrices and einsum (ops/matrix.py)
+    _spec("diagonal", lambda a: a.diagonal(1, 0, -1), lambda a: _np().diagonal(a, 1, 0, -1),
+          shapes="single", dtypes=_N, min_dims=2, functions=("Take", "Permute")),
+    _spec("diag", lambda a: _tt().diag(a.reshape(-1), -1),
+          lambda a: _np().diag(a.reshape(-1), -1), shapes="single", dtypes=_N,
+          functions=("Where", "Concat")),
+    _spec("diag_matrix", lambda a: a.flatten(1).diag(1),
+          lambda a: _np().diag(a.reshape(a.shape[0], -1), 1), shapes="single", dtypes=_N,
+          min_dims=2, extra=_WHOLE, functions=("Take",)),
+    _spec("diag_embed", lambda a: a.diag_embed(-1), lambda a: _np_diag_embed(a, -1),
+          shapes="single", dtypes=_N, min_dims=1, functions=("Where", "Concat")),
+    _spec("trace", lambda a: a.flatten(1).trace(),
+          lambda a: _np().trace(a.reshape(a.shape[0], -1)), shapes="single", dtypes=_N,
+          min_dims=2, extra=_WHOLE, functions=("Take", "Sum")),
+    _spec("inner", lambda a, b: _tt().inner(a, b), lambda a, b: _np().inner(a, b), arity=2,
+          shapes="same", functions=("Matmul",)),
+    _spec("addmm", lambda a, b: _tt().addmm(b[0], a, b, beta=0.5, alpha=2.0),
+          lambda a, b: 0.5 * b[0] + 2.0 * (a @ b), arity=2, shapes="mm", extra=_WHOLE,
+          functions=("Matmul", "Add", "Mul")),
+    _spec("baddbmm", lambda a, b: _tt().baddbmm(b[:, :1], a, b),
+          lambda a, b: b[:, :1] + a @ b, arity=2, shapes="bmm", extra=_WHOLE,
+          functions=("Matmul", "Add")),
+    _spec("kron", lambda a, b: _tt().kron(a, b), lambda a, b: _np().kron(a, b), arity=2,
+          dtypes=SIGNED, functions=("Mul", "Reshape")),
+    _spec("block_diag", lambda a, b: _tt().block_diag(a.reshape(-1), b.reshape(1, -1)),
+          lambda a, b: _np_block_diag(a.reshape(-1), b.reshape(1, -1)), arity=2,
+          shapes="same", dtypes=_N, extra=_WHOLE, functions=("Concat",)),
+    _spec("einsum_bmm", lambda a, b: _tt().einsum("bij,bjk->bik", a, b),
+          lambda a, b: _np().einsum("bij,bjk->bik", a, b), arity=2, shapes="bmm",
+          functions=("Matmul", "Reshape")),
+    _spec("einsum_implicit", lambda a, b: _tt().einsum("ij,jk", a, b),
+          lambda a, b: _np().einsum("ij,jk", a, b), arity=2, shapes="mm",
+          functions=("Matmul", "Reshape")),
+    _spec("einsum_contract_all", lambda a, b: _tt().einsum("ij,jk->", [a, b]),
+          lambda a, b: _np().einsum("ij,jk->", a, b), arity=2, shapes="mm",
+          extra=_WHOLE, functions=("Matmul", "Sum")),  # empty i: NumPy 0, PyTorch nan * 0
+    _spec("einsum_outer_batch", lambda a, b: _tt().einsum("...i,...j->...ji", a, b),
+          lambda a, b: _np().einsum("...i,...j->...ji", a, b), arity=2, shapes="same",
+          min_dims=1, functions=("Matmul", "Permute")),
+    _spec("einsum_diagonal", lambda a: _tt().einsum("...ii->...i", a @ a.mT),
+          lambda a: _np().einsum("...ii->...i", a @ _np().swapaxes(a, -1, -2)),
+          shapes="single", min_dims=2, functions=("Take", "Matmul")),
+
+    # stacking (ops/stacking.py)
+    *[_spec(name, (lambda f: lambda a: getattr(_tt(), f)(a))(name),
+            (lambda f: lambda a: getattr(_np(), f)(a))(name), shapes="single", dtypes=_N,
+            functions=("Reshape",)) for name in ("atleast_1d", "atleast_2d", "atleast_3d")],
+    *[_spec(name, (lambda f: lambda a, b: getattr(_tt(), f)([a, b]))(name),
+            (lambda f: lambda a, b: getattr(_np(), f)([a, b]))(name), arity=2, shapes="same",
+            dtypes=_N, functions=("Concat",))
+      for name in ("hstack", "vstack", "dstack", "column_stack")],
+    _spec("tensor_split", lambda a: _tt().tensor_split(a, 3, -1),
+          lambda a: tuple(_np().array_split(a, 3, axis=-1)), shapes="single", dtypes=_N,
+          min_dims=1, functions=("BasicIndex",)),
+    _spec("tensor_split_indices", lambda a: a.tensor_split([1, 2], 0),
+          lambda a: tuple(_np().split(a, [1, 2], axis=0)), shapes="single", dtypes=_N,
+          min_dims=1, functions=("BasicIndex",)),
+    _spec("unflatten", lambda a: a.unflatten(-1, (1, -1)),
+          lambda a: a.reshape(a.shape[:-1] + (1, a.shape[-1])), shapes="single", dtypes=_N,
+          min_dims=1, extra=_WHOLE, functions=("Reshape",)),
+    _spec("cartesian_prod", lambda a, b: _tt().cartesian_prod(a.reshape(-1), b.reshape(-1)),
+          lambda a, b: _np().stack([g.reshape(-1) for g in _np().meshgrid(
+              a.reshape(-1), b.reshape(-1), indexing="ij")], 1), arity=2, dtypes=_N,
+          functions=("Reshape", "BroadcastTo")),
+    _spec("rot90", lambda a: (a.rot90(1, (0, -1)), a.rot90(-1, (0, 1)), a.rot90(2)),
+          lambda a: (_np().rot90(a, 1, (0, -1)), _np().rot90(a, -1, (0, 1)), _np().rot90(a, 2)),
+          shapes="single", dtypes=_N, min_dims=2, functions=("Flip", "Permute")),
+    _spec("fliplr", lambda a: a.fliplr(), lambda a: _np().fliplr(a), shapes="single",
+          dtypes=_N, min_dims=2, functions=("Flip",)),
+    _spec("flipud", lambda a: a.flipud(), lambda a: _np().flipud(a), shapes="single",
+          dtypes=_N, min_dims=1, functions=("Flip",)),
+
+    # elementwise extras (ops/special.py)
+    _spec("lerp", lambda a, b, w: _tt().lerp(a, b, w), lambda a, b, w: a + w * (b - a),
+          arity=3, functions=("Add", "Mul", "Sub")),
+    _spec("lerp_scalar", lambda a, b: a.lerp(b, 0.25), lambda a, b: a + 0.25 * (b - a),
+          arity=2, functions=("Add", "Mul", "Sub")),
+    _spec("logit", lambda a: a.logit(), lambda a: _np().log(a / (1 - a)), shapes="single",
+          low=0.05, high=0.95, functions=("Log", "Sub")),
+    _spec("logit_eps", lambda a: a.logit(0.2), lambda a: _np().log(
+        _np().clip(a, 0.2, 0.8) / (1 - _np().clip(a, 0.2, 0.8))), shapes="single", low=0.01,
+          high=0.99, extra={"kinks": (0.2, 0.8)}, functions=("Log", "Clamp")),
+    _spec("xlogy", lambda a, b: _tt().xlogy(a, b), _np_xlogy, arity=2,
+          low=0.1, functions=("Mul", "Log", "Where")),
+    _spec("xlogy_zero", lambda a: _tt().xlogy(a.relu(), a.abs() + 0.5),
+          lambda a: _np_xlogy(_np().maximum(a, 0), _np().abs(a) + 0.5), shapes="single",
+          extra={"kinks": (0.0,)}, functions=("Mul", "Log", "Where")),
+    # near 0 the quotient loses the digits a numerical derivative needs (tests/ check sinc(0))
+    _spec("sinc", lambda a: a.sinc(), lambda a: _np().sinc(a), shapes="single",
+          extra={"kinks": (0.0,), "margin": 0.05}, functions=("Sin", "Div", "Where")),
+    _spec("deg2rad", lambda a: a.deg2rad(), lambda a: _np().deg2rad(a), shapes="single",
+          dtypes=SIGNED, functions=("Mul",)),
+    _spec("rad2deg", lambda a: a.rad2deg(), lambda a: _np().rad2deg(a), shapes="single",
+          dtypes=SIGNED, functions=("Mul",)),
+    _spec("frac", lambda a: a.frac(), lambda a: a - _np().trunc(a), shapes="single",
+          extra={"kinks": _I}, functions=("Sub", "ZeroGrad")),
+    _spec("fmod", lambda a, b: a.fmod(b), lambda a, b: _np().fmod(a, b), arity=2,
+          extra={"kinks": (0.0,), "margin": 0.25, "valid": _not_near_integer_ratio},
+          functions=("Remainder", "Where", "Sub")),
+    _spec("fmod_int", lambda a: _tt().fmod(a, 3), lambda a: _np().fmod(a, 3),
+          shapes="single", dtypes=("int8", "int16", "int32", "int64"), differentiable=False),
+    _spec("exp2", lambda a: a.exp2(), lambda a: _np().exp2(a), shapes="single", dtypes=SIGNED,
+          functions=("Pow",)),
+    _spec("logaddexp2", lambda a, b: a.logaddexp2(b), lambda a, b: _np().logaddexp2(a, b),
+          arity=2, functions=("Elementwise2", "Mul", "Div")),
+    _spec("sgn", lambda a: a.sgn(), lambda a: _np().sign(a), shapes="single", dtypes=SIGNED,
+          extra={"kinks": (0.0,)}, functions=("ZeroGrad",)),
+    _spec("heaviside", lambda a, b: a.heaviside(b), lambda a, b: _np().heaviside(a, b),
+          arity=2, extra={"zeros": True}, differentiable=False),
+    _spec("nan_to_num",
+          lambda a: (a / a.abs().clamp(max=1.0).floor()).detach().nan_to_num(1.5, 2.0),
+          lambda a: _np().nan_to_num(a / _np().floor(_np().minimum(_np().abs(a), 1.0)),
+                                     nan=1.5, posinf=2.0), shapes="single",
+          extra={"kinks": (-1.0, 0.0, 1.0), "zeros": True}, differentiable=False),
+    _spec("nan_to_num_grad", lambda a: a.nan_to_num(), lambda a: _np().nan_to_num(a),
+          shapes="single",
+          functions=("Where",)),
+    _spec("isneginf", lambda a: (a / a.floor()).isneginf(),
+          lambda a: _np().isneginf(a / _np().floor(a)), shapes="single", dtypes=FLOATS,
+          extra={"kinks": (0.0,)}, differentiable=False),
+    _spec("isposinf", lambda a: _tt().isposinf(a), lambda a: _np().isposinf(a),
+          shapes="single", dtypes=_N, differentiable=False),
+    _spec("clamp_min_op", lambda a: _tt().clamp_min(a, 0.5), lambda a: _np().maximum(a, 0.5),
+          shapes="single", extra={"kinks": (0.5,)}, functions=("Clamp",)),
+    _spec("clamp_max_op", lambda a: a.clamp_max(-0.5), lambda a: _np().minimum(a, -0.5),
+          shapes="single", extra={"kinks": (-0.5,)}, functions=("Clamp",)),
+    _spec("addcmul", lambda a, b, c: a.addcmul(b, c, value=0.5), lambda a, b, c: a + 0.5 * b * c,
+          arity=3, functions=("Add", "Mul")),
+    _spec("addcdiv", lambda a, b, c: _tt().addcdiv(a, b, c, value=2), lambda a, b, c: a + 2 * b / c,
+          arity=3, extra={"kinks": (0.0,), "margin": 0.25}, functions=("Add", "Mul", "Div")),
+
+    # statistics and distances (ops/statistics.py)
+    _spec("cummax", lambda a: tuple(a.cummax(-1)), lambda a: _np_running(a, True),
+          shapes="single", dtypes=_N, min_dims=1, extra={"distinct": True},
+          functions=("Gather",)),
+    _spec("cummin", lambda a: tuple(_tt().cummin(a, -1)), lambda a: _np_running(a, False),
+          shapes="single", dtypes=_N, min_dims=1, extra={"distinct": True},
+          functions=("Gather",)),
+    _spec("logcumsumexp", lambda a: a.logcumsumexp(-1),
+          lambda a: _np().logaddexp.accumulate(a, axis=-1), shapes="single", min_dims=1,
+          functions=("Elementwise2", "Concat")),
+    _spec("nansum", lambda a: a.nansum(-1), lambda a: _np().nansum(a, -1), shapes="single",
+          dtypes=_N, min_dims=1, functions=("Where", "Sum")),
+    _spec("nanmean", lambda a: _tt().nanmean(a), lambda a: _np().nanmean(a), shapes="single",
+          extra=_WHOLE, functions=("Where", "Sum", "Div")),
+    _spec("median", lambda a: a.median(), lambda a: _np_lower_median(a.reshape(-1), 0)[0],
+          shapes="single", dtypes=_N, extra={"distinct": True, "min_side": 1},
+          functions=("Gather",)),
+    _spec("median_dim", lambda a: tuple(a.median(-1)), lambda a: _np_lower_median(a),
+          shapes="single", dtypes=_N, min_dims=1, extra={"distinct": True, "min_side": 1},
+          functions=("Gather",)),
+    _spec("nanmedian", lambda a: tuple(_tt().nanmedian(a, 0, True)),
+          lambda a: tuple(_np().expand_dims(v, 0) for v in _np_lower_median(a, 0, True)),
+          shapes="single", min_dims=1, extra={"distinct": True, "min_side": 1},
+          functions=("Gather",)),
+    _spec("quantile", lambda a: a.quantile(0.3, -1), lambda a: _np().quantile(a, 0.3, axis=-1),
+          shapes="single", min_dims=1, extra={"distinct": True, "min_side": 1},
+          functions=("Gather", "Add", "Mul")),
+    _spec("quantile_q_tensor", lambda a: _tt().quantile(
+        a, _tt().tensor([0.0, 0.5, 0.9], dtype=a.dtype, device=a.device), None, True,
+        interpolation="midpoint"),
+          lambda a: _np().quantile(a, [0.0, 0.5, 0.9], keepdims=True, method="midpoint"),
+          shapes="single", extra={"distinct": True, "min_side": 1},
+          functions=("Gather", "Concat")),
+    _spec("nanquantile", lambda a: a.nanquantile(0.75, 0, interpolation="lower"),
+          lambda a: _np().nanquantile(a, 0.75, axis=0, method="lower"), shapes="single",
+          min_dims=1, extra={"distinct": True, "min_side": 1}, functions=("Gather",)),
+    _spec("bincount", lambda a: a.reshape(-1).bincount(minlength=2),
+          lambda a: _np().bincount(a.reshape(-1).astype("int64"), minlength=2), shapes="single",
+          dtypes=_INTS, low=0.0, high=6.0, differentiable=False),
+    _spec("histc", lambda a: a.histc(4, -2, 2),
+          lambda a: _np().histogram(a, 4, (-2, 2))[0], shapes="single",
+          extra={"kinks": (-2.0, -1.0, 0.0, 1.0, 2.0)}, differentiable=False),
+    _spec("std_mean", lambda a: _tt().std_mean(a, -1), lambda a: (_np().std(a, -1, ddof=1),
+                                                                   _np().mean(a, -1)),
+          shapes="single", min_dims=1, extra={"min_side": 2, "distinct": True},
+          functions=("Var", "Sum", "Div")),
+    _spec("var_mean", lambda a: _tt().var_mean(a, correction=0),
+          lambda a: (_np().var(a), _np().mean(a)), shapes="single",
+          extra={"min_side": 1, "distinct": True},
+          functions=("Var", "Sum", "Div")),
+    _spec("norm", lambda a: a.norm(), lambda a: _np().sqrt((a * a).sum()), shapes="single",
+          extra={"kinks": (0.0,)}, functions=("Mul", "Sum", "Sqrt", "Where")),
+    _spec("norm_p", lambda a: _tt().norm(a, 3, -1, True), lambda a: _np_norm(a, 3, -1, True),
+          shapes="single", min_dims=1, extra={"kinks": (0.0,)},
+          functions=("Abs", "Pow", "Sum", "Where")),
+    _spec("norm_inf", lambda a: a.norm(float("inf"), 0), lambda a: _np_norm(a, math.inf, 0),
+          shapes="single", min_dims=1, extra={"distinct": True, "kinks": (0.0,)},
+          functions=("Abs", "Extreme")),
+    _spec("dist", lambda a, b: _tt().dist(a, b, 1), lambda a, b: _np().abs(a - b).sum(),
+          arity=2, extra={"distinct": True}, functions=("Abs", "Sub", "Sum")),
+    _spec("cdist", lambda a, b: _tt().cdist(a, b.mT), lambda a, b: _np_cdist(a, b.T), arity=2,
+          shapes="mm", extra={"distinct": True}, functions=("Sub", "Mul", "Sum", "Sqrt")),
+    _spec("cosine_similarity", lambda a, b: _tt().cosine_similarity(a, b, -1),
+          lambda a, b: _np_cosine(a, b), arity=2, shapes="same", min_dims=1,
+          extra={"min_side": 1, "kinks": (0.0,), "margin": 0.1},
+          functions=("Mul", "Sum", "Div", "Clamp")),
+    _spec("pairwise_distance", lambda a, b: _tt().pairwise_distance(a, b, keepdim=True),
+          lambda a, b: _np().sqrt(((a - b + 1e-6) ** 2).sum(-1, keepdims=True)), arity=2,
+          shapes="same", min_dims=1, extra={"distinct": True},
+          functions=("Sub", "Add", "Sum", "Sqrt")),
+]
+
 def by_name(name: str) -> OpSpec:
     for spec in OPS:
         if spec.name == name:

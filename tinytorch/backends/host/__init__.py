@@ -24,11 +24,13 @@ from .data import (
     to_host,
 )
 from .layout import c_contiguous
-from .printing import format_array
+from .printing import format_array, print_options
 from .rng import (
     categorical,
     fresh_seed,
     generator,
+    get_state,
+    initial_seed,
     integers,
     integers_from,
     manual_seed,
@@ -37,6 +39,7 @@ from .rng import (
     permutation,
     permutation_from,
     seed_device_type,
+    set_state,
     stream_for,
     uniform,
 )
@@ -45,4 +48,5 @@ __all__ = ["compare", "astype", "copy", "from_dlpack", "host_dtype_name", "int_e
            "is_host_array", "to_host", "c_contiguous", "format_array", "categorical",
            "fresh_seed", "generator", "integers", "integers_from", "manual_seed",
            "new_generator", "normal", "permutation", "permutation_from", "seed_device_type",
-           "stream_for", "uniform"]
+           "stream_for", "uniform", "initial_seed", "get_state", "set_state",
+           "print_options"]

@@ -7,6 +7,8 @@ Production does instead: PyTorch has one generator per device and draws on the G
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 _generators: dict[str, np.random.Generator] = {}
@@ -32,7 +34,7 @@ def generator(device: str) -> np.random.Generator:
     """One generator per device, each restarted from the same seed by `manual_seed`."""
     gen = _generators.get(device)
     if gen is None:
-        gen = np.random.default_rng(_type_seeds.get(device.partition(":")[0], _seed))
+        gen = np.random.default_rng(_type_seeds.get(device.partition(":")[0], initial_seed()))
         _generators[device] = gen
     return gen
 
@@ -92,3 +94,41 @@ def fresh_seed() -> int:
 def stream_for(gen, device: str) -> np.random.Generator:
     """The NumPy stream behind a tinytorch Generator, or the device's global one."""
     return generator(device) if gen is None else gen._stream
+
+
+def initial_seed() -> int:
+    """The seed the streams started from: manual_seed's, or one drawn once from entropy."""
+    global _seed
+    if _seed is None:  # unseeded: pick one now, so that it can be reported and reused
+        _seed = fresh_seed()
+    return _seed
+
+
+def get_state() -> bytes:
+    """Everything the global streams depend on, as bytes (JSON: the seeds, and each started
+    device stream's PCG64 state), for `set_state` to restore."""
+    state = {"seed": initial_seed(), "type_seeds": _type_seeds,
+             "streams": {name: gen.bit_generator.state for name, gen in _generators.items()}}
+    return json.dumps(state).encode()
+
+
+def set_state(data: bytes) -> None:
+    """Restore what `get_state` returned: later draws repeat the ones that followed it."""
+    global _seed
+    try:
+        state = json.loads(bytes(data).decode())
+        streams = {}
+        for name, saved in state["streams"].items():
+            gen = np.random.default_rng()
+            gen.bit_generator.state = saved
+            streams[str(name)] = gen
+        seed, type_seeds = int(state["seed"]), {str(k): int(v) for k, v in
+                                                state["type_seeds"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise RuntimeError(f"set_rng_state: not a state from tinytorch.get_rng_state() "
+                           f"({type(exc).__name__})") from None
+    _seed = seed
+    _type_seeds.clear()
+    _type_seeds.update(type_seeds)
+    _generators.clear()
+    _generators.update(streams)

@@ -1,0 +1,248 @@
+"""Index-driven reads and writes along a dimension: PyTorch's index_select, masked_select,
+take_along_dim, index_add, index_copy, index_fill, scatter and scatter_add.
+
+What it does: each is a few lines over the indexing ops. Reads are `take`
+and boolean indexing; writes are one `IndexAdd` node (a backend
+scatter-add, whose backward is a `take`) or a `setitem` into a copy.
+`scatter` and `scatter_add` turn their (index, dim) pairs into flat
+positions of the input, so both reduce to the one-dimensional case.
+
+Assumes: indices are checked against the sizes they index (one host sync
+per call, as PyTorch's CPU kernels check too); scatter with repeated
+positions keeps the last value written (PyTorch leaves the winner
+unspecified); the inputs are copied, never written through: the in-place
+methods (`index_add_`, `scatter_`, ...) swap the result in afterwards.
+Production does instead: PyTorch has dedicated gather/scatter kernels
+(atomic adds on GPUs) that write into the tensor's storage in place.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .. import dtypes as _dt
+from ..autograd import Function
+from ..errors import TensorIndexError
+from ..tensor import Tensor
+from .convert import cast, clone
+from .elementwise import mul
+from .index import getitem, setitem, take
+from .manipulation import broadcast_arrays, take_along_axis
+from .plumbing import check_same_device, normalize_dim
+from .select import masked_fill
+from .shape import reshape
+
+__all__ = ["index_select", "masked_select", "take_along_dim", "index_add", "index_copy",
+           "index_fill", "scatter", "scatter_add"]
+
+
+def _tensor(name, argument, value):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{name}(): argument '{argument}' must be a Tensor, not "
+                        f"{type(value).__name__}. Wrap data with tinytorch.tensor(...) first.")
+    return value
+
+
+def _vector_index(name, index, size):
+    """A 0-d or 1-d integer index as a 1-d int64 tensor, every entry checked to be in [-size,
+    size) and negative ones wrapped (PyTorch's index_* ops take 0-d and 1-d indices)."""
+    if index.ndim > 1 or not _dt.is_integral(index.dtype) or index.dtype == "bool":
+        raise TensorIndexError(f"{name}(): index must be a 0-d or 1-d integer (int64) tensor, "
+                               f"got shape {list(index.shape)} and dtype {index.dtype}")
+    return _in_range(name, reshape(index, (-1,)), size, negative=True)
+
+
+def _in_range(name, index, size, negative):
+    xp, data = index.device.xp, index._data
+    low = -size if negative else 0
+    if 0 not in data.shape and (bool(xp.any(data >= size)) or bool(xp.any(data < low))):
+        bad = int(xp.max(data)) if bool(xp.any(data >= size)) else int(xp.min(data))
+        raise TensorIndexError(f"{name}(): index {bad} is out of bounds for dimension with size "
+                               f"{size} (valid: {low} to {size - 1})")
+    data = xp.where(data < 0, data + size, data) if negative else data
+    return Tensor._wrap(xp.astype(data, index.device._backend.dtype("int64")), index.device)
+
+
+def _same_dtype(name, input, other, argument):  # noqa: A002
+    check_same_device(name, input.device, other.device)
+    if other.dtype != input.dtype:
+        raise RuntimeError(f"{name}(): self ({input.dtype}) and {argument} ({other.dtype}) must "
+                           f"have the same dtype. Cast first, e.g. {argument}.to({input.dtype!r}).")
+
+
+# ---- reads -----------------------------------------------------------------------------------
+
+def index_select(input, dim, index):  # noqa: A002
+    """The entries of `input` at the 1-d `index` along `dim` (a `take`)."""
+    x = reshape(input, (1,)) if input.ndim == 0 else input
+    dim = normalize_dim(dim, x.ndim)
+    out = take(x, _vector_index("index_select", index, x.shape[dim]), dim)
+    return reshape(out, ()) if input.ndim == 0 and index.ndim == 0 else out
+
+
+def masked_select(input, mask):  # noqa: A002
+    """The 1-d tensor of input's entries where the bool `mask` holds (they broadcast)."""
+    if mask.dtype != "bool":
+        raise TypeError(f"masked_select(): mask must be a bool tensor, got {mask.dtype}. Build "
+                        f"it with a comparison, e.g. x > 0.")
+    x, m = broadcast_arrays(input, mask)
+    return getitem(reshape(x, (-1,)), reshape(m, (-1,)))
+
+
+def take_along_dim(input, indices, dim=None):  # noqa: A002
+    """Values at `indices` along `dim` (both flattened when dim is None), as PyTorch's."""
+    _tensor("take_along_dim", "indices", indices)
+    if dim is None:
+        return take(reshape(input, (-1,)), reshape(indices, (-1,)))
+    return take_along_axis(input, indices, axis=dim)
+
+
+# ---- writes along one dimension --------------------------------------------------------------
+
+class IndexAdd(Function):
+    """input with `source` added at `index` along `axis`; repeated indices accumulate."""
+
+    def forward(self, a, source, index, axis):
+        self.axis = axis
+        self.save_for_backward(index)
+        zeros = self.xp.zeros(a.shape, dtype=a.dtype, device=a.device)
+        return a + self.device._backend.scatter_add(self.xp, zeros, axis, index, source)
+
+    def backward(self, grad):
+        (index,) = self.saved  # each source entry landed at one position: read it back
+        return grad, self.xp.take(grad, index, axis=self.axis), None, None
+
+
+def _along(name, input, dim, index, source):  # noqa: A002
+    """Checked (input as >= 1-d, dim, 1-d index, source) of index_add and index_copy."""
+    _tensor(name, "source", source)
+    x = reshape(input, (1,)) if input.ndim == 0 else input
+    src = reshape(source, (1,)) if source.ndim == 0 else source
+    dim = normalize_dim(dim, x.ndim)
+    index = _vector_index(name, index, x.shape[dim])
+    _same_dtype(name, x, src, "source")
+    want = x.shape[:dim] + (index.shape[0],) + x.shape[dim + 1:]
+    if src.shape != want:
+        raise RuntimeError(f"{name}(): source must have shape {list(want)} (input's shape with "
+                           f"len(index) = {index.shape[0]} at dim {dim}), got "
+                           f"{list(source.shape)}")
+    return x, dim, index, src
+
+
+def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
+    """input with alpha * source added at `index` along `dim` (repeats add up)."""
+    x, dim, index, src = _along("index_add", input, dim, index, source)
+    if x.dtype == "bool":
+        raise TypeError("index_add is not supported for bool tensors; cast first, e.g. "
+                        "x.to('int64')")
+    if alpha != 1:
+        src = mul(src, alpha)
+        src = src if src.dtype == x.dtype else cast(src, x.dtype)
+    return reshape(IndexAdd.apply(x, src, index._data, dim), input.shape)
+
+
+def index_copy(input, dim, index, source):  # noqa: A002
+    """input with the slices of `source` written at `index` along `dim` (last write wins)."""
+    x, dim, index, src = _along("index_copy", input, dim, index, source)
+    out = clone(x)
+    setitem(out, (slice(None),) * dim + (index,), src)
+    return reshape(out, input.shape)
+
+
+def index_fill(input, dim, index, value):  # noqa: A002
+    """input with `value` (a number or 0-d tensor) at `index` along `dim`."""
+    x = reshape(input, (1,)) if input.ndim == 0 else input
+    dim = normalize_dim(dim, x.ndim)
+    index = _vector_index("index_fill", index, x.shape[dim])
+    xp, n = x.device.xp, x.shape[dim]
+    positions = xp.arange(n, dtype=index._data.dtype, device=x.device.native)
+    hit = xp.any(positions[:, None] == index._data[None, :], axis=1) if index.shape[0] else \
+        positions < 0
+    shape = (1,) * dim + (n,) + (1,) * (x.ndim - dim - 1)
+    mask = Tensor._wrap(xp.reshape(hit, shape), x.device)
+    return reshape(masked_fill(x, mask, value), input.shape)
+
+
+# ---- scatter: writes at an index per element -------------------------------------------------
+
+def _flat_positions(name, input, dim, index, src):  # noqa: A002
+    """The flat positions in `input` that scatter writes (index's shape, C order), and the part
+    of `src` (a tensor) that is written, flattened."""
+    if not _dt.is_integral(index.dtype) or index.dtype == "bool":
+        raise TensorIndexError(f"{name}(): index must be an integer (int64) tensor, got "
+                               f"{index.dtype}")
+    ndim = max(input.ndim, 1)
+    if index.ndim != input.ndim and not (index.ndim <= 1 and input.ndim <= 1):
+        raise RuntimeError(f"{name}(): index must have as many dimensions as input ({input.ndim})"
+                           f", got {index.ndim}")
+    shape_in = input.shape or (1,)
+    shape_ix = index.shape or (1,)
+    dim = normalize_dim(dim, ndim)
+    for d in range(ndim):
+        if d != dim and shape_ix[d] > shape_in[d]:
+            raise RuntimeError(f"{name}(): index {list(index.shape)} is larger than input "
+                               f"{list(input.shape)} at dimension {d}; it may only be larger "
+                               f"at dim {dim}")
+    if src is not None:
+        shape_src = src.shape or (1,)
+        if len(shape_src) != ndim or any(i > s for i, s in zip(shape_ix, shape_src)):
+            raise RuntimeError(f"{name}(): index {list(index.shape)} must not be larger than "
+                               f"src {list(src.shape)} at any dimension")
+        src = getitem(reshape(src, shape_src), tuple(slice(0, n) for n in shape_ix))
+        src = reshape(src, (-1,))
+    index = _in_range(name, reshape(index, shape_ix), shape_in[dim], negative=False)
+    xp, native = input.device.xp, input.device.native
+    linear = None
+    strides = [math.prod(shape_in[d + 1:]) for d in range(ndim)]
+    for d in range(ndim):
+        if d == dim:
+            coord = index._data
+        else:
+            coord = xp.reshape(xp.arange(shape_ix[d], dtype=index._data.dtype, device=native),
+                               (1,) * d + (shape_ix[d],) + (1,) * (ndim - d - 1))
+        term = coord * strides[d]
+        linear = term if linear is None else linear + term
+    linear = xp.reshape(xp.broadcast_to(linear, shape_ix), (-1,))
+    return Tensor._wrap(linear, input.device), src
+
+
+def scatter_add(input, dim, index, src):  # noqa: A002
+    """out[index[i][j]][j] += src[i][j] for dim=0 (likewise for other dims); repeats add up."""
+    _tensor("scatter_add", "src", src)
+    _same_dtype("scatter_add", input, src, "src")
+    linear, values = _flat_positions("scatter_add", input, dim, index, src)
+    return reshape(index_add(reshape(input, (-1,)), 0, linear, values), input.shape)
+
+
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A002
+    """out[index[i][j]][j] = src[i][j] for dim=0 (likewise for other dims); `src` may be a
+    number (or pass value=); reduce='add' is scatter_add."""
+    if src is None:
+        src = value
+    if src is None:
+        raise TypeError("scatter() needs src (a tensor or a number) or value=")
+    if reduce is not None:
+        if reduce != "add":
+            raise ValueError(f"scatter(): reduce={reduce!r} is not supported; tinytorch has "
+                             f"reduce='add' (scatter_add). For products, scatter the logs, or "
+                             f"use a loop.")
+        if not isinstance(src, Tensor):
+            src = _filled(input, index, src)
+        return scatter_add(input, dim, index, src)
+    if isinstance(src, Tensor):
+        _same_dtype("scatter", input, src, "src")
+        linear, values = _flat_positions("scatter", input, dim, index, src)
+    else:
+        linear, _ = _flat_positions("scatter", input, dim, index, None)
+        values = _filled(input, linear, src)
+    out = clone(reshape(input, (-1,)))
+    setitem(out, linear, values)
+    return reshape(out, input.shape)
+
+
+def _filled(input, like, value):  # noqa: A002
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"scatter(): src must be a Tensor or a number, got "
+                        f"{type(value).__name__}")
+    from ..creation import full
+    return full(like.shape, value, dtype=input.dtype, device=input.device)

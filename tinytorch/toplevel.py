@@ -1,0 +1,187 @@
+"""PyTorch's top-level utilities that sit above the ops: type checks, random state,
+printing options, creation helpers, and aliases of tinytorch.linalg and nn.functional.
+
+What it does: `is_tensor`, `numel`, `detach`; `seed`, `initial_seed`,
+`get_rng_state` and `set_rng_state` (the global streams of every device,
+saved and restored); `set_printoptions` (repr's precision, threshold,
+edgeitems, linewidth and sci_mode); `logspace`, `randint_like` and
+`bernoulli`; `dropout(input, p, train)`; and `cross`, `det`, `inverse`,
+`matrix_power`, which call tinytorch.linalg.
+
+Assumes: the random state is the host's (backends/host/rng.py): a uint8
+tensor holding the seeds and each started device stream's PCG64 state as
+JSON bytes, so the tensor round-trips through `set_rng_state` and can be
+saved, but is not PyTorch's byte layout (a state from torch is refused).
+set_printoptions keeps NumPy's layout (`profile="default"` restores it),
+not PyTorch's four-digit default.
+Production does instead: PyTorch's state is the raw Mersenne Twister (CPU)
+or Philox (CUDA) engine state per device, and its printer is _tensor_str.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+
+from . import dtypes as _dt
+from . import linalg as _linalg
+from .backends import host
+from .creation import full, linspace, rand, randint, tensor
+from .errors import tensor_arguments
+from .ops import cast, pow
+from .tensor import Tensor
+
+__all__ = ["is_tensor", "numel", "detach", "seed", "initial_seed", "get_rng_state",
+           "set_rng_state", "set_printoptions", "logspace", "randint_like", "bernoulli",
+           "dropout", "cross", "det", "inverse", "matrix_power"]
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def numel(input) -> int:  # noqa: A002
+    return input.numel()
+
+
+def detach(input):  # noqa: A002
+    return input.detach()
+
+
+# ---- random state ----------------------------------------------------------------------------
+
+def seed() -> int:
+    """Reseed every device's stream from fresh entropy; return the new seed."""
+    new = host.fresh_seed()
+    host.manual_seed(new)
+    return new
+
+
+def initial_seed() -> int:
+    """The seed the global streams started from (manual_seed's, or one drawn at first use)."""
+    return host.initial_seed()
+
+
+def get_rng_state() -> Tensor:
+    """The global random state as a uint8 tensor, for set_rng_state (JSON bytes, see above)."""
+    return tensor(list(host.get_state()), dtype="uint8", device="cpu")
+
+
+def set_rng_state(new_state) -> None:
+    """Restore a state from get_rng_state(): the draws that followed it repeat."""
+    if not isinstance(new_state, Tensor) or new_state.dtype != "uint8" or new_state.ndim != 1:
+        got = (f"a {new_state.dtype} tensor of shape {list(new_state.shape)}"
+               if isinstance(new_state, Tensor) else type(new_state).__name__)
+        raise TypeError(f"set_rng_state() expects the 1-d uint8 tensor get_rng_state() returned, "
+                        f"got {got}")
+    host.set_state(bytes(new_state.tolist()))
+
+
+# ---- printing --------------------------------------------------------------------------------
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
+                     profile=None, sci_mode=None) -> None:
+    """How repr shows tensors: digits after the point, the element count above which it
+    summarises, the items kept at each edge, the line width, and sci_mode (True: always
+    scientific, False: never, None: NumPy's choice). profile="default" resets all of them;
+    "short" is precision 2, edgeitems 2; "full" never summarises."""
+    options = host.print_options
+    if profile is not None:
+        profiles = {"default": {}, "short": {"precision": 2, "edgeitems": 2, "threshold": 1000},
+                    "full": {"threshold": 2**63 - 1}}
+        if profile not in profiles:
+            raise ValueError(f"set_printoptions(): profile must be 'default', 'short' or 'full', "
+                             f"got {profile!r}")
+        options.update(dict.fromkeys(options), **profiles[profile])
+    for name, value in (("precision", precision), ("threshold", threshold),
+                        ("edgeitems", edgeitems), ("linewidth", linewidth)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise TypeError(f"set_printoptions(): {name} must be an int, got {value!r}")
+        value = 2**63 - 1 if value == math.inf else int(value)
+        if value > 2**63 - 1:
+            raise ValueError(f"set_printoptions(): {name} must be below 2**63, got {value}")
+        if value < (1 if name == "linewidth" else 0):
+            raise ValueError(f"set_printoptions(): {name} must be non-negative, got {value}")
+        options[name] = value
+    if sci_mode is not None:
+        if not isinstance(sci_mode, bool):
+            raise TypeError(f"set_printoptions(): sci_mode must be True, False or None, got "
+                            f"{sci_mode!r}")
+        options["sci_mode"] = sci_mode
+
+
+# ---- creation --------------------------------------------------------------------------------
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    """base ** linspace(start, end, steps): `steps` points spaced evenly on a log scale."""
+    if isinstance(base, bool) or not isinstance(base, (int, float)):
+        raise TypeError(f"logspace(): base must be a number, got {type(base).__name__}")
+    dtype = _dt.get_default_dtype() if dtype is None else _dt.canonical_dtype(dtype)
+    exponents = linspace(start, end, steps, dtype="float64", device=device)
+    out = cast(pow(float(base), exponents), dtype)
+    return out.requires_grad_() if requires_grad else out
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None,  # noqa: A002
+                 requires_grad=False):
+    """Integers drawn from [low, high) in input's shape (randint_like(x, high) starts at 0)."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input.shape, dtype=dtype or input.dtype,
+                   device=device or input.device, requires_grad=requires_grad)
+
+
+def bernoulli(input, p=None, *, generator=None):  # noqa: A002
+    """1 with probability input (or p), else 0, in input's dtype (no gradient)."""
+    if generator is not None:
+        raise TypeError("bernoulli(): generator= is not supported; tinytorch.manual_seed seeds "
+                        "the global stream it draws from")
+    if not _dt.is_floating_point(input.dtype):
+        raise TypeError(f"bernoulli() needs floating point probabilities, got {input.dtype}")
+    probs = input.detach() if p is None else full(input.shape, p, dtype=input.dtype,
+                                                  device=input.device)
+    draws = rand(input.shape, dtype=input.dtype, device=input.device)
+    return cast(draws < probs, input.dtype)
+
+
+def dropout(input, p=0.5, train=True):  # noqa: A002
+    """PyTorch's torch.dropout(input, p, train): nn.functional.dropout with `train`."""
+    from .nn.functional import dropout as _dropout
+    return _dropout(input, p, training=bool(train))
+
+
+# ---- tinytorch.linalg, by PyTorch's top-level names --------------------------------------------
+
+def cross(input, other, dim=None):  # noqa: A002
+    """The 3-vector cross product along `dim` (default: the first dimension of size 3)."""
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor):
+        raise TypeError(f"cross(): input and other must be Tensors, got "
+                        f"{type(input).__name__} and {type(other).__name__}")
+    if dim is None:
+        sizes = [n for n in (input.shape if input.ndim >= other.ndim else other.shape)]
+        if 3 not in sizes:
+            raise RuntimeError(f"cross(): no dimension of size 3 in shapes {list(input.shape)} "
+                               f"and {list(other.shape)}")
+        dim = sizes.index(3)
+    try:
+        dim = operator.index(dim)
+    except TypeError:
+        raise TypeError(f"cross(): dim must be an int, got {dim!r}") from None
+    return _linalg.cross(input, other, axis=dim)
+
+
+def det(input):  # noqa: A002
+    return _linalg.det(input)
+
+
+def inverse(input):  # noqa: A002
+    return _linalg.inv(input)
+
+
+def matrix_power(input, n):  # noqa: A002
+    return _linalg.matrix_power(input, n)
+
+
+tensor_arguments(globals(), __all__, Tensor)
