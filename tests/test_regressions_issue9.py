@@ -500,3 +500,10 @@ def test_tril_and_triu_name_a_diagonal_offset_that_is_not_an_int(offset):
     for op in (tt.tril, tt.triu):
         with pytest.raises(TypeError, match="diagonal offset must be an int"):
             op(tt.ones(2, 3), offset)
+
+
+def test_diff_of_a_huge_order_is_empty_at_once():
+    # found by the fuzz at 20x: n = 2**62 looped 2**62 times; PyTorch gives an empty result
+    assert tt.arange(5.0).diff(n=2**62).shape == (0,)
+    assert tt.ones(2, 3).diff(n=10**18, dim=0).shape == (0, 3)
+    assert tt.tensor([1.0, 4.0, 9.0, 16.0]).diff(n=2).tolist() == [2.0, 2.0]

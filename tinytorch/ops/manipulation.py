@@ -229,7 +229,8 @@ def diff(x, /, *, axis=-1, n=1, prepend=None, append=None, dim=None):
     if len(parts) > 1:
         x = cat(parts, dim=axis)
     lead = (slice(None),) * axis
-    for _ in range(n):
+    for _ in range(min(n, x.shape[axis])):  # each pass shortens the axis by one; once it is
+        # empty, more passes change nothing (and n may be huge)
         x = sub(getitem(x, lead + (slice(1, None),)), getitem(x, lead + (slice(None, -1),)))
     return x
 
