@@ -507,3 +507,26 @@ def test_diff_of_a_huge_order_is_empty_at_once():
     assert tt.arange(5.0).diff(n=2**62).shape == (0,)
     assert tt.ones(2, 3).diff(n=10**18, dim=0).shape == (0, 3)
     assert tt.tensor([1.0, 4.0, 9.0, 16.0]).diff(n=2).tolist() == [2.0, 2.0]
+
+
+def test_more_zero_d_and_huge_argument_cases_from_the_fuzz():
+    # each raised Python's "tuple index out of range", an OverflowError or a ZeroDivisionError
+    with pytest.raises(RuntimeError, match="at least one-dimensional"):
+        tt.diff(tt.tensor(1.0))
+    with pytest.raises(RuntimeError, match="a 0-d tensor has no axis"):
+        tt.cross(tt.tensor(1.0), tt.ones(3))
+    with pytest.raises(IndexError, match="axis 5 is out of range"):
+        tt.linalg.cross(tt.ones(2, 3), tt.ones(2, 3), axis=5)
+    with pytest.raises(ValueError, match="beyond float64's range"):
+        tt.tensor([NAN]).nan_to_num(10**400)
+    # torch: an empty head dimension gives zero scores, so uniform attention: the mean of V
+    out = F.scaled_dot_product_attention(tt.ones(2, 0), tt.ones(2, 0), tt.tensor([[1.0], [3.0]]))
+    assert out.tolist() == [[2.0], [2.0]]
+
+
+def test_nan_to_num_replaces_by_the_input_not_by_its_own_output():
+    # nan -> 1e300 overflows float32 to inf: PyTorch keeps that inf (it does not then replace it
+    # by posinf's default, float32's largest value)
+    assert tt.tensor([NAN], dtype="float32").nan_to_num(1e300).tolist() == [INF]
+    assert tt.tensor([NAN, INF, -INF, 1.0]).nan_to_num(0.0, 5.0, -5.0).tolist() == [
+        0.0, 5.0, -5.0, 1.0]

@@ -21,10 +21,12 @@ cuSOLVER/MAGMA on GPUs.
 
 from __future__ import annotations
 
+import operator
 from collections import namedtuple
 
 from . import dtypes as _dt
 from .autograd import Function
+from .errors import TensorIndexError
 from .ops.elementwise import abs, mul, pow
 from .ops.linalg import matmul, outer
 from .ops.manipulation import broadcast_shapes, matrix_transpose, tensordot, vecdot
@@ -327,6 +329,12 @@ def cross(x1, x2, /, *, axis=-1):
     from .ops.elementwise import sub
     from .ops.index import getitem
     a, b = promote(x1, x2)
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"cross needs vectors of 3 along an axis, got shapes {a.shape} and "
+                           f"{b.shape}: a 0-d tensor has no axis.")
+    if not -min(a.ndim, b.ndim) <= operator.index(axis) < min(a.ndim, b.ndim):
+        raise TensorIndexError(f"cross: axis {axis} is out of range for shapes {a.shape} and "
+                               f"{b.shape}")
     if a.shape[axis] != 3 or b.shape[axis] != 3:
         raise ValueError(f"cross needs size 3 along axis {axis}, got shapes {a.shape} and "
                          f"{b.shape}")

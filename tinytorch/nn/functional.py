@@ -643,7 +643,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         raise RuntimeError("scaled_dot_product_attention: pass either attn_mask or "
                            "is_causal=True, not both")
     length, source = query.shape[-2], key.shape[-2]
-    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    if scale is None:  # E = 0: the scores are empty sums (0) whatever the scale, as in PyTorch
+        scale = 1.0 / math.sqrt(query.shape[-1]) if query.shape[-1] else 1.0
     scores = matmul(query * scale, key.mT)
     if is_causal:
         attn_mask = causal_mask(length, source, query.device)

@@ -222,6 +222,9 @@ def diff(x, /, *, axis=-1, n=1, prepend=None, append=None, dim=None):
     from .shape import cat
     if dim is not None:
         axis = dim
+    if x.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional, got a 0-d tensor. "
+                           "Reshape it first, e.g. x.reshape(1).")
     axis = _axis(x.ndim, axis, "diff")
     if not isinstance(n, int) or n < 0:
         raise ValueError(f"diff order n must be a non-negative int, got {n!r}")

@@ -179,8 +179,17 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
     info = _dt.finfo(input.dtype)
     high = info.max if posinf is None else posinf
     low = info.min if neginf is None else neginf
-    x = where(isnan(input), float(nan), input)
-    return where(isposinf(x), float(high), where(isneginf(x), float(low), x))
+    for argument, value in (("nan", nan), ("posinf", high), ("neginf", low)):
+        try:
+            float(value)
+        except OverflowError:
+            raise ValueError(f"nan_to_num(): {argument} is an int of {len(str(value).lstrip('-'))} "
+                             f"digits, beyond float64's range; pass float('inf') to mean "
+                             f"infinity") from None
+    # every mask from the input itself: a replacement that overflows the dtype (nan=1e300 in
+    # float32 gives inf) is the answer, not a new inf to replace again
+    out = where(isposinf(input), float(high), where(isneginf(input), float(low), input))
+    return where(isnan(input), float(nan), out)
 
 
 def isposinf(input):  # noqa: A002
