@@ -530,3 +530,18 @@ def test_nan_to_num_replaces_by_the_input_not_by_its_own_output():
     assert tt.tensor([NAN], dtype="float32").nan_to_num(1e300).tolist() == [INF]
     assert tt.tensor([NAN, INF, -INF, 1.0]).nan_to_num(0.0, 5.0, -5.0).tolist() == [
         0.0, 5.0, -5.0, 1.0]
+
+
+def test_random_fills_and_histc_check_their_numbers():
+    # fuzz at 20x: OverflowError and Python's float-to-int text leaked from these
+    x = tt.ones(3)
+    with pytest.raises(RuntimeError, match=r"\[from, to\) range.*from=2 > to=1"):
+        x.uniform_(2, 1)  # torch's words
+    with pytest.raises(ValueError, match="finite number"):
+        x.uniform_(0, 2**2000)
+    with pytest.raises(ValueError, match="finite number"):
+        x.random_(INF)
+    with pytest.raises(RuntimeError, match="bins must be below 2\\*\\*31"):
+        x.histc(2**70)
+    with pytest.raises(TypeError, match="axis must be an int"):
+        tt.vecdot(tt.ones(3), tt.ones(3), dim="a")

@@ -610,7 +610,10 @@ class Tensor:
     def zero_(self): return self.fill_(0)
 
     def uniform_(self, a=0.0, b=1.0):
-        _numbers("uniform_", a=a, b=b)
+        _numbers("uniform_", finite=True, a=a, b=b)
+        if not a <= b:
+            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                               f"from={a} > to={b}")
         return self.copy_(rand(self.shape, dtype=self.dtype, device=self.device) * (b - a) + a)
 
     def normal_(self, mean=0.0, std=1.0):
@@ -755,7 +758,7 @@ class Tensor:
                 2 ** {"float16": 11, "float32": 24}.get(self.dtype, 53) + 1  # exact ints
             bounds = [0, bounds[0] if bounds and bounds[0] is not None else top]
         low, high = bounds
-        _numbers("random_", low=low, high=high)
+        _numbers("random_", finite=True, low=low, high=high)
         return self.copy_(randint(int(low), int(high), self.shape, device=self.device))
 
     def exponential_(self, lambd=1.0):
@@ -939,10 +942,15 @@ def checked_hook_result(hook, result, grad, device):
     return result._data
 
 
-def _numbers(name, **values):
+def _numbers(name, *, finite=False, **values):
+    """Check that each value is a real number (a finite one when `finite`), naming the bad one."""
     for key, value in values.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError(f"{name}(): {key} must be a number, got {type(value).__name__}")
+        if finite and not (isinstance(value, int) and -2**1023 < value < 2**1023 or
+                           isinstance(value, float) and math.isfinite(value)):
+            raise ValueError(f"{name}(): {key} must be a finite number within float64's range, "
+                             f"got {value if isinstance(value, float) else 'a huge int'}")
 
 
 def _checked_dim(dim, ndim):

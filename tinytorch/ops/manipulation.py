@@ -257,6 +257,8 @@ def vecdot(x1, x2, /, *, axis=-1, dim=None):
     from .math import conj
     if dim is not None:
         axis = dim
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise TypeError(f"vecdot(): axis must be an int, got {type(axis).__name__} ({axis!r})")
     a, b = promote(x1, x2)
     ndim = max(a.ndim, b.ndim)
     if not -ndim <= axis < 0 and not 0 <= axis < ndim:

@@ -322,9 +322,11 @@ def histc(input, bins=100, min=0, max=0):  # noqa: A001,A002
         raise RuntimeError(f"histc() needs a floating point tensor, got {input.dtype}")
     if isinstance(bins, bool) or not isinstance(bins, int) or bins <= 0:
         raise RuntimeError(f"histc(): bins must be a positive int, got {bins!r}")
+    if bins > 2**31 - 1:  # PyTorch's bound too: each bin is a counter in memory
+        raise RuntimeError(f"histc(): bins must be below 2**31, got {bins}")
     for label, value in (("min", min), ("max", max)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-                not math.isfinite(value):
+                not -2**1023 < value < 2**1023 or not math.isfinite(value):
             raise RuntimeError(f"histc(): {label} must be a finite number, got {value!r}")
     x = reshape(input.detach(), (-1,))
     low, high = float(min), float(max)
