@@ -582,3 +582,15 @@ def test_cat_promotes_dtypes_and_checks_shapes(device):
     with pytest.raises(RuntimeError) as info:
         tt.stack([tt.ones(2, device=device), tt.ones(3, device=device)])
     assert "(2,)" in str(info.value) and "(3,)" in str(info.value)
+
+
+def test_erfc_keeps_relative_precision_in_the_tail():
+    # 1 - erf(x) would give 0 beyond x ~ 6 in float64; math.erfc is the reference
+    import math
+    xs = [0.5, 2.0, 5.0, 10.0, 20.0, -3.0]
+    got = tt.erfc(tt.tensor(xs, dtype="float64")).tolist()
+    for x, value in zip(xs, got):
+        assert value == pytest.approx(math.erfc(x), rel=1e-12), x
+    got32 = tt.tensor([5.0, 9.0], dtype="float32").erfc().tolist()
+    assert got32 == pytest.approx([math.erfc(5.0), math.erfc(9.0)], rel=1e-5)
+    assert tt.erf(tt.tensor([0, 1])).dtype == "float32"  # integers give the default float dtype

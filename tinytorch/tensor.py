@@ -672,6 +672,8 @@ class Tensor:
     def logit(self, eps=None): return logit(self, eps)
     def xlogy(self, other): return xlogy(self, other)
     def sinc(self): return sinc(self)
+    def erf(self): return erf(self)
+    def erfc(self): return erfc(self)
     def deg2rad(self): return deg2rad(self)
     def rad2deg(self): return rad2deg(self)
     def exp2(self): return exp2(self)

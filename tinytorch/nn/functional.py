@@ -26,7 +26,7 @@ from .. import dtypes as _dt
 from ..autograd import no_grad
 from ..creation import arange, full, rand
 from ..errors import TensorIndexError, tensor_arguments
-from ..ops import cat, log_softmax, matmul, movedim, reshape, softmax, where
+from ..ops import cat, erf, log_softmax, matmul, movedim, reshape, softmax, where
 from ..ops import relu as _relu
 from ..ops import sigmoid as _sigmoid
 from ..ops import tanh as _tanh
@@ -35,7 +35,6 @@ from .ops.activation import Gelu, GeluTanh
 from .ops.conv import Conv2d
 from .ops.dropout import Dropout
 from .ops.embedding import Embedding
-from .ops.erf import Erf
 from .ops.linear import Linear
 from .ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, NllLoss
 from .ops.normalization import Normalize
@@ -436,10 +435,6 @@ def tanh(input):  # noqa: A002
     return _tanh(input)
 
 
-def erf(input):  # noqa: A002
-    """The error function (see nn/ops/erf.py for the method and its accuracy)."""
-    _float_input("erf", input)
-    return Erf.apply(input)
 
 
 # ---- losses --------------------------------------------------------------------------------

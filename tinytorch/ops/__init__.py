@@ -17,6 +17,8 @@ from .convert import *  # noqa: F403
 from .convert import __all__ as _convert
 from .elementwise import *  # noqa: F403
 from .elementwise import __all__ as _elementwise
+from .erf import *  # noqa: F403
+from .erf import __all__ as _erf
 from .index import *  # noqa: F403
 from .index import __all__ as _index
 from .linalg import *  # noqa: F403
@@ -42,7 +44,7 @@ from .unary import *  # noqa: F403
 from .unary import __all__ as _unary
 
 __all__ = [*_elementwise, *_unary, *_select, *_logic, *_convert, *_reduce, *_shape, *_index,
-           *_linalg, *_positional, *_math, *_sorting, *_manipulation]
+           *_linalg, *_positional, *_math, *_sorting, *_manipulation, *_erf]
 
 # PyTorch's top-level ops beyond the array API, one module per concept: index and scatter
 # writes, matrix-shaped ops and einsum, NumPy-style stacking, extra elementwise functions,

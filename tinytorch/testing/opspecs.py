@@ -302,6 +302,11 @@ def _np_erf(a):
     return np.vectorize(math.erf, otypes=[a.dtype])(a)
 
 
+def _np_erfc(a):
+    np = _np()
+    return np.vectorize(math.erfc, otypes=[a.dtype])(a)
+
+
 def _np_normalize(a, axes, eps=1e-5):
     np = _np()
     mean = a.mean(axis=axes, keepdims=True)
@@ -787,6 +792,7 @@ OPS: list[OpSpec] = [
           lambda a: 0.5 * a * (1 + _np().tanh(math.sqrt(2 / math.pi) * (a + 0.044715 * a**3))),
           shapes="single", functions=("GeluTanh",)),
     _spec("erf", lambda a: _F().erf(a), _np_erf, shapes="single", functions=("Erf",)),
+    _spec("erfc", lambda a: _tt().erfc(a), _np_erfc, shapes="single", functions=("Erfc",)),
     _spec("linear", _linear, _np_linear, shapes="single", min_dims=2, extra={"min_side": 1},
           functions=("Linear",)),
     _spec("conv2d_stride2", _conv2d, _np_conv2d, arity=2, shapes="image",

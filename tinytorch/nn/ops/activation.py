@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 
 from ...autograd import Function
-from .erf import erf_array, normal_cdf_fit
+from ...ops.erf import erf_array, normal_cdf_fit
 
 __all__ = ["Gelu", "GeluTanh"]
 
