@@ -449,6 +449,18 @@ def test_erf_accuracy_against_math_erf():
     assert_close(x.grad, 2 / math.sqrt(math.pi) * np.exp(-np.array([-1.5, 0.2, 2.5]) ** 2))
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_gelu_far_out_and_at_infinity(dtype):
+    x = tt.tensor([-math.inf, -1e4, -30.0, 30.0, 1e4, math.inf], dtype=dtype)
+    with np.errstate(invalid="ignore"):
+        values = F.gelu(x).tolist()
+    assert math.isnan(values[0])  # -inf * Phi(-inf) = -inf * 0, as in PyTorch
+    assert values[1:] == [0.0, 0.0, 30.0, 1e4, math.inf]
+    x = tt.tensor([-30.0, 0.0, 30.0], dtype=dtype, requires_grad=True)
+    F.gelu(x).sum().backward()
+    assert_close(x.grad, tt.tensor([0.0, 0.5, 1.0], dtype=dtype), rtol=0, atol=1e-30)
+
+
 def test_gelu_rejects_unknown_approximation():
     with pytest.raises(ValueError, match="'none' or 'tanh'"):
         F.gelu(tt.ones(2), approximate="fast")
