@@ -98,7 +98,11 @@ class Where(Function):
 
     def backward(self, grad):
         (condition,) = self.saved
-        return None, self.xp.where(condition, grad, 0.0), self.xp.where(condition, 0.0, grad)
+        xp = self.xp
+        # only what is asked for: masked_fill's value is a constant, whose full-size gradient
+        # would be computed only for the engine to sum it away
+        return (None, xp.where(condition, grad, 0.0) if self.needs_grad(1) else None,
+                xp.where(condition, 0.0, grad) if self.needs_grad(2) else None)
 
 
 def where(condition, input, other):  # noqa: A002
