@@ -14,8 +14,9 @@ derivative Phi(x) + x phi(x) (absolute errors, as float32 GELU is judged). Weigh
 least squares, reweighted by Lawson's rule (weights times the error, renormalised), moves
 the least-squares fit towards the minimax one. Reference values come from math.erfc.
 
-Run: python docs/scripts/fit_gelu_tail.py  (prints the tuple to paste into erf.py,
-and the largest weighted error, about 3e-9: far below float32's rounding.)
+Run: python docs/scripts/fit_gelu_tail.py  (prints S's coefficients, then the tuple to
+paste into erf.py, which evaluates in u = 1/(4 + a) = t/4, and the largest weighted error,
+about 3e-9: far below float32's rounding.)
 """
 
 import math
@@ -44,5 +45,8 @@ def fit():
 
 if __name__ == "__main__":
     coefficients, largest = fit()
-    print("_TAIL_FIT =", coefficients)
+    print("S, lowest power first:", coefficients)
+    # erf.py evaluates in u = 1 / (4 + a) = t / 4, which saves an array pass: t * S(t) is then
+    # sum_k c_k 4^(k+1) u^(k+1)
+    print("_TAIL_FIT =", tuple(c * (1 / SCALE) ** (k + 1) for k, c in enumerate(coefficients)))
     print(f"largest weighted error {largest:.2e}")

@@ -29,7 +29,7 @@ statistics, updates the running buffers and normalises in one kernel
 from __future__ import annotations
 
 from ...autograd import Function
-from ...ops.reduce import mean_along
+from ...ops.reduce import mean_along, sum_leading
 
 __all__ = ["Normalize"]
 
@@ -70,9 +70,9 @@ class Normalize(Function):
         grad_w = grad_b = grad_x = None
         # Summing over param_axes leaves exactly the parameters' shape.
         if self.needs_grad(1):
-            grad_w = xp.sum(grad * x_hat, axis=self.param_axes)
+            grad_w = sum_leading(xp, grad * x_hat, self.param_axes)
         if self.needs_grad(2):
-            grad_b = xp.sum(grad, axis=self.param_axes)
+            grad_b = sum_leading(xp, grad, self.param_axes)
         if self.needs_grad(0):
             g = grad if weight is None else grad * xp.reshape(weight, self.param_shape)
             if self.batch_stats:
