@@ -58,7 +58,11 @@ class Normalize(Function):
         if weight is not None:
             out = out * xp.reshape(weight, param_shape)
         if bias is not None:
-            out = out + xp.reshape(bias, param_shape)
+            bias = xp.reshape(bias, param_shape)
+            if out is not x_hat and out.dtype == bias.dtype:
+                out += bias  # in place: out is the fresh product above, already in its dtype
+            else:
+                out = out + bias
         self.save_for_backward(x_hat, invstd, weight)
         self.axes, self.batch_stats, self.param_axes = axes, batch_stats, param_axes
         self.param_shape = param_shape
