@@ -333,8 +333,10 @@ def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # n
 # NumPy reduces along the last axis by calling its inner loop once per row, which dominates for
 # rows of 64 or 128 elements: a matmul with a ones column sums every row in one BLAS call (5x
 # faster on attention's (16, 4, 64, 64) scores), and argmax followed by a gather finds the row
-# maxima 4x faster than max. Summing the leading axes (a bias's gradient) by a matmul is 3x
-# faster too. All are array-API calls, so every backend takes the same path.
+# maxima faster than max (0.2 ms against 0.3 inside a training step; a loop timing it alone
+# shows 0.06 against 0.27, its branches trained on the same data). Summing the leading axes (a
+# bias's gradient) by a matmul is 3x faster too. All are array-API calls, so every backend
+# takes the same path.
 
 def _along_rows(xp, a, axis):
     """Whether `axis` of `a` is its last and BLAS can take it (float32 or float64)."""
@@ -381,11 +383,36 @@ def max_along(xp, a, axis):
 # ---- softmax and log-softmax: fused, the one home of their gradients ------------------------
 
 def log_softmax_array(xp, x, axis):
-    """log_softmax on a backend array: the maximum subtracted first, so no exp overflows.
+    """log_softmax on a backend array: the maximum subtracted first, so no exp overflows (and
+    x - log(sum) does not cancel: unlike softmax's, the shift here is needed for precision).
     Also used inside cross-entropy's fused node (nn/ops/loss.py)."""
     shifted = x - max_along(xp, x, axis)
     shifted -= xp.log(sum_along(xp, xp.exp(shifted), axis))
     return shifted
+
+
+def _softmax_exp(xp, x, axis):
+    """(e, its sums along `axis`) with e = exp(x - shift) for softmax: shift the maxima along
+    `axis`, or 0 where that is as good.
+
+    Subtracting each row's maximum keeps exp from overflowing, but finding those maxima is the
+    slowest step of a NumPy softmax (0.2 of 0.5 ms on attention's scores inside a training
+    step). One reduction over the whole array tells whether exp(x) can overflow at all (no
+    element above log(largest float / row length)); when it cannot, and no row's sum is so
+    small that its terms lost precision to underflow, the shift would change nothing but
+    rounding (exp of the unshifted x is, if anything, rounded less), and is skipped.
+    Otherwise (a nan included) the rows are shifted as usual.
+    """
+    n = x.shape[axis] if axis is not None else 0
+    if n and 0 not in x.shape:
+        info = xp.finfo(x.dtype)
+        if float(xp.max(x)) <= math.log(float(info.max) / n):  # False for nan
+            e = xp.exp(x)
+            total = sum_along(xp, e, axis)
+            if not bool(xp.any(total < n * float(info.smallest_normal) / float(info.eps))):
+                return e, total
+    e = xp.exp(x - max_along(xp, x, axis))
+    return e, sum_along(xp, e, axis)
 
 
 class Softmax(Function):
@@ -393,9 +420,8 @@ class Softmax(Function):
     y * (g - sum(g * y)). Fused because attention's softmax is on the hot path (benchmarks)."""
 
     def forward(self, x, axis):
-        xp = self.xp
-        out = xp.exp(x - max_along(xp, x, axis))
-        out /= sum_along(xp, out, axis)  # in place: out is this op's own fresh array
+        out, total = _softmax_exp(self.xp, x, axis)
+        out /= total  # in place: out is this op's own fresh array
         self.axis = axis
         self.save_for_backward(out)
         return out
