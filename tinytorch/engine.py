@@ -208,7 +208,8 @@ def run_backward(root, grad, retain_graph=False):
     stored = set()   # ops such as add hand one array to two leaves; each .grad gets its own
     for fn in order:
         grad = grads.pop(fn, None)
-        own.discard(fn)
+        if own:
+            own.discard(fn)
         if grad is None:  # every op that feeds this node returned None for it: nothing to send
             continue
         if fn._freed:
@@ -228,23 +229,31 @@ def run_backward(root, grad, retain_graph=False):
             if edge is None:
                 continue
             parent, shape, dtype = edge
-            if g is not None and type(g) is not SliceGradient:
+            whole = g is not None and type(g) is not SliceGradient
+            if whole:
                 if g.shape != shape:
                     g = sum_to_shape(fn.xp, g, shape)
                 if g.dtype is not dtype and g.dtype != dtype:  # `is` first: the cheap case
                     g = _cast_gradient(fn.xp, g, dtype)
             if isinstance(parent, Node):
                 if g is not None:
-                    total, owned = _add(fn.xp, grads.get(parent), parent in own, g, shape, dtype)
-                    grads[parent] = total
-                    if owned:
-                        own.add(parent)
+                    previous = grads.get(parent)
+                    if previous is None and whole:
+                        grads[parent] = g  # the common case: a first gradient, kept as it came
+                    else:
+                        grads[parent], owned = _add(fn.xp, previous, parent in own, g, shape,
+                                                    dtype)
+                        if owned:
+                            own.add(parent)
                 continue
             key = id(parent)
             if g is not None:
                 previous = leaf_grads.get(key)
-                leaf_grads[key] = (parent, *_add(fn.xp, previous and previous[1],
-                                                 previous and previous[2], g, shape, dtype))
+                if previous is None and whole:
+                    leaf_grads[key] = (parent, g, False)
+                else:
+                    leaf_grads[key] = (parent, *_add(fn.xp, previous and previous[1],
+                                                     previous and previous[2], g, shape, dtype))
             pending[key] -= 1
             if pending[key] == 0 and key in leaf_grads:  # the leaf's last contribution
                 total = leaf_grads.pop(key)[1]

@@ -354,8 +354,8 @@ def sum_leading(xp, a, axes):
     """sum(a, axis=axes) of a floating array; when `axes` are its leading axes (a broadcast
     bias's gradient: Linear's, layer norm's), a ones vector times `a` seen as a matrix."""
     count = len(axes)
-    if not 0 < count < a.ndim or axes != tuple(range(count)) or \
-            a.dtype not in (xp.float32, xp.float64):
+    if not 0 < count < a.ndim or axes != tuple(range(count)) or a.size < 32768 or \
+            a.dtype not in (xp.float32, xp.float64):  # (smaller: the reduction is as fast)
         return xp.sum(a, axis=axes)
     rows = xp.reshape(a, (math.prod(a.shape[:count]), math.prod(a.shape[count:])))
     ones = xp.ones(rows.shape[0], dtype=a.dtype, device=a.device)
@@ -375,8 +375,8 @@ def mean_along(xp, a, axis):
 def max_along(xp, a, axis):
     """max(a, axis=axis, keepdims=True); the element at argmax along the last axis (a row's
     nan, if it has one, as max gives)."""
-    if axis != a.ndim - 1 or a.shape[-1] == 0:  # (an empty row: max's own error)
-        return xp.max(a, axis=axis, keepdims=True)
+    if axis != a.ndim - 1 or a.shape[-1] == 0 or a.size < 8192:  # (an empty row: max's own
+        return xp.max(a, axis=axis, keepdims=True)               # error; smaller: as fast)
     return xp.take_along_axis(a, xp.argmax(a, axis=-1, keepdims=True), axis=-1)
 
 
