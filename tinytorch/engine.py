@@ -203,13 +203,11 @@ def run_backward(root, grad, retain_graph=False):
         return
     order, pending = _topological_order(root)
     grads = {root: grad}
-    own = set()      # nodes whose gradient so far is an array the engine made: safe to add into
-    leaf_grads = {}  # id(leaf) -> (leaf, gradient summed so far, whether the engine made it)
+    leaf_grads = {}  # id(leaf) -> (leaf, gradient summed so far)
     stored = set()   # ops such as add hand one array to two leaves; each .grad gets its own
+    own = set()      # nodes and id(leaf)s whose total the engine made (SliceGradients add in)
     for fn in order:
         grad = grads.pop(fn, None)
-        if own:
-            own.discard(fn)
         if grad is None:  # every op that feeds this node returned None for it: nothing to send
             continue
         if fn._freed:
@@ -229,8 +227,8 @@ def run_backward(root, grad, retain_graph=False):
             if edge is None:
                 continue
             parent, shape, dtype = edge
-            whole = g is not None and type(g) is not SliceGradient
-            if whole:
+            whole = type(g) is not SliceGradient
+            if whole and g is not None:
                 if g.shape != shape:
                     g = sum_to_shape(fn.xp, g, shape)
                 if g.dtype is not dtype and g.dtype != dtype:  # `is` first: the cheap case
@@ -238,22 +236,22 @@ def run_backward(root, grad, retain_graph=False):
             if isinstance(parent, Node):
                 if g is not None:
                     previous = grads.get(parent)
-                    if previous is None and whole:
-                        grads[parent] = g  # the common case: a first gradient, kept as it came
+                    if whole:
+                        grads[parent] = g if previous is None else previous + g
                     else:
-                        grads[parent], owned = _add(fn.xp, previous, parent in own, g, shape,
-                                                    dtype)
-                        if owned:
-                            own.add(parent)
+                        grads[parent] = _add_slice(fn.xp, previous, parent in own, g, shape,
+                                                   dtype)
+                        own.add(parent)
                 continue
             key = id(parent)
             if g is not None:
                 previous = leaf_grads.get(key)
-                if previous is None and whole:
-                    leaf_grads[key] = (parent, g, False)
+                if whole:
+                    leaf_grads[key] = (parent, g if previous is None else previous[1] + g)
                 else:
-                    leaf_grads[key] = (parent, *_add(fn.xp, previous and previous[1],
-                                                     previous and previous[2], g, shape, dtype))
+                    leaf_grads[key] = (parent, _add_slice(fn.xp, previous and previous[1],
+                                                          key in own, g, shape, dtype))
+                    own.add(key)
             pending[key] -= 1
             if pending[key] == 0 and key in leaf_grads:  # the leaf's last contribution
                 total = leaf_grads.pop(key)[1]
@@ -263,32 +261,24 @@ def run_backward(root, grad, retain_graph=False):
                 parent._accumulate_grad(total)
         if not retain_graph:
             fn._release()
-    for leaf, total, _ in leaf_grads.values():  # leaves under a node that received no gradient
+    for leaf, total in leaf_grads.values():  # leaves under a node that received no gradient
         leaf._accumulate_grad(total)
 
 
-def _add(xp, total, owned, g, shape, dtype):
-    """(total + g, whether that array is the engine's own): g an array or a SliceGradient, total
-    None before the first gradient. An array the engine made is added into in place; one a
-    backward returned may be shared (add hands one array to both inputs), so it is not."""
-    if type(g) is SliceGradient:
-        values = g.values
-        if values.dtype != dtype:
-            values = _cast_gradient(xp, values, dtype)
-        if total is None:
-            total = xp.zeros(shape, dtype=dtype, device=values.device)
-            total[g.key] = values
-            return total, True
-        if not owned:
-            total = xp.asarray(total, copy=True)
-        total[g.key] = total[g.key] + values
-        return total, True
+def _add_slice(xp, total, owned, g, shape, dtype):
+    """total + g for a SliceGradient g (total None before the first gradient): written into a
+    zero-filled array the first time, then added into its slice of the total, in place when
+    the engine made that array (`owned`); an array a backward returned may be shared (add
+    hands one array to both inputs), so that one is copied first."""
+    values = g.values if g.values.dtype == dtype else _cast_gradient(xp, g.values, dtype)
     if total is None:
-        return g, False
-    if owned:
-        total += g
-        return total, True
-    return total + g, True
+        total = xp.zeros(shape, dtype=dtype, device=values.device)
+        total[g.key] = values
+        return total
+    if not owned:
+        total = xp.asarray(total, copy=True)
+    total[g.key] = total[g.key] + values
+    return total
 
 
 def _topological_order(root):
