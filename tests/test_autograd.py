@@ -453,6 +453,25 @@ def test_tie_rules_match_torch():
 
 # ---- indexing and setitem -------------------------------------------------------------------
 
+def test_pieces_of_one_tensor_meet_in_one_gradient(device):
+    # indexing's backward returns a SliceGradient: the engine writes each piece into one array
+    x = _leaf([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]], device)
+    y = x * 1.0
+    y.retain_grad()
+    a, b, c = y.split([1, 2, 1], dim=1)          # c unused: its part of the gradient is zero
+    hooked = []
+    y.register_hook(lambda g: hooked.append(g.tolist()))
+    (a * 2.0 + x[:, :1]).sum().backward(retain_graph=True)   # x itself sliced too (a leaf)
+    b.sum().backward()
+    assert y.grad.tolist() == [[2.0, 1.0, 1.0, 0.0], [2.0, 1.0, 1.0, 0.0]]
+    assert hooked[0] == [[2.0, 0.0, 0.0, 0.0], [2.0, 0.0, 0.0, 0.0]]
+    assert hooked[1] == [[0.0, 1.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0]]
+    assert x.grad.tolist() == [[3.0, 1.0, 1.0, 0.0], [3.0, 1.0, 1.0, 0.0]]
+    z = _leaf([1.0, 2.0, 3.0], device)
+    (z[0] + z[1:].sum() + z[:2].sum() + z * 0.5).sum().backward()   # slices and a whole array
+    assert z.grad.tolist() == [6.5, 6.5, 3.5]
+
+
 def test_repeated_integer_indices_accumulate(device):
     x = _leaf([10.0, 20.0, 30.0], device)
     x[tt.tensor([0, 0, 2, -3], device=device)].backward(

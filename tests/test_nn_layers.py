@@ -427,6 +427,31 @@ def test_softmax_and_log_softmax_are_stable_for_huge_inputs():
         F.softmax(tt.tensor(x))
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_softmax_with_and_without_subtracting_the_row_maxima(dtype):
+    # softmax skips subtracting the row maxima when exp(x) can neither overflow nor underflow
+    # (the first batch); the others need the shift, or hold a nan that must stay in its row
+    big = 9.0 if dtype == "float16" else 60.0  # float16 overflows above exp(11)
+    batches = [[[0.0, 1.0, 2.0], [big, big - 1, big - 2], [-np.inf, 0.0, -np.inf]],
+               [[0.0, 1.0, 2.0], [-200.0, -201.0, -199.0]],
+               [[0.0, 1.0, 2.0], [1e4, 1.0, 0.0]],
+               [[0.0, 1.0, 2.0], [1.0, np.nan, 0.0]]]
+    tol = {"float16": 1e-3, "float32": 1e-6, "float64": 1e-12}[dtype]
+    for rows in batches:
+        x = np.array(rows)
+        finite = np.where(np.isnan(x), -np.inf, x)
+        shifted = np.exp(finite - finite.max(axis=1, keepdims=True))
+        nan_rows = np.isnan(x).any(axis=1, keepdims=True)
+        expected = np.where(nan_rows, np.nan, shifted / shifted.sum(axis=1, keepdims=True))
+        expected_logs = np.where(nan_rows, np.nan, finite - finite.max(axis=1, keepdims=True)
+                                 - np.log(shifted.sum(axis=1, keepdims=True)))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            got = F.softmax(tt.tensor(x, dtype=dtype), dim=1).numpy().astype(np.float64)
+            logs = F.log_softmax(tt.tensor(x, dtype=dtype), dim=1).numpy().astype(np.float64)
+            np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
+            np.testing.assert_allclose(logs, expected_logs, rtol=tol, atol=tol)
+
+
 def test_activation_gradchecks():
     x = t64(3, 4, scale=2.0)
     for fn in (F.gelu, lambda v: F.gelu(v, approximate="tanh"), F.erf, F.silu, F.sigmoid,
@@ -447,6 +472,18 @@ def test_erf_accuracy_against_math_erf():
     x = tt.tensor([-1.5, 0.2, 2.5], dtype="float64", requires_grad=True)
     F.erf(x).sum().backward()
     assert_close(x.grad, 2 / math.sqrt(math.pi) * np.exp(-np.array([-1.5, 0.2, 2.5]) ** 2))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_gelu_far_out_and_at_infinity(dtype):
+    x = tt.tensor([-math.inf, -1e4, -30.0, 30.0, 1e4, math.inf], dtype=dtype)
+    with np.errstate(invalid="ignore"):
+        values = F.gelu(x).tolist()
+    assert math.isnan(values[0])  # -inf * Phi(-inf) = -inf * 0, as in PyTorch
+    assert values[1:] == [0.0, 0.0, 30.0, 1e4, math.inf]
+    x = tt.tensor([-30.0, 0.0, 30.0], dtype=dtype, requires_grad=True)
+    F.gelu(x).sum().backward()
+    assert_close(x.grad, tt.tensor([0.0, 0.5, 1.0], dtype=dtype), rtol=0, atol=1e-30)
 
 
 def test_gelu_rejects_unknown_approximation():

@@ -19,7 +19,8 @@ ops create) build on it, so it sits below both.
 
 Node protocol: `edges`, `backward(grad)`, `xp`; optional `hooks` /
 `retained` (then `run_output_hooks(grad)` is called first), `versions`
-(then `_check_versions()`), `_freed`, `_release()`.
+(then `_check_versions()`), `_freed`, `_release()`. A backward returns, per
+input, an array, None, or a `SliceGradient` (zero outside a basic index).
 Leaf protocol: `_accumulate_grad(array)`.
 
 Assumes:
@@ -37,7 +38,7 @@ from __future__ import annotations
 import functools
 import threading
 
-__all__ = ["Node", "run_backward", "sum_to_shape", "no_grad", "enable_grad",
+__all__ = ["Node", "SliceGradient", "run_backward", "sum_to_shape", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled"]
 
 
@@ -167,6 +168,21 @@ class Node:
         self.saved = ()
 
 
+class SliceGradient:
+    """A gradient that is zero except at `key` (ints, slices, Ellipsis), where it is `values`.
+
+    Indexing's backward returns one instead of a zero-filled array of its input's shape, so the
+    gradients of the pieces of one tensor (split, chunk, x[:, :k] and x[:, k:]) meet in a single
+    zero-filled array, each written into its place: filling an array per piece and adding them
+    up moved three times the memory for attention's q, k and v.
+    """
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key, values):
+        self.key, self.values = key, values
+
+
 def sum_to_shape(xp, grad, shape):
     """Undo broadcasting: sum `grad` over the axes that broadcasting added or stretched."""
     extra = grad.ndim - len(shape)
@@ -189,6 +205,7 @@ def run_backward(root, grad, retain_graph=False):
     grads = {root: grad}
     leaf_grads = {}  # id(leaf) -> (leaf, gradient summed so far)
     stored = set()   # ops such as add hand one array to two leaves; each .grad gets its own
+    own = set()      # nodes and id(leaf)s whose total the engine made (SliceGradients add in)
     for fn in order:
         grad = grads.pop(fn, None)
         if grad is None:  # every op that feeds this node returned None for it: nothing to send
@@ -210,7 +227,8 @@ def run_backward(root, grad, retain_graph=False):
             if edge is None:
                 continue
             parent, shape, dtype = edge
-            if g is not None:
+            whole = type(g) is not SliceGradient
+            if whole and g is not None:
                 if g.shape != shape:
                     g = sum_to_shape(fn.xp, g, shape)
                 if g.dtype is not dtype and g.dtype != dtype:  # `is` first: the cheap case
@@ -218,12 +236,22 @@ def run_backward(root, grad, retain_graph=False):
             if isinstance(parent, Node):
                 if g is not None:
                     previous = grads.get(parent)
-                    grads[parent] = g if previous is None else previous + g
+                    if whole:
+                        grads[parent] = g if previous is None else previous + g
+                    else:
+                        grads[parent] = _add_slice(fn.xp, previous, parent in own, g, shape,
+                                                   dtype)
+                        own.add(parent)
                 continue
             key = id(parent)
             if g is not None:
                 previous = leaf_grads.get(key)
-                leaf_grads[key] = (parent, g if previous is None else previous[1] + g)
+                if whole:
+                    leaf_grads[key] = (parent, g if previous is None else previous[1] + g)
+                else:
+                    leaf_grads[key] = (parent, _add_slice(fn.xp, previous and previous[1],
+                                                          key in own, g, shape, dtype))
+                    own.add(key)
             pending[key] -= 1
             if pending[key] == 0 and key in leaf_grads:  # the leaf's last contribution
                 total = leaf_grads.pop(key)[1]
@@ -235,6 +263,22 @@ def run_backward(root, grad, retain_graph=False):
             fn._release()
     for leaf, total in leaf_grads.values():  # leaves under a node that received no gradient
         leaf._accumulate_grad(total)
+
+
+def _add_slice(xp, total, owned, g, shape, dtype):
+    """total + g for a SliceGradient g (total None before the first gradient): written into a
+    zero-filled array the first time, then added into its slice of the total, in place when
+    the engine made that array (`owned`); an array a backward returned may be shared (add
+    hands one array to both inputs), so that one is copied first."""
+    values = g.values if g.values.dtype == dtype else _cast_gradient(xp, g.values, dtype)
+    if total is None:
+        total = xp.zeros(shape, dtype=dtype, device=values.device)
+        total[g.key] = values
+        return total
+    if not owned:
+        total = xp.asarray(total, copy=True)
+    total[g.key] = total[g.key] + values
+    return total
 
 
 def _topological_order(root):

@@ -68,6 +68,8 @@ class Backend:
     default works on any array-API library through a one-hot matmul.
     `index_put(xp, flat, index, values)` returns a copy of the 1-D `flat` with
     `values` written at `index` (the default uses only standard functions).
+    `where(xp, condition, a, b)` is the standard's `where` (the default calls it), for
+    a backend that has a faster way (masked_fill and `where` go through it).
     `to_array` turns what the library's ops may return besides arrays (NumPy
     scalars) into arrays; without it such a result is reported as a leak.
     `array_type` is the library's array class, found at load if not given.
@@ -82,6 +84,7 @@ class Backend:
     check_available: Callable[[], None] = lambda: None
     index_add: Callable[..., Any] | None = None
     index_put: Callable[..., Any] = None
+    where: Callable[..., Any] = None
     to_array: Callable[[Any], Any] | None = None
     array_type: type | None = None
     default_index: int = 0
@@ -100,6 +103,8 @@ class Backend:
                 self.array_type = type(xp.empty((0,)))
             if self.index_put is None:
                 self.index_put = one_hot_index_put
+            if self.where is None:
+                self.where = standard_where
             self._xp = xp
         return self._xp
 
@@ -174,6 +179,11 @@ def _nonfinite_sums(xp, one_hot, flat, summed):
     summed = xp.where(pos > 0, xp.full_like(summed, xp.inf), summed)
     summed = xp.where(neg > 0, xp.full_like(summed, -xp.inf), summed)
     return xp.where((nan > 0) | ((pos > 0) & (neg > 0)), xp.full_like(summed, xp.nan), summed)
+
+
+def standard_where(xp, condition, a, b):
+    """The array API's where(condition, a, b): the default `Backend.where`."""
+    return xp.where(condition, a, b)
 
 
 def one_hot_index_put(xp, flat, index, values):

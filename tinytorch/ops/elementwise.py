@@ -66,7 +66,7 @@ class Sub(Function):
         return a - b
 
     def backward(self, grad):
-        return grad, -grad
+        return grad, (-grad if self.needs_grad(1) else None)
 
 
 class Mul(Function):
@@ -76,7 +76,10 @@ class Mul(Function):
 
     def backward(self, grad):
         a, b = self.saved
-        return grad * conj(self, b), grad * conj(self, a)
+        # only what is asked for: with a constant factor (att * scale) the other product would
+        # be a full-size array computed for nothing
+        return (grad * conj(self, b) if self.needs_grad(0) else None,
+                grad * conj(self, a) if self.needs_grad(1) else None)
 
 
 class Div(Function):
@@ -86,7 +89,8 @@ class Div(Function):
 
     def backward(self, grad):
         a, b = conj(self, self.saved[0]), conj(self, self.saved[1])
-        return grad / b, -grad * a / (b * b)
+        return (grad / b if self.needs_grad(0) else None,
+                -grad * a / (b * b) if self.needs_grad(1) else None)
 
 
 class Pow(Function):

@@ -20,11 +20,18 @@ far less: a published 10-coefficient Chebyshev fit of erfc (relative error
 below 1.2e-7, evaluated in float64; largest absolute error 9e-8 after
 rounding to float32) costs about 25.
 
+Exact GELU in float32 asks for the normal CDF Phi(x) = erfc(-x/sqrt 2)/2
+and the Gaussian exp(-x^2/2) of its derivative, so it has its own fit
+(`normal_cdf_and_gaussian`): the tail Phi(-a) = exp(-a^2/2) * t * S(t), t =
+1/(1 + a/4), S a degree-6 polynomial fitted by docs/scripts/fit_gelu_tail.py
+to the error GELU cares about; the exp is shared with backward.
+
 The derivative is exact: d erf(x)/dx = 2/sqrt(pi) * exp(-x^2) = -d erfc(x)/dx.
 
 erfc is not computed as 1 - erf where that cancels (large x, where erfc is
-tiny): there the continued fraction (float64) or the erfc fit (float32)
-gives it directly, so its relative precision holds far into the tail.
+tiny): there the continued fraction (float64) or the Chebyshev erfc fit
+(float32, evaluated in float64) gives it directly, so its relative precision
+holds far into the tail.
 
 Assumes: speed matters less than clarity and accuracy here; the expansions
 cost tens of array passes, which is why the transformer milestone uses the
@@ -42,7 +49,7 @@ import math
 from ..autograd import Function
 from .plumbing import real_only, to_float
 
-__all__ = ["erf", "erfc"]  # public ops; Erf, erf_array and normal_cdf_fit serve nn's GELU
+__all__ = ["erf", "erfc"]  # public ops; erf_array and normal_cdf_and_gaussian serve nn's GELU
 
 _TWO_OVER_SQRT_PI = 1.1283791670955126
 
@@ -93,10 +100,8 @@ def erf_array(xp, x):
     return xp.where(a < _SPLIT, small, large) * xp.sign(x)
 
 
-def _erf_fit(xp, x):
-    # Beyond |x| = 6, erfc(x) < 3e-17, so erf is +-1 to float32 and float16 precision; clipping
-    # there keeps exp() out of its slow underflow path (about 15x slower in float64).
-    z = xp.minimum(xp.abs(x), 6.0)
+def _erfc_fit(xp, z):
+    """erfc(z) for float64 z >= 0 from the Chebyshev fit (relative error below 1.2e-7)."""
     t = 1.0 / (1.0 + 0.5 * z)
     acc = _ERFC_FIT[-1] * t
     acc += _ERFC_FIT[-2]
@@ -106,6 +111,14 @@ def _erf_fit(xp, x):
     acc -= z * z
     erfc = xp.exp(acc)
     erfc *= t
+    return erfc
+
+
+def _erf_fit(xp, x):
+    # Beyond |x| = 6, erfc(x) < 3e-17, so erf is +-1 to float32 and float16 precision; clipping
+    # there keeps exp() out of its slow underflow path (about 15x slower in float64).
+    z = xp.minimum(xp.abs(x), 6.0)
+    erfc = _erfc_fit(xp, z)
     # 1 - erfc cancels near 0, losing the relative precision a small erf needs; there the
     # Maclaurin series (terms to x**9, relative error < 1e-9 for |x| < 0.25) is exact enough.
     x2 = x * x
@@ -114,32 +127,47 @@ def _erf_fit(xp, x):
     return xp.where(z < 0.25, series, (1.0 - erfc) * xp.sign(x))
 
 
-def normal_cdf_fit(xp, x):
-    """The standard normal CDF Phi(x) = erfc(-x / sqrt(2)) / 2, computed in x's own dtype.
+# Float32 GELU's normal tail: Phi(-a) = exp(-a^2/2) * t * S(t) with t = 1 / (1 + a/4), a >= 0,
+# S of degree 6 fitted by docs/scripts/fit_gelu_tail.py. It is evaluated in u = 1 / (4 + a) = t/4
+# (one array pass fewer), so these are S's coefficients times 4^(k+1), lowest power first:
+# Phi(-a) = exp(-a^2/2) * sum_k _TAIL_FIT[k] * u^(k+1). The fit adds at most 3e-9 to GELU's
+# error: float32 rounding, not the fit, sets its accuracy.
+_TAIL_FIT = (0.39961708622503433, 1.66943168413379, 3.0915852871204486, 62.44797786672406,
+             -239.64347391694633, 1335.8120713629876, -1451.3987944373168)
 
-    For exact GELU in float32: the erfc fit above gives erfc(|x| / sqrt(2)) to a
-    relative error of about 1e-6 when evaluated in float32, and Phi is that
-    halved (x < 0) or one minus it (x >= 0), so no cancellation loses the
-    tail. Evaluating in float32 instead of float64 makes GELU about 8x faster.
+
+def normal_cdf_and_gaussian(xp, x):
+    """(Phi(x), exp(-x^2 / 2)) for a float32 array x: the normal CDF and its unscaled density.
+
+    For exact GELU in float32, which needs both: Phi for the value x * Phi(x), the Gaussian
+    for the derivative Phi(x) + x * phi(x), so backward reuses it instead of another exp.
+    The tail q = Phi(-|x|) comes from the fit above (about 25 array passes, most in place);
+    then Phi is q for x < 0 and 1 - q for x >= 0, rounded once, so the negative tail is not
+    lost to cancellation (relative error 8e-7 down to x = -3, 5e-4 at x = -9; the fit aims
+    at absolute errors). Largest error of x * Phi(x) against float64: 3.8e-7 (PyTorch's own
+    float32 GELU: 1e-6). At x = -inf, q is exactly 0, so GELU is nan there, as in PyTorch.
     """
-    # Clipped far out (the tail is 0 in float32 long before), not at 6: at x = -inf the tail
-    # must be exactly 0, so that GELU's x * Phi(x) is nan there, as in PyTorch.
-    z = xp.minimum(xp.abs(x) * _INV_SQRT2, 1e4)
-    t = 1.0 / (1.0 + 0.5 * z)
-    acc = _ERFC_FIT[-1] * t
-    acc += _ERFC_FIT[-2]
-    for c in _ERFC_FIT[-3::-1]:
-        acc *= t
-        acc += c
-    acc -= z * z
-    half_erfc = xp.exp(acc)
-    half_erfc *= 0.5 * t
-    # Phi = h for x < 0 and 1 - h for x >= 0, as h + [x >= 0] * (1 - 2h): arithmetic rather than
-    # where(), which is several times slower on a mask with no pattern.
+    a = xp.abs(x)
+    gaussian = a * a
+    gaussian *= -0.5
+    gaussian = xp.exp(gaussian)
+    a += 4.0
+    u = 1.0 / a                 # in (0, 1/4]: 0 for infinite x, so nothing needs clipping
+    q = _TAIL_FIT[-1] * u
+    q += _TAIL_FIT[-2]
+    for c in _TAIL_FIT[-3::-1]:  # Horner's rule, in place: no new array per coefficient
+        q *= u
+        q += c
+    q *= u
+    q *= gaussian
+    # Phi = q + upper * (1 - 2q), upper = [x >= 0]: arithmetic rather than where(), which is
+    # several times slower on a mask with no pattern. Each step but the last is exact.
     upper = xp.astype(x >= 0, x.dtype)
-    upper *= 1.0 - 2.0 * half_erfc
-    upper += half_erfc
-    return upper
+    cdf = upper * -2.0
+    cdf += 1.0
+    cdf *= q
+    cdf += upper
+    return cdf, gaussian
 
 
 class Erf(Function):
@@ -154,9 +182,10 @@ class Erf(Function):
 
 def erfc_array(xp, x):
     """erfc of a floating array, with relative precision in the tail (see the module notes)."""
-    if x.dtype != xp.float64:  # erfc(x) = 2 Phi(-x sqrt 2), and the Phi fit keeps its tail
-        wide = xp.astype(x, xp.float32)
-        return xp.astype(2.0 * normal_cdf_fit(xp, wide * -math.sqrt(2.0)), x.dtype)
+    if x.dtype != xp.float64:  # the fit, in float64; past 11, erfc is 0 in float32
+        wide = xp.astype(x, xp.float64)
+        upper = _erfc_fit(xp, xp.minimum(xp.abs(wide), 11.0))
+        return xp.astype(xp.where(wide >= 0, upper, 2.0 - upper), x.dtype)
     b = xp.maximum(x, _SPLIT)  # the continued fraction for x >= 2, as in erf_array
     t = b
     for k in range(_FRACTION_LEVELS, 0, -1):

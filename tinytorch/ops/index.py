@@ -25,6 +25,7 @@ import math
 from .. import dtypes as _dt
 from ..autograd import Function, is_grad_enabled
 from ..creation import as_tensor, tensor
+from ..engine import SliceGradient
 from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
@@ -38,19 +39,18 @@ class BasicIndex(Function):
     view_of_input = True  # NumPy returns a view of the input's buffer
 
     def forward(self, a, key):
-        self.shape, self.dtype, self.key = a.shape, a.dtype, key
+        self.key = key
         return a[key]
 
     def backward(self, grad):
         # None only added size-1 axes: drop them from grad and key (the standard's setitem
-        # does not take None), then write grad into the positions the key selected.
+        # does not take None). The gradient is grad at the positions the key selected and zero
+        # elsewhere; the engine writes it into the input-shaped total (see SliceGradient).
         new_axes = [k for k in self.key if not isinstance(k, int)]
         added = tuple(i for i, k in enumerate(new_axes) if k is None)
         if added:
             grad = self.xp.squeeze(grad, axis=added)
-        out = self.xp.zeros(self.shape, dtype=self.dtype, device=grad.device)
-        out[tuple(k for k in self.key if k is not None)] = grad
-        return out, None
+        return SliceGradient(tuple(k for k in self.key if k is not None), grad), None
 
 
 class Take(Function):

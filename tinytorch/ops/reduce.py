@@ -364,13 +364,91 @@ def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # n
     return LogSumExp.apply(input, normalize_axes(input.ndim, dim, axis), _keep(keepdim, keepdims))
 
 
+# ---- reductions along one short axis: the hot path of softmax, layer norm, cross-entropy ----
+# NumPy reduces along the last axis by calling its inner loop once per row, which dominates for
+# rows of 64 or 128 elements: a matmul with a ones column sums every row in one BLAS call (5x
+# faster on attention's (16, 4, 64, 64) scores), and argmax followed by a gather finds the row
+# maxima faster than max (0.2 ms against 0.3 inside a training step; a loop timing it alone
+# shows 0.06 against 0.27, its branches trained on the same data). Summing the leading axes (a
+# bias's gradient) by a matmul is 3x faster too. All are array-API calls, so every backend
+# takes the same path.
+
+def _along_rows(xp, a, axis):
+    """Whether `axis` of `a` is its last and BLAS can take it (float32 or float64), and `a`
+    is big enough to gain (below about 8K elements NumPy's reduction is as fast)."""
+    return a.size >= 8192 and axis == a.ndim - 1 and a.dtype in (xp.float32, xp.float64)
+
+
+def sum_along(xp, a, axis):
+    """sum(a, axis=axis, keepdims=True) of a floating array; a matmul along the last axis."""
+    if not _along_rows(xp, a, axis):
+        return xp.sum(a, axis=axis, keepdims=True)
+    return a @ xp.ones((a.shape[-1], 1), dtype=a.dtype, device=a.device)
+
+
+def sum_leading(xp, a, axes):
+    """sum(a, axis=axes) of a floating array; when `axes` are its leading axes (a broadcast
+    bias's gradient: Linear's, layer norm's), a ones vector times `a` seen as a matrix."""
+    count = len(axes)
+    if a.size < 32768 or not 0 < count < a.ndim or axes != tuple(range(count)) or \
+            a.dtype not in (xp.float32, xp.float64):  # (smaller: the reduction is as fast)
+        return xp.sum(a, axis=axes)
+    rows = xp.reshape(a, (math.prod(a.shape[:count]), math.prod(a.shape[count:])))
+    ones = xp.ones(rows.shape[0], dtype=a.dtype, device=a.device)
+    return xp.reshape(ones @ rows, a.shape[count:])
+
+
+def mean_along(xp, a, axis):
+    """mean(a, axis=axis, keepdims=True) of a floating array, as sum_along divided by the count
+    (float16 goes to xp.mean, which accumulates in float32)."""
+    if not _along_rows(xp, a, axis) or a.shape[-1] == 0:  # (an empty row: mean's nan)
+        return xp.mean(a, axis=axis, keepdims=True)
+    total = sum_along(xp, a, axis)
+    total /= a.shape[-1]
+    return total
+
+
+def max_along(xp, a, axis):
+    """max(a, axis=axis, keepdims=True); the element at argmax along the last axis (a row's
+    nan, if it has one, as max gives)."""
+    if a.size < 8192 or axis != a.ndim - 1 or a.shape[-1] == 0:  # (smaller: as fast; an
+        return xp.max(a, axis=axis, keepdims=True)               # empty row: max's error)
+    return xp.take_along_axis(a, xp.argmax(a, axis=-1, keepdims=True), axis=-1)
+
+
 # ---- softmax and log-softmax: fused, the one home of their gradients ------------------------
 
 def log_softmax_array(xp, x, axis):
-    """log_softmax on a backend array: the maximum subtracted first, so no exp overflows.
+    """log_softmax on a backend array: the maximum subtracted first, so no exp overflows (and
+    x - log(sum) does not cancel: unlike softmax's, the shift here is needed for precision).
     Also used inside cross-entropy's fused node (nn/ops/loss.py)."""
-    shifted = x - xp.max(x, axis=axis, keepdims=True)
-    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - max_along(xp, x, axis)
+    shifted -= xp.log(sum_along(xp, xp.exp(shifted), axis))
+    return shifted
+
+
+def _softmax_exp(xp, x, axis):
+    """(e, its sums along `axis`) with e = exp(x - shift) for softmax: shift the maxima along
+    `axis`, or 0 where that is as good.
+
+    Subtracting each row's maximum keeps exp from overflowing, but finding those maxima is the
+    slowest step of a NumPy softmax (0.2 of 0.5 ms on attention's scores inside a training
+    step). One reduction over the whole array tells whether exp(x) can overflow at all (no
+    element above log(largest float / row length)); when it cannot, and no row's sum is so
+    small that its terms lost precision to underflow, the shift would change nothing but
+    rounding (exp of the unshifted x is, if anything, rounded less), and is skipped.
+    Otherwise (a nan included) the rows are shifted as usual.
+    """
+    n = x.shape[axis] if axis is not None else 0
+    if n and 0 not in x.shape:
+        info = xp.finfo(x.dtype)
+        if float(xp.max(x)) <= math.log(float(info.max) / n):  # False for nan
+            e = xp.exp(x)
+            total = sum_along(xp, e, axis)
+            if not bool(xp.any(total < n * float(info.smallest_normal) / float(info.eps))):
+                return e, total
+    e = xp.exp(x - max_along(xp, x, axis))
+    return e, sum_along(xp, e, axis)
 
 
 class Softmax(Function):
@@ -378,17 +456,17 @@ class Softmax(Function):
     y * (g - sum(g * y)). Fused because attention's softmax is on the hot path (benchmarks)."""
 
     def forward(self, x, axis):
-        xp = self.xp
-        e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
-        out = e / xp.sum(e, axis=axis, keepdims=True)
+        out, total = _softmax_exp(self.xp, x, axis)
+        out /= total  # in place: out is this op's own fresh array
         self.axis = axis
         self.save_for_backward(out)
         return out
 
     def backward(self, grad):
         (out,) = self.saved
-        weighted = grad * out
-        return weighted - out * self.xp.sum(weighted, axis=self.axis, keepdims=True), None
+        grad_x = grad - sum_along(self.xp, grad * out, self.axis)
+        grad_x *= out
+        return grad_x, None
 
 
 class LogSoftmax(Function):
@@ -403,7 +481,7 @@ class LogSoftmax(Function):
     def backward(self, grad):
         (out,) = self.saved
         xp = self.xp
-        return grad - xp.exp(out) * xp.sum(grad, axis=self.axis, keepdims=True), None
+        return grad - xp.exp(out) * sum_along(xp, grad, self.axis), None
 
 
 def _softmax_axis(name, input, dim, dtype):  # noqa: A002

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 
 from ...autograd import Function
-from ...ops.erf import erf_array, normal_cdf_fit
+from ...ops.erf import erf_array, normal_cdf_and_gaussian
 
 __all__ = ["Gelu", "GeluTanh"]
 
@@ -35,14 +35,22 @@ class Gelu(Function):
         xp = self.xp
         if x.dtype == xp.float64:
             cdf = 0.5 * (1.0 + erf_array(xp, x * _INV_SQRT2))
+            gaussian = xp.exp(-0.5 * x * x)
         else:  # float32 (float16 through float32): the fit in float32 is accurate enough
-            cdf = xp.astype(normal_cdf_fit(xp, xp.astype(x, xp.float32)), x.dtype)
-        self.save_for_backward(x, cdf)
+            x32 = x if x.dtype == xp.float32 else xp.astype(x, xp.float32)
+            cdf, gaussian = normal_cdf_and_gaussian(xp, x32)
+            if x.dtype != xp.float32:
+                cdf, gaussian = xp.astype(cdf, x.dtype), xp.astype(gaussian, x.dtype)
+        self.save_for_backward(x, cdf, gaussian)
         return x * cdf
 
     def backward(self, grad):
-        x, cdf = self.saved
-        return grad * (cdf + x * (_INV_SQRT_2PI * self.xp.exp(-0.5 * x * x)))
+        x, cdf, gaussian = self.saved
+        slope = x * gaussian       # Phi(x) + x phi(x), phi(x) = exp(-x^2/2) / sqrt(2 pi),
+        slope *= _INV_SQRT_2PI     # built in place in one fresh array
+        slope += cdf
+        slope *= grad
+        return slope
 
 
 class GeluTanh(Function):

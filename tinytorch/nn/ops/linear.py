@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ...autograd import Function
 from ...ops.linalg import matmul_grads
+from ...ops.reduce import sum_leading
 
 __all__ = ["Linear"]
 
@@ -48,5 +49,5 @@ class Linear(Function):
         if self.needs_grad(1):
             flat_x = xp.reshape(x, (-1, x.shape[-1])) if x.ndim != 2 else x
             grad_w = matmul_grads(rows.mT, weight, flat_x.mT, need_b=False)[0]
-        grad_b = xp.sum(rows, axis=0) if self.needs_grad(2) else None
+        grad_b = sum_leading(xp, rows, (0,)) if self.needs_grad(2) else None
         return grad_x, grad_w, grad_b
