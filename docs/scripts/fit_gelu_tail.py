@@ -1,4 +1,4 @@
-"""Fit the coefficients of float32 GELU's normal tail (tinytorch/nn/ops/erf.py: _TAIL_FIT).
+"""Fit the coefficients of float32 GELU's normal tail (tinytorch/ops/erf.py: _TAIL_FIT).
 
 The upper tail of the standard normal, Q(a) = Phi(-a) for a >= 0, is written as
 
