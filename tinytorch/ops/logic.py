@@ -50,7 +50,7 @@ class _EqualResult(Tensor):
     same_shape = True
 
     def __bool__(self) -> bool:
-        return self.same_shape and bool(self._data.size == 0 or self.device.xp.all(self._data))
+        return self.same_shape and bool(0 in self._data.shape or self.device.xp.all(self._data))
 
 
 class _EqualShapesDiffer(_EqualResult):

@@ -376,7 +376,7 @@ def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # n
 def _along_rows(xp, a, axis):
     """Whether `axis` of `a` is its last and BLAS can take it (float32 or float64), and `a`
     is big enough to gain (below about 8K elements NumPy's reduction is as fast)."""
-    return a.size >= 8192 and axis == a.ndim - 1 and a.dtype in (xp.float32, xp.float64)
+    return math.prod(a.shape) >= 8192 and axis == a.ndim - 1 and a.dtype in (xp.float32, xp.float64)
 
 
 def sum_along(xp, a, axis):
@@ -390,7 +390,7 @@ def sum_leading(xp, a, axes):
     """sum(a, axis=axes) of a floating array; when `axes` are its leading axes (a broadcast
     bias's gradient: Linear's, layer norm's), a ones vector times `a` seen as a matrix."""
     count = len(axes)
-    if a.size < 32768 or not 0 < count < a.ndim or axes != tuple(range(count)) or \
+    if math.prod(a.shape) < 32768 or not 0 < count < a.ndim or axes != tuple(range(count)) or \
             a.dtype not in (xp.float32, xp.float64):  # (smaller: the reduction is as fast)
         return xp.sum(a, axis=axes)
     rows = xp.reshape(a, (math.prod(a.shape[:count]), math.prod(a.shape[count:])))
@@ -411,7 +411,7 @@ def mean_along(xp, a, axis):
 def max_along(xp, a, axis):
     """max(a, axis=axis, keepdims=True); the element at argmax along the last axis (a row's
     nan, if it has one, as max gives)."""
-    if a.size < 8192 or axis != a.ndim - 1 or a.shape[-1] == 0:  # (smaller: as fast; an
+    if math.prod(a.shape) < 8192 or axis != a.ndim - 1 or a.shape[-1] == 0:  # (smaller: as fast; an
         return xp.max(a, axis=axis, keepdims=True)               # empty row: max's error)
     return xp.take_along_axis(a, xp.argmax(a, axis=-1, keepdims=True), axis=-1)
 
