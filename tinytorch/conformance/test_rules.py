@@ -156,6 +156,9 @@ def test_reduction_forms_pass_gradcheck(device, name, data):
     # Every example checks both keepdims, and the last axis as well as the drawn dim: a backward
     # that forgets to restore the reduced axes still broadcasts when the leading axis is reduced.
     for d in dict.fromkeys([dim, -1]):
+        if name in ("var", "std"):  # std has a kink where a slice is constant: keep away
+            spread = np.ptp(a, axis=_np_axis(d, a.ndim)) if a.size else np.array(1.0)
+            assume(np.all(spread > 0.05))
         for keep in (False, True):
             gradcheck(lambda x, d=d, keep=keep: _call_reduction(name, x, d, keep, "method", extra),
                       (leaf,))
