@@ -545,3 +545,13 @@ def test_random_fills_and_histc_check_their_numbers():
         x.histc(2**70)
     with pytest.raises(TypeError, match="axis must be an int"):
         tt.vecdot(tt.ones(3), tt.ones(3), dim="a")
+
+
+def test_print_options_that_numpy_cannot_hold_are_refused_up_front():
+    # fuzz at 20x: precision=2**40 was accepted, and the next repr raised OverflowError
+    try:
+        with pytest.raises(ValueError, match="precision must be below 2\\*\\*31"):
+            tt.set_printoptions(precision=2**40)
+        assert repr(tt.ones(2)).startswith("tensor(")
+    finally:
+        tt.set_printoptions(profile="default")

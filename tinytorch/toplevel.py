@@ -99,9 +99,11 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
             raise TypeError(f"set_printoptions(): {name} must be an int, got {value!r}")
-        value = 2**63 - 1 if value == math.inf else int(value)
-        if value > 2**63 - 1:
-            raise ValueError(f"set_printoptions(): {name} must be below 2**63, got {value}")
+        # NumPy's printer keeps all but threshold in C ints
+        bits = 63 if name == "threshold" else 31
+        value = 2**bits - 1 if value == math.inf else int(value)
+        if value > 2**bits - 1:
+            raise ValueError(f"set_printoptions(): {name} must be below 2**{bits}, got {value}")
         if value < (1 if name == "linewidth" else 0):
             raise ValueError(f"set_printoptions(): {name} must be non-negative, got {value}")
         options[name] = value
