@@ -78,6 +78,14 @@ _ERFC_FIT = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.278
              -1.13520398, 1.48851587, -0.82215223, 0.17087277)
 
 
+def _erfc_fraction(xp, b):
+    """erfc(b) for float64 b >= 2 from Laplace's continued fraction, evaluated bottom-up."""
+    t = b
+    for k in range(_FRACTION_LEVELS, 0, -1):
+        t = b + (k / 2) / t
+    return xp.exp(-b * b) / (_SQRT_PI * t)
+
+
 def erf_array(xp, x):
     """erf of a floating array: exact to float64 precision for float64, float32's otherwise."""
     if x.dtype != xp.float64:
@@ -92,10 +100,7 @@ def erf_array(xp, x):
     small = s * xp.exp(-s2) * acc
 
     b = xp.maximum(a, _SPLIT)          # continued-fraction branch, clipped likewise
-    t = b
-    for k in range(_FRACTION_LEVELS, 0, -1):
-        t = b + (k / 2) / t
-    large = 1.0 - xp.exp(-b * b) / (_SQRT_PI * t)
+    large = 1.0 - _erfc_fraction(xp, b)
 
     return xp.where(a < _SPLIT, small, large) * xp.sign(x)
 
@@ -187,10 +192,7 @@ def erfc_array(xp, x):
         upper = _erfc_fit(xp, xp.minimum(xp.abs(wide), 11.0))
         return xp.astype(xp.where(wide >= 0, upper, 2.0 - upper), x.dtype)
     b = xp.maximum(x, _SPLIT)  # the continued fraction for x >= 2, as in erf_array
-    t = b
-    for k in range(_FRACTION_LEVELS, 0, -1):
-        t = b + (k / 2) / t
-    tail = xp.exp(-b * b) / (_SQRT_PI * t)
+    tail = _erfc_fraction(xp, b)
     return xp.where(x >= _SPLIT, tail, 1.0 - erf_array(xp, x))  # below 2, erfc > 0.004: exact
 
 
