@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import tinytorch as tt
+from tinytorch.conformance.config import pytest_runtest_call  # noqa: F401 - a hook: see its docstring
 from tinytorch.testing import available_devices
 
 settings.register_profile("default", deadline=None, max_examples=25,

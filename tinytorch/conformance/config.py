@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # How many hypothesis examples each kind of property gets per test item.
@@ -40,3 +41,23 @@ def examples(kind: str) -> settings:
                                HealthCheck.data_too_large, HealthCheck.filter_too_much],
         print_blob=True,
     )
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_call(item):
+    """Undo the settings object hypothesis' pytest plugin stacks on a parametrized test per run.
+
+    The plugin (hypothesis 6.170 at least) replaces the test's settings with a child of the old
+    ones on every parametrized item, so one function with 1,000 items ends with a chain of 1,000
+    settings. Looking up a setting whose value is None (`database` under `derandomize`, as in
+    CI) walks the whole chain, and past Python's recursion limit every later item fails inside
+    hypothesis. Putting the test's own settings back after each item keeps the chain one deep.
+    conftest.py files import this hook so it runs for their items.
+    """
+    function = getattr(item.obj, "__func__", item.obj)
+    own = function.__dict__.get("_hypothesis_internal_use_settings")
+    try:
+        yield
+    finally:
+        if own is not None:
+            function._hypothesis_internal_use_settings = own

@@ -18,7 +18,7 @@ import pytest
 import tinytorch as tt
 from tinytorch import backends
 
-from .config import CATEGORIES, CONFIG, PROFILES
+from .config import CATEGORIES, CONFIG, PROFILES, pytest_runtest_call  # noqa: F401 - a hook
 
 # The library behind each built-in device type, for the summary when a backend cannot load.
 _LIBRARY = {"cpu": "numpy", "strict": "array_api_strict", "cuda": "cupy"}
