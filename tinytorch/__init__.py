@@ -24,7 +24,7 @@ from .interop import __array_namespace_info__, from_dlpack
 from . import data, fft, linalg, nn, optim, utils
 from . import distributed
 from . import viz
-from .generator import Generator
+from .generator import Generator, default_generator, manual_seed
 from . import accelerator, amp, function_ctx
 # PyTorch's probes: `torch.backends.mps.is_available()`, `torch.backends.cudnn.benchmark` and
 # `torch.backends.cuda.matmul.allow_tf32` (importing backends/cuda.py does not import CuPy).
@@ -50,6 +50,7 @@ cfloat, cdouble, bfloat16 = "complex64", "complex128", "bfloat16"
 
 # PyTorch's top-level utilities above the ops (random state, printing, linalg aliases, ...)
 from .toplevel import *  # noqa: E402,F403
+from . import random  # noqa: E402 - torch.random: manual_seed, fork_rng, ...
 
 cuda.amp = amp  # torch.cuda.amp.autocast / GradScaler: PyTorch's older spelling
 

@@ -1,6 +1,7 @@
 """Making tensors: from data (`tensor`, `as_tensor`, `from_numpy`), factories (`zeros`, `ones`,
 `full`, `empty`, `arange`, `linspace`, `eye` and the `*_like` forms) and random draws
-(`rand`, `randn`, `randint`, `manual_seed`).
+(`rand`, `randn`, `randint`, `randperm`, `multinomial`; each takes `generator=`, see
+generator.py, which also holds `manual_seed`).
 
 Dtype inference follows PyTorch: Python floats give the default float dtype
 (float32), Python ints give int64, bools give bool, and a NumPy array keeps
@@ -27,8 +28,7 @@ from .tensor import Tensor
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty",
            "arange", "linspace", "eye", "zeros_like", "ones_like", "full_like", "empty_like",
-           "rand", "randn", "randint", "rand_like", "randn_like", "randperm", "manual_seed",
-           "multinomial"]
+           "rand", "randn", "randint", "rand_like", "randn_like", "randperm", "multinomial"]
 
 
 def _device(device):
@@ -312,15 +312,16 @@ def _like(factory):
 
 
 def _random(draw, default_dtype=None):
-    def make(*size, dtype=None, device=None, requires_grad=False):
+    def make(*size, generator=None, dtype=None, device=None, requires_grad=False):
         dev = _device(device)
         dtype = _dt.canonical_dtype(dtype or default_dtype or _dt.get_default_dtype())
         if not _dt.is_floating_point(dtype):
             raise TypeError(f"{draw.__name__}() needs a floating dtype, got {dtype}; use "
                             f"randint() for integers.")
         shape = parse_sizes(size)
+        stream = host.stream_for(generator, str(dev))
         with _allocating(shape, dtype):
-            return as_tensor(draw(str(dev), shape), dtype=dtype, device=dev,
+            return as_tensor(draw(stream, shape), dtype=dtype, device=dev,
                              requires_grad=requires_grad)
     return make
 
@@ -330,7 +331,8 @@ randn = _random(host.normal)
 rand.__name__, randn.__name__ = "rand", "randn"
 
 
-def randint(low, high=None, size=None, *, dtype=None, device=None, requires_grad=False):
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
+            requires_grad=False):
     """Integers drawn uniformly from [low, high); `randint(high, size)` starts at 0."""
     if size is None:
         low, high, size = 0, low, high
@@ -343,8 +345,8 @@ def randint(low, high=None, size=None, *, dtype=None, device=None, requires_grad
     if high <= low:
         raise ValueError(f"randint needs low < high, got low={low}, high={high}")
     dev = _device(device)
-    values = host.integers(str(dev), low, high, parse_sizes((size,) if isinstance(size, int)
-                                                        else (size,)))
+    shape = parse_sizes((size,) if isinstance(size, int) else (size,))
+    values = host.integers(host.stream_for(generator, str(dev)), low, high, shape)
     return as_tensor(values, dtype=dtype or "int64", device=dev, requires_grad=requires_grad)
 
 
@@ -352,8 +354,7 @@ def randperm(n, *, generator=None, dtype="int64", device=None) -> Tensor:
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise RuntimeError(f"randperm(): n must be a non-negative int, got {n!r}")
     dev = _device(device)
-    order = (host.permutation(str(dev), n) if generator is None
-             else generator._permutation(n))
+    order = host.permutation_from(host.stream_for(generator, str(dev)), n)
     return as_tensor(order, dtype=dtype, device=dev)
 
 
@@ -364,20 +365,6 @@ rand_like, randn_like = _like(rand), _like(randn)
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
     return full(input.shape, fill_value, dtype=dtype or input.dtype,
                 device=device or input.device, requires_grad=requires_grad)
-
-
-def manual_seed(seed: int) -> None:
-    """Restart every device's random stream from `seed`; the same seed gives the same draws.
-
-    As in PyTorch, any integer in [-2**63, 2**64) is a seed; negative ones count modulo 2**64.
-    """
-    if isinstance(seed, bool) or not hasattr(seed, "__index__"):
-        raise TypeError(f"manual_seed() takes an int, got {type(seed).__name__} ({seed!r})")
-    seed = operator.index(seed)
-    if not -2**63 <= seed < 2**64:
-        raise RuntimeError(f"Overflow when unpacking long: seed {seed} must be within "
-                           f"[-2**63, 2**64).")
-    host.manual_seed(seed % 2**64)
 
 
 def multinomial(input, num_samples: int, replacement: bool = False, *,  # noqa: A002

@@ -609,16 +609,18 @@ class Tensor:
     def fill_(self, value): return self._inplace(_broadcast_like(value, self))
     def zero_(self): return self.fill_(0)
 
-    def uniform_(self, a=0.0, b=1.0):
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
         _numbers("uniform_", finite=True, a=a, b=b)
         if not a <= b:
             raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
                                f"from={a} > to={b}")
-        return self.copy_(rand(self.shape, dtype=self.dtype, device=self.device) * (b - a) + a)
+        draws = rand(self.shape, generator=generator, dtype=self.dtype, device=self.device)
+        return self.copy_(draws * (b - a) + a)
 
-    def normal_(self, mean=0.0, std=1.0):
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
         _numbers("normal_", mean=mean, std=std)
-        return self.copy_(randn(self.shape, dtype=self.dtype, device=self.device) * std + mean)
+        draws = randn(self.shape, generator=generator, dtype=self.dtype, device=self.device)
+        return self.copy_(draws * std + mean)
 
     # ---- more of PyTorch's methods (ops/scatter, matrix, stacking, special, statistics) -------
     def index_select(self, dim, index): return index_select(self, dim, index)
@@ -740,14 +742,14 @@ class Tensor:
     def fmod_(self, other): return self._inplace(fmod(self, other))
 
     # random fills, drawn from the global streams (tinytorch.manual_seed), like uniform_
-    def bernoulli_(self, p=0.5):
+    def bernoulli_(self, p=0.5, *, generator=None):
         if not isinstance(p, Tensor):
             _numbers("bernoulli_", p=p)
-        draws = rand(self.shape, dtype="float64", device=self.device)
+        draws = rand(self.shape, generator=generator, dtype="float64", device=self.device)
         probs = p.to(self.device, "float64") if isinstance(p, Tensor) else p
         return self.copy_(draws < probs)
 
-    def random_(self, *args, **kwargs):
+    def random_(self, *args, generator=None, **kwargs):
         """Integers drawn uniformly from [from, to) (random_(to): from 0; random_(): from 0 to
         the largest integer the dtype holds exactly)."""
         bounds = list(args) + [kwargs.pop(k) for k in ("from", "to") if k in kwargs]
@@ -761,11 +763,12 @@ class Tensor:
             bounds = [0, bounds[0] if bounds and bounds[0] is not None else top]
         low, high = bounds
         _numbers("random_", finite=True, low=low, high=high)
-        return self.copy_(randint(int(low), int(high), self.shape, device=self.device))
+        return self.copy_(randint(int(low), int(high), self.shape, generator=generator,
+                                  device=self.device))
 
-    def exponential_(self, lambd=1.0):
+    def exponential_(self, lambd=1.0, *, generator=None):
         _numbers("exponential_", lambd=lambd)
-        draws = rand(self.shape, dtype=self.dtype, device=self.device)
+        draws = rand(self.shape, generator=generator, dtype=self.dtype, device=self.device)
         return self.copy_(neg(log1p(neg(draws))) / lambd)
 
     # ---- memory layout: tinytorch tensors own plain arrays, not strided views of a storage ----

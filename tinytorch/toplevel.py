@@ -3,10 +3,11 @@ printing options, creation helpers, and aliases of tinytorch.linalg and nn.funct
 
 What it does: `is_tensor`, `numel`, `detach`; `seed`, `initial_seed`,
 `get_rng_state` and `set_rng_state` (the global streams of every device,
-saved and restored); `set_printoptions` (repr's precision, threshold,
-edgeitems, linewidth and sci_mode); `logspace`, `randint_like` and
-`bernoulli`; `dropout(input, p, train)`; and `cross`, `det`, `inverse`,
-`matrix_power`, which call tinytorch.linalg.
+saved and restored, through generator.default_generator);
+`set_printoptions` (repr's precision, threshold, edgeitems, linewidth and
+sci_mode); `logspace`, `randint_like`, `bernoulli` and `normal`;
+`dropout(input, p, train)`; and `cross`, `det`, `inverse`, `matrix_power`,
+which call tinytorch.linalg.
 
 Assumes: the random state is the host's (backends/host/rng.py): a uint8
 tensor holding the seeds and each started device stream's PCG64 state as
@@ -26,13 +27,14 @@ import operator
 from . import dtypes as _dt
 from . import linalg as _linalg
 from .backends import host
-from .creation import full, linspace, rand, randint, tensor
+from .creation import full, linspace, rand, randint, randn
 from .errors import tensor_arguments
-from .ops import cast, pow
+from .generator import default_generator
+from .ops import broadcast_shapes, cast, pow
 from .tensor import Tensor
 
 __all__ = ["is_tensor", "numel", "detach", "seed", "initial_seed", "get_rng_state",
-           "set_rng_state", "set_printoptions", "logspace", "randint_like", "bernoulli",
+           "set_rng_state", "set_printoptions", "logspace", "randint_like", "bernoulli", "normal",
            "dropout", "cross", "det", "inverse", "matrix_power"]
 
 
@@ -64,17 +66,12 @@ def initial_seed() -> int:
 
 def get_rng_state() -> Tensor:
     """The global random state as a uint8 tensor, for set_rng_state (JSON bytes, see above)."""
-    return tensor(list(host.get_state()), dtype="uint8", device="cpu")
+    return default_generator.get_state()
 
 
 def set_rng_state(new_state) -> None:
     """Restore a state from get_rng_state(): the draws that followed it repeat."""
-    if not isinstance(new_state, Tensor) or new_state.dtype != "uint8" or new_state.ndim != 1:
-        got = (f"a {new_state.dtype} tensor of shape {list(new_state.shape)}"
-               if isinstance(new_state, Tensor) else type(new_state).__name__)
-        raise TypeError(f"set_rng_state() expects the 1-d uint8 tensor get_rng_state() returned, "
-                        f"got {got}")
-    host.set_state(bytes(new_state.tolist()))
+    default_generator.set_state(new_state)
 
 
 # ---- printing --------------------------------------------------------------------------------
@@ -137,15 +134,50 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None,  # noqa: A
 
 def bernoulli(input, p=None, *, generator=None):  # noqa: A002
     """1 with probability input (or p), else 0, in input's dtype (no gradient)."""
-    if generator is not None:
-        raise TypeError("bernoulli(): generator= is not supported; tinytorch.manual_seed seeds "
-                        "the global stream it draws from")
     if not _dt.is_floating_point(input.dtype):
         raise TypeError(f"bernoulli() needs floating point probabilities, got {input.dtype}")
     probs = input.detach() if p is None else full(input.shape, p, dtype=input.dtype,
                                                   device=input.device)
-    draws = rand(input.shape, dtype=input.dtype, device=input.device)
+    draws = rand(input.shape, generator=generator, dtype=input.dtype, device=input.device)
     return cast(draws < probs, input.dtype)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None,
+           requires_grad=False):
+    """Draws from N(mean, std**2): each of mean and std a number or a tensor (the result takes
+    their broadcast shape), or both numbers and a `size`. Like PyTorch's, the draw carries no
+    gradient to mean or std: write `mean + std * randn(...)` for one."""
+    tensors = [v for v in (mean, std) if isinstance(v, Tensor)]
+    for name, value in (("mean", mean), ("std", std)):
+        if not isinstance(value, Tensor) and (isinstance(value, bool)
+                                              or not isinstance(value, (int, float))):
+            raise TypeError(f"normal(): {name} must be a number or a tensor, got "
+                            f"{type(value).__name__}")
+    if tensors:
+        if size is not None:
+            raise TypeError("normal(): size= goes with a number mean and std; with a tensor "
+                            "the result takes its shape")
+        if any(not _dt.is_floating_point(t.dtype) for t in tensors):
+            raise TypeError(f"normal(): a tensor mean or std must be floating point, got "
+                            f"{[t.dtype for t in tensors]}")
+        shape = broadcast_shapes(*(t.shape for t in tensors))
+        dtype = _dt.result_type(*(t.dtype for t in tensors)) if dtype is None else dtype
+        device = tensors[0].device if device is None else device
+    else:
+        if size is None:
+            raise TypeError("normal() with a number mean and std needs a size, e.g. "
+                            "normal(0.0, 1.0, size=(3,))")
+        shape = size
+    negative = bool((std < 0).any()) if isinstance(std, Tensor) else not std >= 0
+    if negative:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    draw = randn(shape, generator=generator, dtype=dtype, device=device)
+    out = (draw * _plain(std) + _plain(mean)).detach()
+    return out.requires_grad_() if requires_grad else out
+
+
+def _plain(value):
+    return value.detach() if isinstance(value, Tensor) else value
 
 
 def dropout(input, p=0.5, train=True):  # noqa: A002

@@ -37,10 +37,7 @@ class Sampler:
 
 
 def _permutation(n: int, generator) -> list[int]:
-    if generator is not None:
-        return generator._permutation(n)
-    from ..creation import randperm
-    return randperm(n, device="cpu").tolist()
+    return host.permutation_from(host.stream_for(generator, "cpu"), n)
 
 
 class SequentialSampler(Sampler):

@@ -75,7 +75,8 @@ def random_split(dataset, lengths, generator=None, *, seed: int = 0) -> list[Sub
     if sum(lengths) != n:
         raise ValueError(f"the lengths {lengths} sum to {sum(lengths)}, but the dataset has "
                          f"{n} samples")
-    order = _permutation(n, seed) if generator is None else generator._permutation(n)
+    order = (_permutation(n, seed) if generator is None
+             else host.permutation_from(host.stream_for(generator, "cpu"), n))
     parts, start = [], 0
     for n in lengths:
         parts.append(Subset(dataset, order[start:start + n]))

@@ -57,7 +57,7 @@ def get_worker_info() -> WorkerInfo | None:
 
 def _worker_loop(fetch, index_queue, result_queue, worker_id, num_workers, seed, init_fn):
     global _worker_info
-    from ..creation import manual_seed
+    from ..generator import manual_seed
     random.seed(seed)
     manual_seed(seed)
     _worker_info = WorkerInfo(worker_id, num_workers, seed, fetch.dataset)

@@ -3,9 +3,10 @@
 What it does: each function (`uniform_`, `normal_`, `xavier_uniform_`,
 `kaiming_normal_`, ...) overwrites its tensor's values in place under
 `no_grad()` and returns it, drawing from tinytorch's generator, so
-`tinytorch.manual_seed(0)` makes initialisation reproducible (and the same
-on every device). The Xavier (Glorot) rules keep the activation variance
-roughly constant for tanh/linear layers: std = gain * sqrt(2 / (fan_in +
+`tinytorch.manual_seed(0)` makes initialisation reproducible (and the
+same on every device); `generator=` draws from a tinytorch.Generator
+instead. The Xavier (Glorot) rules keep the activation variance roughly
+constant for tanh/linear layers: std = gain * sqrt(2 / (fan_in +
 fan_out)); the Kaiming (He) rules do so for ReLU layers: std = gain /
 sqrt(fan), with gain from `calculate_gain`.
 
@@ -57,15 +58,15 @@ def _fill(tensor, values):
     return tensor
 
 
-def uniform_(tensor, a: float = 0.0, b: float = 1.0):
+def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     """Fill with values drawn uniformly from [a, b)."""
-    draw = rand(tensor.shape, dtype="float64", device=tensor.device)
+    draw = rand(tensor.shape, generator=generator, dtype="float64", device=tensor.device)
     return _fill(tensor, draw * (b - a) + a)
 
 
-def normal_(tensor, mean: float = 0.0, std: float = 1.0):
+def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     """Fill with values drawn from N(mean, std^2)."""
-    draw = randn(tensor.shape, dtype="float64", device=tensor.device)
+    draw = randn(tensor.shape, generator=generator, dtype="float64", device=tensor.device)
     return _fill(tensor, draw * std + mean)
 
 
@@ -90,17 +91,17 @@ def _fans(tensor):
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
 
 
-def xavier_uniform_(tensor, gain: float = 1.0):
+def xavier_uniform_(tensor, gain: float = 1.0, generator=None):
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = _fans(tensor)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor, gain: float = 1.0):
+def xavier_normal_(tensor, gain: float = 1.0, generator=None):
     """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _fans(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
 def _kaiming_std(tensor, a, mode, nonlinearity):
@@ -115,16 +116,16 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
 
 
 def kaiming_uniform_(tensor, a: float = 0, mode: str = "fan_in",
-                     nonlinearity: str = "leaky_relu"):
+                     nonlinearity: str = "leaky_relu", generator=None):
     """He uniform: U(-b, b) with b = sqrt(3) * gain / sqrt(fan)."""
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(tensor, a: float = 0, mode: str = "fan_in",
-                    nonlinearity: str = "leaky_relu"):
+                    nonlinearity: str = "leaky_relu", generator=None):
     """He normal: N(0, std^2) with std = gain / sqrt(fan)."""
-    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity))
+    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
 def default_layer_init_(weight, bias=None) -> None:

@@ -19,6 +19,7 @@ projections like this one, plus checks for complex inputs and batched grads.
 from __future__ import annotations
 
 from .. import creation, no_grad
+from ..generator import Generator
 from ..tensor import Tensor
 
 __all__ = ["gradcheck", "GradcheckError"]
@@ -47,10 +48,13 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
         raise ValueError("gradcheck expects at least one input tensor with requires_grad=True")
 
     outputs = [o for o in _as_tuple(fn(*inputs)) if isinstance(o, Tensor) and o.requires_grad]
-    creation.manual_seed(seed)
-    weights = [creation.randn(o.shape, dtype="float64", device=o.device) if not _is_complex(o)
-               else creation.randn(o.shape, dtype="float64", device=o.device) + 1j * creation.randn(
-                   o.shape, dtype="float64", device=o.device) for o in outputs]
+    # A stream of its own, so checking a gradient leaves the program's random state alone.
+    stream = Generator().manual_seed(seed)
+
+    def draw(shape, device):
+        return creation.randn(shape, generator=stream, dtype="float64", device=device)
+    weights = [draw(o.shape, o.device) if not _is_complex(o)
+               else draw(o.shape, o.device) + 1j * draw(o.shape, o.device) for o in outputs]
 
     def weighted(outs):
         from ..ops import conj, real

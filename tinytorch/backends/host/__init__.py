@@ -36,17 +36,18 @@ from .rng import (
     manual_seed,
     new_generator,
     normal,
-    permutation,
     permutation_from,
     seed_device_type,
     set_state,
+    set_stream_state,
     stream_for,
+    stream_state,
     uniform,
 )
 
 __all__ = ["compare", "astype", "copy", "from_dlpack", "host_dtype_name", "int_extremes",
            "is_host_array", "to_host", "c_contiguous", "format_array", "categorical",
            "fresh_seed", "generator", "integers", "integers_from", "manual_seed",
-           "new_generator", "normal", "permutation", "permutation_from", "seed_device_type",
-           "stream_for", "uniform", "initial_seed", "get_state", "set_state",
-           "print_options"]
+           "new_generator", "normal", "permutation_from", "seed_device_type",
+           "stream_for", "stream_state", "set_stream_state", "uniform", "initial_seed",
+           "get_state", "set_state", "print_options"]

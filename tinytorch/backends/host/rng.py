@@ -39,20 +39,16 @@ def generator(device: str) -> np.random.Generator:
     return gen
 
 
-def uniform(device, shape):
-    return generator(device).random(shape)
+def uniform(stream: np.random.Generator, shape):
+    return stream.random(shape)
 
 
-def normal(device, shape):
-    return generator(device).standard_normal(shape)
+def normal(stream: np.random.Generator, shape):
+    return stream.standard_normal(shape)
 
 
-def integers(device, low, high, shape):
-    return generator(device).integers(low, high, size=shape)
-
-
-def permutation(device, n):
-    return generator(device).permutation(n)
+def integers(stream: np.random.Generator, low, high, shape):
+    return stream.integers(low, high, size=shape)
 
 
 def categorical(gen: np.random.Generator, probs, num_samples: int, replacement: bool):
@@ -92,8 +88,32 @@ def fresh_seed() -> int:
 
 
 def stream_for(gen, device: str) -> np.random.Generator:
-    """The NumPy stream behind a tinytorch Generator, or the device's global one."""
-    return generator(device) if gen is None else gen._stream
+    """The NumPy stream behind a tinytorch Generator (`generator=`), or the device's global one.
+
+    Every sampling function turns its `generator=` into a stream here, so a wrong argument
+    fails the same way everywhere."""
+    if gen is None:
+        return generator(device)
+    stream = getattr(gen, "_stream", None)
+    if not isinstance(stream, np.random.Generator):
+        raise TypeError(f"generator= must be a tinytorch.Generator (e.g. "
+                        f"tinytorch.Generator().manual_seed(0)) or None, got "
+                        f"{type(gen).__name__}")
+    return stream
+
+
+def stream_state(stream: np.random.Generator) -> bytes:
+    """One stream's PCG64 state as JSON bytes, for `set_stream_state`."""
+    return json.dumps(stream.bit_generator.state).encode()
+
+
+def set_stream_state(stream: np.random.Generator, data: bytes) -> None:
+    """Restore a state from `stream_state`: the stream repeats the draws that followed it."""
+    try:
+        stream.bit_generator.state = json.loads(bytes(data).decode())
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise RuntimeError(f"Generator.set_state: not a state from Generator.get_state() "
+                           f"({type(exc).__name__})") from None
 
 
 def initial_seed() -> int:
