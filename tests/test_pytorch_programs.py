@@ -38,6 +38,9 @@ def test_program_trains_on_tinytorch(name):
     assert all(np.isfinite(losses)) and np.mean(losses[-quarter:]) < np.mean(losses[:quarter])
     if name == "lstm_lm":
         assert len(program.sample(model, length=5)) == len("the") + 5
+    if name == "char_mlp":  # sampled with its own Generator: the same names every time
+        names = program.sample(model)
+        assert names == program.sample(model) and set("".join(names)) <= set(program.CHARS)
     if name == "tiny_gpt":
         out = model.generate(tt.zeros((1, 1), dtype=tt.long), 5)
         assert out.shape == (1, 6) and out.dtype == "int64"
