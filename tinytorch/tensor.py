@@ -824,6 +824,15 @@ class Tensor:
         """Bytes per element (1 for bool): the bit count in the dtype's name, over 8."""
         digits = "".join(c for c in self.dtype if c.isdigit())
         return int(digits) // 8 if digits else 1
+
+    @property
+    def itemsize(self) -> int:
+        return self.element_size()
+
+    @property
+    def nbytes(self) -> int:
+        return self.element_size() * self.numel()
+
     def char(self) -> Tensor: return self.to(dtype="int8")
     def bfloat16(self) -> Tensor:
         raise TypeError("bfloat16 is not supported: NumPy and the array API standard have no "
