@@ -32,7 +32,7 @@ from . import dtypes as _dtypes
 from .device import cuda_device
 from .engine import is_grad_enabled, run_backward
 
-__all__ = ["Tensor"]
+__all__ = ["Tensor", "Size"]
 
 
 def _inplace_operator(op_name: str):
@@ -43,14 +43,37 @@ def _inplace_operator(op_name: str):
     return method
 
 
+class Size(tuple):
+    """PyTorch's torch.Size: a tuple of ints with `numel()`. `Tensor.shape` stays a plain
+    tuple (it is the backend's, and compares equal to a Size of the same ints)."""
+
+    def numel(self) -> int:
+        return math.prod(self)
+
+    def __repr__(self) -> str:
+        return f"tinytorch.Size({list(self)})"
+
+
 class Tensor:
     __slots__ = ("_data", "device", "dtype", "requires_grad", "grad", "grad_fn", "_counter",
                  "_hooks", "_post_accumulate_hooks", "__weakref__")
 
     __array_priority__ = 1000  # make NumPy scalars defer to Tensor's reflected operators
 
-    def __init__(self, data, dtype=None, device=None, requires_grad=False):
-        made = tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
+    def __init__(self, *args, dtype=None, device=None, requires_grad=False):
+        """PyTorch's legacy constructor: `Tensor(data)` copies a sequence into the default float
+        dtype (not the inferred one: Tensor([1, 2]) is float32), `Tensor(*sizes)` or
+        `Tensor(Size)` makes one of that shape (zero-filled here; PyTorch leaves it
+        uninitialised), and `Tensor()` is empty. `tinytorch.tensor(data)` infers the dtype."""
+        dtype = _dtypes.get_default_dtype() if dtype is None else dtype
+        if len(args) == 1 and not isinstance(args[0], (int, Size)):
+            if isinstance(args[0], (float, complex, bool)):
+                raise TypeError(f"Tensor(): a single {type(args[0]).__name__} is neither data "
+                                f"(a sequence) nor a size; use tinytorch.tensor({args[0]!r})")
+            made = tensor(args[0], dtype=dtype, device=device, requires_grad=requires_grad)
+        else:
+            sizes = args[0] if len(args) == 1 and isinstance(args[0], Size) else args or (0,)
+            made = zeros(*sizes, dtype=dtype, device=device, requires_grad=requires_grad)
         for slot in Tensor.__slots__[:-1]:
             setattr(self, slot, getattr(made, slot))
 
