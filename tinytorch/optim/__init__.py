@@ -1,4 +1,5 @@
-"""Optimizers (SGD, Adam, AdamW) and learning-rate schedules (`tinytorch.optim.lr_scheduler`).
+"""Optimizers (SGD, Adam, AdamW, RMSprop, Adadelta, LBFGS) and learning-rate schedules
+(`tinytorch.optim.lr_scheduler`).
 
 The training loop they serve::
 
@@ -16,8 +17,9 @@ Read optimizer.py first (groups, state, state dicts), then sgd.py and adam.py.
 
 from . import lr_scheduler
 from .adam import Adam, AdamW
+from .lbfgs import LBFGS
 from .optimizer import Optimizer
 from .rmsprop import Adadelta, RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adadelta", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adadelta", "LBFGS", "lr_scheduler"]
