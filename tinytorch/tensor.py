@@ -751,6 +751,32 @@ class Tensor:
         return nanquantile(self, q, dim, keepdim, interpolation=interpolation)
     def bincount(self, weights=None, minlength=0): return bincount(self, weights, minlength)
     def histc(self, bins=100, min=0, max=0): return histc(self, bins, min, max)  # noqa: A002
+    def kthvalue(self, k, dim=-1, keepdim=False): return kthvalue(self, k, dim, keepdim)
+    def mode(self, dim=-1, keepdim=False): return mode(self, dim, keepdim)
+    def cov(self, *, correction=1, fweights=None, aweights=None):
+        return cov(self, correction=correction, fweights=fweights, aweights=aweights)
+    def corrcoef(self): return corrcoef(self)
+    def histogram(self, bins=100, *, range=None, weight=None, density=False):  # noqa: A002
+        return histogram(self, bins, range=range, weight=weight, density=density)
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        return unique_consecutive(self, return_inverse, return_counts, dim)
+    def float_power(self, exponent): return float_power(self, exponent)
+    def float_power_(self, exponent):
+        if self.dtype not in ("float64", "complex128"):
+            raise RuntimeError(f"float_power_(): the result is float64 (or complex128), which "
+                               f"this {self.dtype} tensor cannot hold in place; use "
+                               f"x.float_power(exponent) or x.double() first")
+        return self._inplace(float_power(self, exponent))
+    def angle(self): return angle(self)
+    def stft(self, n_fft, hop_length=None, win_length=None, window=None, center=True,
+             pad_mode="reflect", normalized=False, onesided=None, return_complex=None):
+        return sys.modules[__package__].stft(self, n_fft, hop_length, win_length, window, center,
+                                             pad_mode, normalized, onesided, return_complex)
+    def istft(self, n_fft, hop_length=None, win_length=None, window=None, center=True,
+              normalized=False, onesided=None, length=None, return_complex=False):
+        return sys.modules[__package__].istft(self, n_fft, hop_length, win_length, window,
+                                              center, normalized, onesided, length,
+                                              return_complex)
     def tensor_split(self, indices_or_sections, dim=0):
         return tensor_split(self, indices_or_sections, dim)
     def unflatten(self, dim, sizes): return unflatten(self, dim, sizes)

@@ -48,7 +48,9 @@ __all__ = [*_elementwise, *_unary, *_select, *_logic, *_convert, *_reduce, *_sha
 
 # PyTorch's top-level ops beyond the array API, one module per concept: index and scatter
 # writes, matrix-shaped ops and einsum, NumPy-style stacking, extra elementwise functions,
-# statistics and distances.
+# statistics and distances, complex numbers from their parts.
+from .complexes import *  # noqa: E402,F403
+from .complexes import __all__ as _complexes  # noqa: E402
 from .matrix import *  # noqa: E402,F403
 from .matrix import __all__ as _matrix  # noqa: E402
 from .scatter import *  # noqa: E402,F403
@@ -60,7 +62,7 @@ from .stacking import __all__ as _stacking  # noqa: E402
 from .statistics import *  # noqa: E402,F403
 from .statistics import __all__ as _statistics  # noqa: E402
 
-__all__ += [*_scatter, *_matrix, *_stacking, *_special, *_statistics]
+__all__ += [*_scatter, *_matrix, *_stacking, *_special, *_statistics, *_complexes]
 
 # Every public op checks that its tensor parameters hold tensors (errors.tensor_arguments).
 from ..errors import tensor_arguments  # noqa: E402

@@ -1,4 +1,5 @@
-"""Sorting, searching and sets: sort, argsort, searchsorted, the unique_* family, unique, isin.
+"""Sorting, searching and sets: sort, argsort, searchsorted, the unique_* family, unique,
+unique_consecutive, isin.
 
 `sort` is differentiable (its values are a gather of the input at the sorted
 positions, so the gradient flows back to where each value came from);
@@ -15,7 +16,9 @@ Assumes: sorting and the set functions run on the backend's own sort
 each NaN is distinct from every other, as the standard says. PyTorch's
 `unique(x, dim=d)` orders the slices along d with one stable argsort per
 element of a slice (a radix sort by columns), so it suits slices of modest
-size.
+size. searchsorted runs its own vectorised binary search (log2 of the row length steps over
+every row at once), so a batch of sorted rows works on every backend, with PyTorch's
+treatment of nan (passed over, as if larger than everything).
 Production does instead: PyTorch sorts with radix sort on GPUs and keeps
 sorted-ness flags to skip work; its unique runs on the device without a
 host round trip.
@@ -33,7 +36,7 @@ from .index import gather
 from .plumbing import check_same_device, real_only
 
 __all__ = ["sort", "argsort", "searchsorted", "bucketize", "unique_all", "unique_counts",
-           "unique_inverse", "unique_values", "unique", "isin", "msort"]
+           "unique_inverse", "unique_values", "unique", "unique_consecutive", "isin", "msort"]
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
 UniqueAll = namedtuple("UniqueAll", ["values", "indices", "inverse_indices", "counts"])
@@ -86,27 +89,96 @@ def msort(input):  # noqa: A002
 
 
 
-def searchsorted(x1, x2, /, *, side="left", sorter=None, right=None):
-    """Where each of `x2` would go in the sorted 1-D `x1` to keep it sorted (int64 indices).
+def binary_search(xp, seq, values, right):
+    """Where each row of `values` (P, K) goes in the matching sorted row of `seq` (P, M): a
+    vectorised binary search over the backend's arrays, ceil(log2(M + 1)) steps, each a
+    take_along_axis and a comparison. The predicate is PyTorch's: an entry is passed over
+    unless it is >= the value (left) or > the value (right), so a nan on either side is
+    passed over (nan values go after everything)."""
+    m = seq.shape[1]
+    low = xp.zeros(values.shape, dtype=xp.int64, device=values.device)
+    if m == 0:
+        return low
+    high = xp.full(values.shape, m, dtype=xp.int64, device=values.device)
+    for _ in range(m.bit_length()):
+        active = low < high
+        mid = (low + high) // 2
+        at = xp.take_along_axis(seq, xp.minimum(mid, m - 1), axis=1)
+        stays = (at > values) if right else (at >= values)
+        passed = active & ~stays
+        low = xp.where(passed, mid + 1, low)
+        high = xp.where(active & stays, mid, high)
+    return low
 
-    `right=True` is PyTorch's spelling of `side="right"`.
+
+def searchsorted(x1, x2, /, *, side=None, sorter=None, right=None, out_int32=False):
+    """Where each of `x2` would go in sorted `x1` to keep it sorted (int64 indices).
+
+    `x1` is 1-D, or N-D with x2's leading dimensions: then each row of x2 is searched in the
+    matching row of x1 (PyTorch's batched form). `right=True` is PyTorch's spelling of
+    `side="right"`; `sorter` holds the indices that sort x1 along its last dimension.
     """
-    if right is not None:
+    if side is None:
         side = "right" if right else "left"
     if side not in ("left", "right"):
         raise ValueError(f"searchsorted side must be 'left' or 'right', got {side!r}")
-    if not isinstance(x2, Tensor):
+    if right is not None and bool(right) != (side == "right"):
+        raise RuntimeError(f"searchsorted(): side and right can't be set to opposites, got "
+                           f"side={side!r} and right={right!r}")
+    if not isinstance(x1, Tensor):
+        raise TypeError(f"searchsorted(): the sorted sequence must be a Tensor, got "
+                        f"{type(x1).__name__}")
+    scalar = not isinstance(x2, Tensor)
+    if scalar:
+        if isinstance(x2, bool) or not isinstance(x2, (int, float)):
+            raise TypeError(f"searchsorted(): values must be a Tensor or a real number, got "
+                            f"{type(x2).__name__}")
         from ..creation import full
-        x2 = full((), x2, dtype=x1.dtype, device=x1.device)
+        x2 = full((), x2, dtype=_dt.result_type(x1.dtype, x2), device=x1.device)
     if x1.device is not x2.device:
         raise RuntimeError(f"searchsorted: sorted sequence is on {x1.device} but values are on "
                            f"{x2.device}; move one with .to(...).")
+    if x1.ndim == 0:
+        raise RuntimeError("searchsorted(): the sorted sequence must have at least one "
+                           "dimension, got a 0-d tensor; reshape it, e.g. x.reshape(1)")
+    if x1.ndim > 1 and (x2.ndim != x1.ndim or x2.shape[:-1] != x1.shape[:-1]):
+        raise RuntimeError(f"searchsorted(): the sorted sequence must be 1-D, or share all "
+                           f"but its last dimension with the values, got shapes "
+                           f"{list(x1.shape)} and {list(x2.shape)}")
     common = _dt.promote_types(x1.dtype, x2.dtype)
-    real_only("searchsorted", cast(x1, common))
-    a, b = cast(x1, common), cast(x2, common)
+    real_only("searchsorted", x1, x2)
+    a, b = cast(x1, common)._data, cast(x2, common)._data
     xp = x1.device.xp
-    kwargs = {} if sorter is None else {"sorter": sorter._data}
-    return cast(_wrap(x1, xp.searchsorted(a._data, b._data, side=side, **kwargs)), "int64")
+    if sorter is not None:
+        if not isinstance(sorter, Tensor) or sorter.shape != x1.shape or \
+                not _dt.is_integral(sorter.dtype) or sorter.dtype == "bool":
+            raise RuntimeError(f"searchsorted(): sorter must be an integer tensor of the sorted "
+                               f"sequence's shape {list(x1.shape)}, got "
+                               f"{_describe(sorter)}")
+        check_same_device("searchsorted", x1.device, sorter.device)
+        order = sorter._data
+        size = x1.shape[-1]
+        if sorter.numel() and (bool(xp.any(order < 0)) or bool(xp.any(order >= size))):
+            raise RuntimeError(f"searchsorted(): sorter holds an index out of range for a last "
+                               f"dimension of size {size}")
+        a = xp.take_along_axis(a, xp.astype(order, x1.device._backend.dtype("int64")), axis=-1)
+    rows = 1
+    for n in x1.shape[:-1]:
+        rows *= n
+    width = x2.shape[-1] if x1.ndim > 1 else x2.numel()
+    found = binary_search(xp, xp.reshape(a, (rows, x1.shape[-1])), xp.reshape(b, (rows, width)),
+                          side == "right")
+    found = _wrap(x1, xp.reshape(found, x2.shape))
+    return cast(found, "int32") if out_int32 else found
+
+
+searchsorted.scalar_parameters = ("x2",)  # PyTorch takes a number for the values too
+
+
+def _describe(value):
+    if isinstance(value, Tensor):
+        return f"a {value.dtype} tensor of shape {list(value.shape)}"
+    return type(value).__name__
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False):  # noqa: A002
@@ -226,6 +298,59 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
                                                                    return_counts)) if asked]
         return picked[0] if len(picked) == 1 else tuple(picked)
     values, _, inverse, counts = _unique_parts(input)
+    out = [_wrap(input, values)]
+    if return_inverse:
+        out.append(_wrap(input, inverse))
+    if return_counts:
+        out.append(_wrap(input, counts))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """Each run of equal consecutive elements (with `dim`: equal consecutive slices along it)
+    collapsed to one, plus, when asked, which run each element fell in and each run's length.
+
+    Without `dim` the input is read flattened; nan differs from everything, itself included,
+    so each nan is its own run (as in PyTorch). No graph: the values are picked, not computed.
+    """
+    xp, int64 = input.device.xp, input.device._backend.dtype("int64")
+    if dim is None:
+        rows = xp.reshape(input._data, (input.numel(), 1))
+        inverse_shape = input.shape
+    else:
+        if input.ndim == 0:
+            raise TensorIndexError(f"unique_consecutive(): dim={dim!r} is out of range for a "
+                                   f"0-d tensor, which has no dimension; leave dim out")
+        axis = _axis(input, dim, "unique_consecutive")
+        moved = xp.moveaxis(input._data, axis, 0)
+        n, rest = moved.shape[0], moved.shape[1:]
+        width = 1
+        for size in rest:
+            width *= size
+        if width == 0 and n:
+            raise RuntimeError(f"unique_consecutive(): the slices along dim {dim} of a tensor of "
+                               f"shape {list(input.shape)} are empty, so there is nothing to "
+                               f"compare; pick a dim whose slices hold elements")
+        rows = xp.reshape(moved, (n, width))
+        inverse_shape = (n,)
+    n = rows.shape[0]
+    if n == 0:
+        empty = xp.zeros((0,), dtype=int64, device=rows.device)
+        values, inverse, counts = (xp.reshape(rows, (0,)) if dim is None else input._data,
+                                   xp.reshape(empty, inverse_shape), empty)
+    else:
+        starts = xp.concat([xp.ones((1,), dtype=xp.bool, device=rows.device),
+                            xp.any(rows[1:, :] != rows[:-1, :], axis=1)])
+        positions = xp.nonzero(starts)[0]
+        kept = xp.take(rows, positions, axis=0)
+        if dim is None:
+            values = xp.reshape(kept, (-1,))
+        else:
+            values = xp.moveaxis(xp.reshape(kept, (positions.shape[0], *rest)), 0, axis)
+        inverse = xp.reshape(xp.cumulative_sum(xp.astype(starts, int64)) - 1, inverse_shape)
+        ends = xp.concat([positions[1:], xp.asarray([n], dtype=positions.dtype,
+                                                     device=rows.device)])
+        counts = xp.astype(ends - positions, int64)
     out = [_wrap(input, values)]
     if return_inverse:
         out.append(_wrap(input, inverse))

@@ -23,11 +23,14 @@ a full sort for median and quantile.
 
 from __future__ import annotations
 
+import builtins
 import math
+import warnings
 from collections import namedtuple
 
 from .. import dtypes as _dt
 from ..autograd import no_grad
+from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
 from .elementwise import abs, add, div, mul, pow, sub
@@ -35,18 +38,23 @@ from .index import gather
 from .logic import eq, isnan, logical_not, lt, ne
 from .manipulation import cumsum
 from .math import logaddexp
-from .plumbing import normalize_axes, normalize_dim, real_only
+from .plumbing import check_same_device, normalize_axes, normalize_dim, real_only
 from .reduce import amax, amin, any, mean, std, sum, var
 from .select import clamp, where
 from .shape import cat, narrow, reshape, squeeze, stack, unsqueeze
+from .sorting import binary_search
 from .unary import sqrt
 
 __all__ = ["cummax", "cummin", "logcumsumexp", "nansum", "nanmean", "median", "nanmedian",
            "quantile", "nanquantile", "bincount", "histc", "std_mean", "var_mean", "norm",
            "dist", "cdist", "cosine_similarity", "pairwise_distance", "trapezoid", "trapz",
-           "cumulative_trapezoid"]
+           "cumulative_trapezoid", "kthvalue", "mode", "cov", "corrcoef", "histogram",
+           "histogramdd"]
 
+builtins_range = builtins.range  # `range` is histogram's parameter (PyTorch's name)
 values_indices = namedtuple("values_indices", ["values", "indices"])
+histogram_result = namedtuple("histogram", ["hist", "bin_edges"])
+histogramdd_result = namedtuple("histogramdd", ["hist", "bin_edges"])
 
 
 # ---- scans -----------------------------------------------------------------------------------
@@ -288,6 +296,73 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):  
     return _quantile("nanquantile", input, q, dim, keepdim, interpolation, skip_nan=True)
 
 
+def _ordered(name, input, dim):  # noqa: A002
+    """input as >= 1-d, and dim as an axis of it; complex and bool refused (no order to use)."""
+    real_only(name, input)
+    if input.dtype == "bool":
+        raise TypeError(f"{name}() is not implemented for bool tensors; convert first, e.g. "
+                        f"x.to('int64')")
+    x = reshape(input, (1,)) if input.ndim == 0 else input
+    return x, normalize_dim(dim, x.ndim)
+
+
+def _picked(values, index, axis, keepdim, zero_d):
+    if zero_d:
+        return values_indices(reshape(values, ()), reshape(index, ()))
+    if not keepdim:
+        values, index = squeeze(values, dim=axis), squeeze(index, dim=axis)
+    return values_indices(values, index)
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):  # noqa: A002
+    """The k-th smallest value along `dim` (k counts from 1) and its index; nan counts as the
+    largest value. Among equal values the index is the stable sort's (PyTorch leaves it
+    unspecified)."""
+    x, axis = _ordered("kthvalue", input, dim)
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise TypeError(f"kthvalue(): k must be an int, got {type(k).__name__}")
+    n = x.shape[axis]
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k={k} is out of range for dimension "
+                           f"{dim} of size {n}; k counts from 1 to the dimension's size")
+    with no_grad():
+        index = narrow(_sorted_order(x, axis), axis, k - 1, 1)
+    return _picked(gather(x, axis, index), index, axis, keepdim, input.ndim == 0)
+
+
+def mode(input, dim=-1, keepdim=False):  # noqa: A002
+    """The most frequent value along `dim` (the smallest of those tied) and an index where it
+    occurs: the last one, as PyTorch's CPU kernel returns for short rows (for long rows
+    PyTorch's choice among the occurrences varies). Each nan is a value of its own."""
+    real_only("mode", input)
+    x = reshape(input, (1,)) if input.ndim == 0 else input
+    axis = normalize_dim(dim, x.ndim)
+    n = x.shape[axis]
+    if n == 0:
+        raise TensorIndexError(f"mode(): dimension {dim} of a tensor of shape "
+                               f"{list(input.shape)} is empty, so it has no most frequent value")
+    xp, int64 = x.device.xp, x.device._backend.dtype("int64")
+    data = xp.moveaxis(x._data, axis, -1)
+    lead = data.shape[:-1]
+    rows = xp.reshape(data, (math.prod(lead), n))
+    if x.dtype == "bool":
+        rows = xp.astype(rows, xp.int8)
+    order = xp.argsort(rows, axis=1, stable=True)
+    ordered = xp.take_along_axis(rows, order, axis=1)
+    # how often each sorted entry occurs: where its run of equals ends minus where it starts
+    # (a nan matches nothing, not even itself, so it counts once)
+    count = binary_search(xp, ordered, ordered, True) - binary_search(xp, ordered, ordered,
+                                                                        False)
+    count = xp.maximum(count, xp.ones_like(count))
+    best = xp.max(count, axis=1, keepdims=True)
+    first = xp.argmax(xp.astype(count == best, xp.int8), axis=1, keepdims=True)  # smallest
+    last = xp.astype(first, int64) + best - 1  # the last of its run: the largest index
+    index = xp.take_along_axis(xp.astype(order, int64), last, axis=1)
+    index = xp.moveaxis(xp.reshape(index, lead + (1,)), -1, axis)
+    index = Tensor._wrap(index, x.device)
+    return _picked(gather(x, axis, index), index, axis, keepdim, input.ndim == 0)
+
+
 # ---- counting ------------------------------------------------------------------------------
 
 def bincount(input, weights=None, minlength=0):  # noqa: A002
@@ -346,6 +421,158 @@ def histc(input, bins=100, min=0, max=0):  # noqa: A001,A002
     return cast(counts, input.dtype)
 
 
+def _edges(name, column, bins, span, d):
+    """The bin edges of dimension d: the given 1-d tensor, or bins + 1 even steps over `span`
+    (the column's own min and max when span is None)."""
+    from ..creation import linspace
+    if isinstance(bins, Tensor):
+        if span is not None:
+            raise TypeError(f"{name}(): range cannot be given with bin edges (a tensor of "
+                            f"bins); give an int number of bins, or leave range out")
+        if bins.ndim != 1 or bins.shape[0] < 2:
+            raise RuntimeError(f"{name}(): bin edges for dimension {d} must be a 1-d tensor "
+                               f"of at least two edges (one bin), got shape "
+                               f"{list(bins.shape)}")
+        if bins.dtype != column.dtype:
+            raise RuntimeError(f"{name}(): input and bin edges should have the same dtype, got "
+                               f"input {column.dtype} and bins for dimension {d} "
+                               f"{bins.dtype}")
+        check_same_device(name, column.device, bins.device)
+        return bins.detach()
+    if isinstance(bins, bool) or not isinstance(bins, int):
+        raise TypeError(f"{name}(): bins must be an int or a 1-d tensor of edges, got "
+                        f"{type(bins).__name__}")
+    if bins <= 0 or bins > 2**31 - 1:
+        raise RuntimeError(f"{name}(): bins must be a positive int below 2**31, got {bins} for "
+                           f"dimension {d}")
+    if span is None:
+        low, high = ((float(amin(column).item()), float(amax(column).item()))
+                     if column.numel() else (0.0, 1.0))
+    else:
+        low, high = span
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise RuntimeError(f"{name}(): dimension {d}'s range [{low}, {high}] is not finite; "
+                           f"give a finite range=, or drop the nan and inf entries")
+    if low > high:
+        raise RuntimeError(f"{name}(): min should not exceed max, got min {low} and max {high} "
+                           f"for dimension {d}")
+    if low == high:
+        low, high = low - 0.5, high + 0.5
+    return linspace(low, high, bins + 1, dtype=column.dtype, device=column.device)
+
+
+def _span(name, range, dims):  # noqa: A002
+    """range= as one (low, high) pair of floats per dimension, or Nones."""
+    if range is None:
+        return [None] * dims
+    values = list(range) if isinstance(range, (tuple, list)) else None
+    if values is None or len(values) != 2 * dims or any(
+            isinstance(v, bool) or not isinstance(v, (int, float)) for v in values):
+        raise TypeError(f"{name}(): range must be a sequence of {2 * dims} numbers (min and max "
+                        f"of each dimension), got {range!r}")
+    for v in values:
+        if isinstance(v, int) and not -2**1023 < v < 2**1023:
+            raise RuntimeError(f"{name}(): range value {v} is out of float range")
+    return [(float(values[2 * i]), float(values[2 * i + 1])) for i in builtins_range(dims)]
+
+
+def _histogram(name, points, bins, range, weight, density):  # noqa: A002
+    """(hist, edges) of the rows of `points` (N, D): each dimension's bin from a binary search
+    of its edges (the last bin closed on the right), then one scatter-add of the weights."""
+    if not _dt.is_floating_point(points.dtype):
+        raise TypeError(f"{name}() needs a floating point input, got {points.dtype}; convert "
+                        f"first, e.g. x.double()")
+    n, dims = points.shape
+    spans = _span(name, range, dims)
+    if isinstance(bins, (tuple, list)):
+        if len(bins) != dims:
+            raise RuntimeError(f"{name}(): expected {dims} sequences of bin edges or counts "
+                               f"(one per dimension), got {len(bins)}")
+        per_dim = list(bins)
+    else:
+        per_dim = [bins] * dims
+    if weight is not None:
+        if not isinstance(weight, Tensor):
+            raise TypeError(f"{name}(): weight must be a Tensor, got {type(weight).__name__}")
+        check_same_device(name, points.device, weight.device)
+        if weight.dtype != points.dtype:
+            raise RuntimeError(f"{name}(): weight must have input's dtype {points.dtype}, got "
+                               f"{weight.dtype}; convert it, e.g. weight.to(input.dtype)")
+    xp, data = points.device.xp, points.detach()
+    int64 = points.device._backend.dtype("int64")
+    edges, flat, inside = [], xp.zeros((n,), dtype=int64, device=data._data.device), None
+    for d in builtins_range(dims):
+        column = data[:, d]
+        e = _edges(name, column, per_dim[d], spans[d], d)
+        edges.append(e)
+        count = e.shape[0] - 1
+        values, ends = column._data, e._data
+        # bin i holds edges[i] <= v < edges[i + 1]; the last edge belongs to the last bin
+        position = binary_search(xp, xp.reshape(ends, (1, -1)), xp.reshape(values, (1, -1)),
+                                 True)[0] - 1
+        position = xp.where(values == ends[-1], xp.asarray(count - 1, dtype=int64,
+                                                            device=values.device), position)
+        ok = (values >= ends[0]) & (values <= ends[-1])
+        inside = ok if inside is None else inside & ok
+        flat = flat * max(count, 1) + xp.clip(position, 0, max(count - 1, 0))
+    sizes = tuple(e.shape[0] - 1 for e in edges)
+    dtype = points.device._backend.dtype(points.dtype)
+    if weight is None:
+        w = xp.ones((n,), dtype=dtype, device=flat.device)
+    else:
+        w = weight.detach()._data
+    w = xp.where(inside, w, xp.zeros_like(w))
+    flat = xp.where(inside, flat, xp.zeros_like(flat))
+    zeros = xp.zeros((math.prod(sizes),), dtype=dtype, device=flat.device)
+    counts = points.device._backend.scatter_add(xp, zeros, 0, flat, w) if math.prod(sizes) \
+        else zeros
+    hist = reshape(Tensor._wrap(counts, points.device), sizes)
+    if density:
+        total = sum(hist)
+        hist = div(hist, total)
+        for d, e in enumerate(edges):
+            width = sub(narrow(e, 0, 1, sizes[d]), narrow(e, 0, 0, sizes[d]))
+            hist = div(hist, reshape(width, (1,) * d + (sizes[d],) + (1,) * (dims - d - 1)))
+    return hist, edges
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False):  # noqa: A002
+    """A histogram of the values of `input`: `bins` equal bins over `range` (the data's min
+    and max when None) or between the edges of a 1-d tensor; (hist, bin_edges), both of
+    input's dtype. Values outside the edges (and nan) are not counted; `weight` (input's
+    shape) weighs each value; density=True divides by the total and the bin widths."""
+    if weight is not None and isinstance(weight, Tensor) and weight.shape != input.shape:
+        raise RuntimeError(f"histogram(): weight must have input's shape {list(input.shape)}, "
+                           f"got {list(weight.shape)}")
+    if isinstance(bins, (tuple, list)):
+        raise TypeError("histogram(): bins must be an int or a 1-d tensor of edges; use "
+                        "histogramdd for one bins entry per dimension")
+    hist, edges = _histogram("histogram", reshape(input, (-1, 1)), bins, range,
+                             None if weight is None else reshape(weight, (-1,)) if isinstance(
+                                 weight, Tensor) else weight, density)
+    return histogram_result(hist, edges[0])
+
+
+def histogramdd(input, bins, *, range=None, weight=None, density=False):  # noqa: A002
+    """A D-dimensional histogram of the points in the last dimension of `input` (..., D):
+    bins is an int, one int per dimension, or one 1-d tensor of edges per dimension; range is
+    (min0, max0, min1, max1, ...). Returns (hist, bin_edges), bin_edges a tuple of D
+    tensors."""
+    if input.ndim < 2:
+        raise RuntimeError(f"histogramdd(): input should have at least 2 dimensions (points "
+                           f"along the last), got shape {list(input.shape)}")
+    if weight is not None and isinstance(weight, Tensor) and \
+            weight.shape != input.shape[:-1]:
+        raise RuntimeError(f"histogramdd(): weight must have input's shape without its last "
+                           f"dimension, {list(input.shape[:-1])}, got {list(weight.shape)}")
+    dims = input.shape[-1]
+    points = reshape(input, (math.prod(input.shape[:-1]), dims))
+    hist, edges = _histogram("histogramdd", points, bins, range, None if weight is None else
+                             reshape(weight, (-1,)) if isinstance(weight, Tensor) else weight,
+                             density)
+    return histogramdd_result(hist, tuple(edges))
+
+
 # ---- moments -------------------------------------------------------------------------------
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
@@ -362,6 +589,90 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def _dims(dim):
     return None if isinstance(dim, bool) else dim
+
+
+def _weights(name, w, n, integral):
+    """Checked fweights (integral) or aweights (floating): a 1-d tensor of n non-negative
+    entries."""
+    label = "fweights" if integral else "aweights"
+    if not isinstance(w, Tensor):
+        raise TypeError(f"cov(): {label} must be a Tensor, got {type(w).__name__}")
+    if w.ndim > 1 or w.numel() != n:
+        raise RuntimeError(f"cov(): {label} must be a 0-d or 1-d tensor of {n} entries (one "
+                           f"per observation), got shape {list(w.shape)}")
+    kind_ok = (_dt.is_integral(w.dtype) and w.dtype != "bool") if integral else \
+        _dt.is_floating_point(w.dtype)
+    if not kind_ok:
+        raise RuntimeError(f"cov(): expected {label} to have "
+                           f"{'an integer' if integral else 'a floating point'} dtype, got "
+                           f"{w.dtype}")
+    if n and bool(w.device.xp.any(w._data < 0)):
+        raise RuntimeError(f"cov(): {label} cannot be negative")
+    return reshape(w, (n,))
+
+
+def cov(input, *, correction=1, fweights=None, aweights=None):  # noqa: A002
+    """The covariance matrix of the variables in the rows of `input` (observations in the
+    columns; a 1-d input is one variable), with frequency and reliability weights; a 0-d
+    result for one variable. Degrees of freedom below 1 give inf or nan, with a warning."""
+    if input.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions, got shape "
+                           f"{list(input.shape)}")
+    if isinstance(correction, bool) or not isinstance(correction, (int, float)):
+        raise TypeError(f"cov(): correction must be a number, got {type(correction).__name__}")
+    x = reshape(input, (1, -1)) if input.ndim < 2 else input
+    if not _dt.is_inexact(x.dtype):
+        x = cast(x, _dt.get_default_dtype())
+    n = x.shape[1]
+    real_dtype = "float64" if x.dtype in ("float64", "complex128") else \
+        "float32" if x.dtype == "complex64" else x.dtype
+    w = None
+    for given, integral in ((fweights, True), (aweights, False)):
+        if given is not None:
+            checked = cast(_weights("cov", given, n, integral), real_dtype)
+            w = checked if w is None else mul(w, checked)
+    if w is None:
+        w_sum, avg = n, mean(x, 1, keepdim=True)
+    else:
+        check_same_device("cov", x.device, w.device)
+        w_sum = sum(w)
+        avg = div(sum(mul(x, w), 1, keepdim=True), w_sum)
+    if w is None:
+        factor = n - correction
+    elif correction == 0:
+        factor = w_sum
+    elif aweights is None:
+        factor = sub(w_sum, correction)
+    else:
+        aw = cast(reshape(aweights, (n,)), real_dtype)
+        factor = sub(w_sum, div(mul(sum(mul(w, aw)), correction), w_sum))
+    if (factor if isinstance(factor, (int, float)) else float(factor.detach().item())) <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0 (correction should be below the "
+                      "number of observations); the result is inf or nan", UserWarning,
+                      stacklevel=2)
+        factor = 0.0 if isinstance(factor, (int, float)) else clamp(factor, min=0)
+    centred = sub(x, avg)
+    weighted = centred if w is None else mul(centred, w)
+    from .linalg import matmul
+    from .math import conj
+    out = div(matmul(weighted, conj(centred).mT), factor)
+    return squeeze(out)
+
+
+def corrcoef(input):  # noqa: A002
+    """Pearson's correlation coefficients of the rows of `input` (cov normalised by the
+    standard deviations), clipped to [-1, 1] (real and imaginary parts for complex)."""
+    c = cov(input)
+    if c.ndim == 0:
+        return div(c, c)
+    from .complexes import complex as _complex
+    from .math import imag, real
+    from .matrix import diagonal
+    spread = sqrt(real(diagonal(c)))
+    c = div(div(c, unsqueeze(spread, 1)), unsqueeze(spread, 0))
+    if _dt.is_complex(c.dtype):
+        return _complex(clamp(real(c), -1, 1), clamp(imag(c), -1, 1))
+    return clamp(c, -1, 1)
 
 
 # ---- norms and distances -------------------------------------------------------------------
