@@ -349,11 +349,17 @@ def mode(input, dim=-1, keepdim=False):  # noqa: A002
         rows = xp.astype(rows, xp.int8)
     order = xp.argsort(rows, axis=1, stable=True)
     ordered = xp.take_along_axis(rows, order, axis=1)
-    # how often each sorted entry occurs: where its run of equals ends minus where it starts
-    # (a nan matches nothing, not even itself, so it counts once)
-    count = binary_search(xp, ordered, ordered, True) - binary_search(xp, ordered, ordered,
-                                                                        False)
-    count = xp.maximum(count, xp.ones_like(count))
+    # how often each sorted entry occurs: the length of its run of equal neighbours, found on
+    # the rows laid end to end, each row starting a run (nan != nan: each nan is a run of one)
+    flat = xp.reshape(ordered, (-1,))
+    starts = xp.concat([xp.ones((1,), dtype=xp.bool, device=flat.device),
+                        flat[1:] != flat[:-1]])
+    starts = starts | (xp.arange(flat.shape[0], device=flat.device) % n == 0)
+    run = xp.cumulative_sum(xp.astype(starts, int64)) - 1
+    begin = xp.nonzero(starts)[0]
+    end = xp.concat([begin[1:], xp.asarray([flat.shape[0]], dtype=begin.dtype,
+                                           device=flat.device)])
+    count = xp.reshape(xp.take(xp.astype(end - begin, int64), run), ordered.shape)
     best = xp.max(count, axis=1, keepdims=True)
     first = xp.argmax(xp.astype(count == best, xp.int8), axis=1, keepdims=True)  # smallest
     last = xp.astype(first, int64) + best - 1  # the last of its run: the largest index
@@ -466,7 +472,7 @@ def _span(name, range, dims):  # noqa: A002
     if range is None:
         return [None] * dims
     values = list(range) if isinstance(range, (tuple, list)) else None
-    if values is None or len(values) != 2 * dims or any(
+    if values is None or len(values) != 2 * dims or builtins.any(
             isinstance(v, bool) or not isinstance(v, (int, float)) for v in values):
         raise TypeError(f"{name}(): range must be a sequence of {2 * dims} numbers (min and max "
                         f"of each dimension), got {range!r}")
@@ -509,7 +515,7 @@ def _histogram(name, points, bins, range, weight, density):  # noqa: A002
         values, ends = column._data, e._data
         # bin i holds edges[i] <= v < edges[i + 1]; the last edge belongs to the last bin
         position = binary_search(xp, xp.reshape(ends, (1, -1)), xp.reshape(values, (1, -1)),
-                                 True)[0] - 1
+                                 True)[0, :] - 1
         position = xp.where(values == ends[-1], xp.asarray(count - 1, dtype=int64,
                                                             device=values.device), position)
         ok = (values >= ends[0]) & (values <= ends[-1])
