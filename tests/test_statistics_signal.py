@@ -280,6 +280,15 @@ def test_searchsorted_searches_each_row_of_a_batch(device, side):
     np.testing.assert_array_equal(_np(again), expected)
 
 
+def test_searchsorted_puts_nan_after_the_numbers_as_numpy_does():
+    rows = np.array([[0.0, 1.0, math.nan], [1.0, 2.0, 3.0]])
+    values = np.array([[math.nan, 0.5, 1.0], [math.nan, 3.0, -1.0]])
+    for side in ("left", "right"):
+        got = tt.searchsorted(tt.tensor(rows), tt.tensor(values), side=side)
+        expected = [np.searchsorted(r, v, side=side) for r, v in zip(rows, values)]
+        np.testing.assert_array_equal(_np(got), expected)
+
+
 def test_searchsorted_example_and_shape_checks():
     got = tt.searchsorted(tt.tensor([[1.0, 2.0], [3.0, 4.0]]), tt.tensor([[1.5], [3.5]]))
     assert got.tolist() == [[1], [1]]

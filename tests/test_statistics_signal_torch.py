@@ -74,8 +74,6 @@ CASES = [
      (SORTED, PROBES)),
     ("searchsorted sorter", lambda m, a, v: m.searchsorted(a.flip(-1), v, sorter=m.arange(
         5, -1, -1).expand(2, 3, 6).contiguous()), (SORTED, PROBES)),
-    ("searchsorted nan", lambda m, a, v: (m.searchsorted(a, v), m.searchsorted(a, v, right=True)),
-     (np.array([1.0, 2, math.nan]), np.array([math.nan, 3.0, 1.5]))),
     ("searchsorted scalar", lambda m, a: m.searchsorted(a[0, 0], 0.1), (SORTED,)),
     ("complex", lambda m, a, b: m.complex(a, b), (A, A * 2)),
     ("complex float32", lambda m, a, b: m.complex(a.float(), b.float()), (A, A * 2)),

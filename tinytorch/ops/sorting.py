@@ -17,8 +17,9 @@ each NaN is distinct from every other, as the standard says. PyTorch's
 `unique(x, dim=d)` orders the slices along d with one stable argsort per
 element of a slice (a radix sort by columns), so it suits slices of modest
 size. searchsorted runs its own vectorised binary search (log2 of the row length steps over
-every row at once), so a batch of sorted rows works on every backend, with PyTorch's
-treatment of nan (passed over, as if larger than everything).
+every row at once), so a batch of sorted rows works on every backend; nan counts as the
+largest value, where sort puts it (NumPy's rule: PyTorch's search compares without that
+rule, so its answer for a sequence holding nan depends on the search's path).
 Production does instead: PyTorch sorts with radix sort on GPUs and keeps
 sorted-ness flags to skip work; its unique runs on the device without a
 host round trip.
@@ -92,22 +93,25 @@ def msort(input):  # noqa: A002
 def binary_search(xp, seq, values, right):
     """Where each row of `values` (P, K) goes in the matching sorted row of `seq` (P, M): a
     vectorised binary search over the backend's arrays, ceil(log2(M + 1)) steps, each a
-    take_along_axis and a comparison. The predicate is PyTorch's: an entry is passed over
-    unless it is >= the value (left) or > the value (right), so a nan on either side is
-    passed over (nan values go after everything)."""
+    take_along_axis and a comparison. nan counts as larger than every number, where sort puts
+    it (NumPy's rule), so a nan value goes after the numbers (left) or after everything
+    (right)."""
     m = seq.shape[1]
     low = xp.zeros(values.shape, dtype=xp.int64, device=values.device)
     if m == 0:
         return low
     high = xp.full(values.shape, m, dtype=xp.int64, device=values.device)
+    floating = xp.isdtype(seq.dtype, "real floating")
+    value_nan = xp.isnan(values) if floating else None
     for _ in range(m.bit_length()):
         active = low < high
         mid = (low + high) // 2
         at = xp.take_along_axis(seq, xp.minimum(mid, m - 1), axis=1)
-        stays = (at > values) if right else (at >= values)
-        passed = active & ~stays
-        low = xp.where(passed, mid + 1, low)
-        high = xp.where(active & stays, mid, high)
+        before = (at <= values) if right else (at < values)  # `at` belongs before the value
+        if floating:
+            before = before | (value_nan if right else (value_nan & ~xp.isnan(at)))
+        low = xp.where(active & before, mid + 1, low)
+        high = xp.where(active & ~before, mid, high)
     return low
 
 

@@ -1560,3 +1560,200 @@ def _fit(value, width):
         import struct
         return struct.unpack("f", struct.pack("f", value))[0]
     return value
+
+
+# ---- kthvalue, mode, cov, corrcoef, histograms (ops/statistics.py), unique_consecutive and
+# batched searchsorted (ops/sorting.py), complex numbers from parts (ops/complexes.py), and the
+# short-time Fourier transform (tinytorch/spectral.py) -------------------------------------------
+
+def _rows(a):
+    """a as (variables, observations) for cov: 0-d and 1-d as one variable, more dims folded."""
+    if a.ndim < 2:
+        return a.reshape(1, -1)
+    return a.reshape(a.shape[0], -1)
+
+
+def _cov_weights(m, like):
+    """Integer frequency weights 1, 2, 3, 1, ... and reliability weights 0.5, 0.75, 1, ... for
+    m observations, on like's device (tinytorch) or as NumPy arrays (like=None)."""
+    fw, aw = [i % 3 + 1 for i in range(m)], [0.5 + 0.25 * i for i in range(m)]
+    if like is None:
+        return _np().asarray(fw), _np().asarray(aw)
+    tt = _tt()
+    return (tt.tensor(fw, device=like.device),
+            tt.tensor(aw, dtype=like.dtype, device=like.device))
+
+
+def _np_kth(a, k):
+    np = _np()
+    return (np.take(np.sort(a, axis=-1), k - 1, axis=-1),
+            np.take(np.argsort(a, axis=-1, kind="stable"), k - 1, axis=-1))
+
+
+def _np_mode(a):
+    """The most frequent value of each row (the smallest of those tied) and its last index (a
+    nan, found only when all are nan, at its first)."""
+    np = _np()
+    rows = a.reshape(-1, a.shape[-1])
+    values, indices = [], []
+    for row in rows:  # each nan is a value of its own (found once), sorted after the numbers
+        keys, counts = np.unique(row, return_counts=True, equal_nan=False)
+        best = keys[np.argmax(counts)]
+        values.append(best)
+        indices.append(np.nonzero(row == best)[0][-1] if best == best else
+                       np.nonzero(row != row)[0][0])
+    shape = a.shape[:-1]
+    return (np.asarray(values, dtype=a.dtype).reshape(shape),
+            np.asarray(indices, dtype="int64").reshape(shape))
+
+
+def _np_runs(a):
+    """unique_consecutive of the flattened a: run values, each element's run, run lengths."""
+    import itertools
+    np = _np()
+    flat = a.reshape(-1)
+    groups = [(key, len(list(g))) for key, g in itertools.groupby(flat.tolist())]
+    inverse = np.repeat(np.arange(len(groups)), [n for _, n in groups]).reshape(a.shape)
+    return (np.asarray([k for k, _ in groups], dtype=a.dtype), inverse,
+            np.asarray([n for _, n in groups], dtype="int64"))
+
+
+def _np_searchsorted_rows(a, b, side):
+    np = _np()
+    seq = np.sort(a, axis=-1)
+    if seq.ndim == 1:
+        return np.searchsorted(seq, b, side=side)
+    count = math.prod(seq.shape[:-1])
+    rows, probes = seq.reshape(count, seq.shape[-1]), b.reshape(count, b.shape[-1])
+    out = np.zeros((count, b.shape[-1]), dtype="int64")
+    for i in range(count):
+        out[i] = np.searchsorted(rows[i], probes[i], side=side)
+    return out.reshape(b.shape)
+
+
+def _hist_range(dims):
+    return [v for _ in range(dims) for v in (-2.0, 2.0)]
+
+
+def _np_stft(a, n_fft, hop):
+    """stft of the flattened a with a periodic Hann window, constant padding, centred, by
+    hand: (real, imaginary) of the one-sided spectrum (frequencies, frames)."""
+    np = _np()
+    window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)
+    x = np.pad(a.reshape(-1), n_fft // 2)
+    count = 1 + (len(x) - n_fft) // hop
+    frames = np.stack([x[t * hop:t * hop + n_fft] * window for t in range(count)])
+    spectrum = np.fft.fft(frames, axis=-1)[:, :n_fft // 2 + 1].T
+    return np.stack([spectrum.real, spectrum.imag], -1)
+
+
+def _tt_stft(a, n_fft, hop):
+    tt = _tt()
+    window = tt.hann_window(n_fft, dtype=a.dtype, device=a.device)
+    return tt.stft(a.reshape(-1), n_fft, hop, window=window, pad_mode="constant",
+                   return_complex=False)
+
+
+def _tt_round_trip(a):
+    """stft of the flattened x (Hann window, n_fft 4, hop 1, constant padding) as (real,
+    imaginary) pairs, and istft of it: x again."""
+    tt = _tt()
+    x = a.reshape(-1)
+    window = tt.hann_window(4, dtype=a.dtype, device=a.device)
+    spectrum = tt.stft(x, 4, 1, window=window, pad_mode="constant", return_complex=True)
+    return (tt.view_as_real(spectrum),
+            tt.istft(spectrum, 4, 1, window=window, length=x.shape[0]))
+
+
+def _np_round_trip(a):
+    """_tt_round_trip by hand: frames, FFT, inverse real FFT, window, overlap-add, division
+    by the overlap-added squared window."""
+    np = _np()
+    n, x = 4, a.reshape(-1)
+    window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n)
+    spectrum = np.moveaxis(_np_stft(x, n, 1), 1, 0)  # (frames, frequencies, 2)
+    frames = np.fft.irfft(spectrum[..., 0] + 1j * spectrum[..., 1], n, axis=-1) * window
+    total = n + frames.shape[0] - 1
+    summed, envelope = np.zeros(total, dtype=frames.dtype), np.zeros(total)
+    for t, frame in enumerate(frames):
+        summed[t:t + n] += frame
+        envelope[t:t + n] += window ** 2
+    keep = slice(n // 2, n // 2 + x.shape[0])
+    return np.moveaxis(spectrum, 0, 1), summed[keep] / envelope[keep]
+
+
+def _np_complex(a, b):
+    """a + ib built from its parts (NumPy's a + 1j * b turns an infinite or nan b into a nan
+    real part, through inf * 0)."""
+    np = _np()
+    a, b = np.broadcast_arrays(a, b)
+    out = np.empty(a.shape, dtype=np.result_type(a.dtype, np.complex64))
+    out.real, out.imag = a, b
+    return out
+
+
+OPS += [
+    _spec("kthvalue", lambda a: tuple(a.kthvalue(1 + a.shape[-1] // 2)),
+          lambda a: _np_kth(a, 1 + a.shape[-1] // 2), shapes="single",
+          dtypes=("int8", "int16", "int32", "int64", "uint8", "float32", "float64"),
+          min_dims=1, extra={"distinct": True, "min_side": 1}, functions=("Gather",)),
+    _spec("mode", lambda a: tuple(_tt().mode(a)), _np_mode, shapes="single", dtypes=_N,
+          min_dims=1, extra={"distinct": True, "min_side": 1}, functions=("Gather",)),
+    _spec("float_power", lambda a, b: _tt().float_power(a.abs() + 0.5, b),
+          lambda a, b: _np().float_power(_np().abs(a) + 0.5, b), arity=2,
+          extra={"kinks": (0.0,)}, functions=("Pow", "Cast", "Abs", "Add")),
+    _spec("cov", lambda a: _tt().cov(_rows(a)), lambda a: _np().cov(_rows(a)),
+          shapes="single", extra={"min_side": 2}, functions=("Sum", "Sub", "Matmul", "Div")),
+    _spec("cov_weights", lambda a: _tt().cov(_rows(a), correction=0, fweights=_cov_weights(
+        _rows(a).shape[1], a)[0], aweights=_cov_weights(_rows(a).shape[1], a)[1]),
+          lambda a: _np().cov(_rows(a), ddof=0, fweights=_cov_weights(_rows(a).shape[1],
+                                                                      None)[0],
+                              aweights=_cov_weights(_rows(a).shape[1], None)[1]),
+          shapes="single", extra={"min_side": 2},
+          functions=("Mul", "Sum", "Sub", "Matmul", "Div", "Cast")),
+    _spec("corrcoef", lambda a: _tt().corrcoef(_rows(a)), lambda a: _np().corrcoef(_rows(a)),
+          shapes="single", extra={"min_side": 2, "distinct": True},
+          functions=("Sqrt", "Div", "Clamp", "Matmul")),
+    _spec("histogram", lambda a: tuple(a.histogram(4, range=(-2.0, 2.0))),
+          lambda a: _np().histogram(a, 4, (-2, 2)), shapes="single",
+          extra={"kinks": (-2.0, -1.0, 0.0, 1.0, 2.0)}, differentiable=False),
+    _spec("histogramdd", lambda a: (lambda h: (h.hist, *h.bin_edges))(_tt().histogramdd(
+        a, 3, range=_hist_range(a.shape[-1]))),
+          lambda a: (lambda h: (h[0], *h[1]))(_np().histogramdd(
+              a.reshape(-1, a.shape[-1]), 3, range=[(-2.0, 2.0)] * a.shape[-1])),
+          shapes="single", min_dims=2, extra={"kinks": (-2.0, -2 / 3, 2 / 3, 2.0),
+                                              "min_side": 1},
+          differentiable=False),
+    _spec("unique_consecutive",
+          lambda a: _tt().unique_consecutive(a, return_inverse=True, return_counts=True),
+          _np_runs, shapes="single", dtypes=("int8", "int16", "int32", "int64", "uint8"),
+          low=0.0, high=2.0, differentiable=False),
+    *[_spec(f"searchsorted_rows_{side}",
+            (lambda s: lambda a, b: _tt().searchsorted(_tt().sort(a, dim=-1).values, b,
+                                                       side=s))(side),
+            (lambda s: lambda a, b: _np_searchsorted_rows(a, b, s))(side), arity=2,
+            shapes="same", dtypes=_N, min_dims=1, differentiable=False)
+      for side in ("left", "right")],
+    _spec("complex", lambda a, b: _parts(_tt().complex(a, b)),
+          lambda a, b: _parts(_np_complex(a, b)), arity=2,
+          functions=("Complex", "Real", "Imag", "BroadcastTo")),
+    _spec("polar", lambda a, b: _parts(_tt().polar(a, b)),
+          lambda a, b: _parts(_np_complex(a * _np().cos(b), a * _np().sin(b))), arity=2,
+          functions=("Complex", "Mul", "Cos", "Sin")),
+    _spec("view_as_real", lambda a, b: _tt().view_as_real(_tt().complex(a, b)),
+          lambda a, b: _np().stack(_np().broadcast_arrays(a, b), -1), arity=2,
+          functions=("Complex", "Real", "Imag", "Concat", "Reshape")),
+    _spec("view_as_complex",
+          lambda a, b: _parts(_tt().view_as_complex(_tt().stack([a, b], -1))),
+          lambda a, b: _parts(_np_complex(a, b)), arity=2, shapes="same",
+          functions=("Complex", "BasicIndex", "Concat")),
+    _spec("stft", lambda a: _tt_stft(a, 4, 1), lambda a: _np_stft(a, 4, 1), shapes="single",
+          extra={"min_side": 1},
+          functions=("Transform", "Concat", "Mul", "Real", "Imag", "BasicIndex", "Permute")),
+    _spec("stft_hop", lambda a: _tt_stft(a, 3, 2), lambda a: _np_stft(a, 3, 2),
+          shapes="single", extra={"min_side": 1},
+          functions=("Transform", "Concat", "Mul", "Real", "Imag", "BasicIndex", "Permute")),
+    _spec("istft", _tt_round_trip, _np_round_trip, shapes="single",
+          extra={"min_side": 1},
+          functions=("Transform", "Real", "Conj", "Flip", "Concat", "Mul", "Add", "Div")),
+]
