@@ -24,6 +24,7 @@ a version counter with their base; autograd metadata lives in a separate
 
 from __future__ import annotations
 
+import builtins
 import math
 import sys
 import weakref
@@ -67,7 +68,7 @@ class Tensor:
         uninitialised), and `Tensor()` is empty. `tinytorch.tensor(data)` infers the dtype."""
         dtype = _dtypes.get_default_dtype() if dtype is None else dtype
         if len(args) == 1 and not isinstance(args[0], (int, Size)):
-            if isinstance(args[0], (float, complex, bool)):
+            if isinstance(args[0], (float, builtins.complex, bool)):  # (ops.complex shadows)
                 raise TypeError(f"Tensor(): a single {type(args[0]).__name__} is neither data "
                                 f"(a sequence) nor a size; use tinytorch.tensor({args[0]!r})")
             made = tensor(args[0], dtype=dtype, device=device, requires_grad=requires_grad)
@@ -444,8 +445,8 @@ class Tensor:
             return array.astype(dtype)
         return array.copy() if copy else array
 
-    def __complex__(self) -> complex:
-        return complex(self.item())
+    def __complex__(self) -> builtins.complex:
+        return builtins.complex(self.item())  # the builtin: tinytorch.complex is the op
 
     def to_device(self, device, /, *, stream=None) -> Tensor:
         """The array API's spelling of `to(device)` (differentiable)."""
