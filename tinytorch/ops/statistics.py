@@ -1,24 +1,31 @@
 """Statistics and distances PyTorch has at the top level: cummax, cummin, logcumsumexp,
-nansum, nanmean, median, nanmedian, quantile, nanquantile, bincount, histc, std_mean,
-var_mean, norm, dist, cdist, cosine_similarity, pairwise_distance, and the trapezoid
-rule (trapezoid, cumulative_trapezoid).
+nansum, nanmean, median, nanmedian, quantile, nanquantile, kthvalue, mode, bincount, histc,
+histogram, histogramdd, std_mean, var_mean, cov, corrcoef, norm, dist, cdist,
+cosine_similarity, pairwise_distance, and the trapezoid rule (trapezoid,
+cumulative_trapezoid).
 
-What it does: the order statistics (median, quantile, cummax) first find
-*indices* without a graph (a sort, or a scan), then `gather` the values, so
-the gradient reaches exactly the chosen entries, as PyTorch's does. The
-running maximum is a Hillis-Steele scan: log2(n) steps, each comparing every
-entry with the one 1, 2, 4, ... places back; logcumsumexp runs the same scan
-with logaddexp. The p-norms guard the point 0, where the p-th root's
-derivative is infinite: there the gradient is 0 (PyTorch's subgradient)
-instead of nan.
+What it does: the order statistics (median, quantile, kthvalue, mode, cummax)
+first find *indices* without a graph (a sort, or a scan), then `gather` the
+values, so the gradient reaches exactly the chosen entries, as PyTorch's does.
+mode counts each sorted entry's run of equal neighbours. The running maximum
+is a Hillis-Steele scan: log2(n) steps, each comparing every entry with the
+one 1, 2, 4, ... places back; logcumsumexp runs the same scan with logaddexp.
+The p-norms guard the point 0, where the p-th root's derivative is infinite:
+there the gradient is 0 (PyTorch's subgradient) instead of nan. cov and
+corrcoef are compositions (a weighted mean, a matmul), so they differentiate.
+histogram finds each value's bin by a binary search of the edges, then adds
+the weights with one scatter-add.
 
 Assumes: cummax/cummin return the last index among equal maxima and treat
 nan as the largest value (it propagates), as PyTorch's CPU kernel does;
-median returns the lower of the two middle values; bincount and histc
-count without a graph (PyTorch has no gradient for them either).
+median returns the lower of the two middle values; among equal values
+kthvalue returns the stable sort's index and mode the last occurrence
+(PyTorch leaves both unspecified; its CPU mode gives the last for short
+rows); bincount, histc and histogram count without a graph (PyTorch has no
+gradient for them either).
 Production does instead: PyTorch has native scan kernels (a sequential
 loop on CPU, a parallel scan on GPU) and a selection algorithm rather than
-a full sort for median and quantile.
+a full sort for median, quantile and kthvalue.
 """
 
 from __future__ import annotations
