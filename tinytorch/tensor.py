@@ -29,6 +29,7 @@ import sys
 import weakref
 
 from . import dtypes as _dtypes
+from .backends import host
 from .device import cuda_device
 from .engine import is_grad_enabled, run_backward
 
@@ -487,9 +488,11 @@ class Tensor:
     def __xor__(self, other): return bitwise_xor(self, other)
     def __rxor__(self, other): return bitwise_xor(other, self)
     def __eq__(self, other):
+        other = _comparable(other)
         return eq(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __ne__(self, other):
+        other = _comparable(other)
         return ne(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __lt__(self, other): return lt(self, other)
@@ -576,7 +579,9 @@ class Tensor:
     def flatten(self, start_dim=0, end_dim=-1): return flatten(self, start_dim, end_dim)
     def permute(self, *dims): return permute(self, *dims)
     def transpose(self, dim0, dim1): return transpose(self, dim0, dim1)
+    swapaxes = swapdims = transpose
     def t(self): return t(self)
+    def select(self, dim, index): return select(self, dim, index)
     def movedim(self, source, destination): return movedim(self, source, destination)
     def squeeze(self, dim=None): return squeeze(self, dim=dim)
     def unsqueeze(self, dim): return unsqueeze(self, dim)
@@ -677,6 +682,54 @@ class Tensor:
         return scatter(self, dim, index, src, value, reduce=reduce)
     def scatter_add(self, dim, index, src): return scatter_add(self, dim, index, src)
     def masked_fill_(self, mask, value): return self._inplace(masked_fill(self, mask, value))
+    def masked_scatter(self, mask, source): return masked_scatter(self, mask, source)
+    def masked_scatter_(self, mask, source):
+        return self._inplace(masked_scatter(self, mask, source))
+    def index_put(self, indices, values, accumulate=False):
+        return index_put(self, indices, values, accumulate)
+    def index_put_(self, indices, values, accumulate=False):
+        return self._inplace(index_put(self, indices, values, accumulate))
+
+    # in-place changes of shape: self takes the new shape (and, under autograd, the new node)
+    def t_(self): return self._take_shape(t(self))
+    def transpose_(self, dim0, dim1): return self._take_shape(transpose(self, dim0, dim1))
+    swapaxes_ = swapdims_ = transpose_
+    def unsqueeze_(self, dim): return self._take_shape(unsqueeze(self, dim))
+    def squeeze_(self, dim=None): return self._take_shape(squeeze(self, dim=dim))
+
+    def resize_(self, *sizes):
+        """Take shape `sizes`, keeping the flat elements that fit and zero-filling the rest (a
+        larger size); as in PyTorch, not for a tensor that requires grad."""
+        if self.requires_grad:
+            raise RuntimeError("cannot resize variables that require grad: resize a detached "
+                               "copy, or use reshape")
+        shape = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        flat = self.detach().reshape(-1)
+        wanted = math.prod(shape)
+        if wanted > flat.numel():
+            flat = cat([flat, zeros(wanted - flat.numel(), dtype=self.dtype, device=self.device)])
+        self._data = flat[:wanted].reshape(*shape)._data
+        self._version += 1
+        return self
+
+    def apply_(self, callable):  # noqa: A002 - PyTorch's argument name
+        """Replace every element x by callable(x), a Python function of one number (slow: one
+        call per element, as in PyTorch, where it is CPU-only)."""
+        values = [callable(v) for v in self.detach().reshape(-1).tolist()]
+        return self.copy_(tensor(values, dtype=self.dtype, device=self.device).reshape(self.shape))
+
+    def is_nonzero(self) -> bool:
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self.numel() or 'no'} values is "
+                               f"ambiguous: is_nonzero() needs exactly one element")
+        return self.item() != 0
+
+    def _take_shape(self, result: Tensor) -> Tensor:
+        if self.requires_grad and self.grad_fn is None and is_grad_enabled():
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                               "operation. Reshape a non-leaf (x * 1) or use the out-of-place op.")
+        self._data, self.grad_fn = result._data, result.grad_fn
+        return self
     def index_fill_(self, dim, index, value):
         return self._inplace(index_fill(self, dim, index, value))
     def index_add_(self, dim, index, source, *, alpha=1):
@@ -959,6 +1012,12 @@ class _HookHandle:
 
 _new_tensor = object.__new__
 _OPERANDS = (Tensor, int, float, complex)  # what == and != compare with (else NotImplemented)
+
+
+def _comparable(other):
+    """A NumPy scalar as its Python number (x == np.int64(3) compares like x == 3)."""
+    number = host.python_scalar(other) if not isinstance(other, _OPERANDS) else None
+    return other if number is None else number
 
 
 def _parse_to(args, kwargs):
