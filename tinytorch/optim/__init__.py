@@ -1,4 +1,6 @@
-"""Optimizers (SGD, Adam, AdamW) and learning-rate schedules (`tinytorch.optim.lr_scheduler`).
+"""Optimizers (SGD, Adam, AdamW, RMSprop, Adadelta, Adagrad, Adamax, NAdam, RAdam),
+learning-rate schedules (`tinytorch.optim.lr_scheduler`) and weight averaging
+(`tinytorch.optim.swa_utils`).
 
 The training loop they serve::
 
@@ -15,9 +17,12 @@ Read optimizer.py first (groups, state, state dicts), then sgd.py and adam.py.
 """
 
 from . import lr_scheduler
+from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .adam_variants import Adamax, NAdam, RAdam
 from .optimizer import Optimizer
 from .rmsprop import Adadelta, RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adadelta", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adadelta", "Adagrad", "Adamax",
+           "NAdam", "RAdam", "lr_scheduler"]
