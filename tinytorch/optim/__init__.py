@@ -16,7 +16,7 @@ The training loop they serve::
 Read optimizer.py first (groups, state, state dicts), then sgd.py and adam.py.
 """
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adam_variants import Adamax, NAdam, RAdam
@@ -25,4 +25,4 @@ from .rmsprop import Adadelta, RMSprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adadelta", "Adagrad", "Adamax",
-           "NAdam", "RAdam", "lr_scheduler"]
+           "NAdam", "RAdam", "lr_scheduler", "swa_utils"]
