@@ -116,7 +116,8 @@ def test_the_checker_finds_what_it_should(source, lazy, count):
 # Modules not named here (new ones) count as LIBRARY, the layer of nn, optim and data.
 
 LAYERS = [  # lowest first; the longest matching prefix decides a module's layer
-    ("foundations", ["tinytorch.errors", "tinytorch.dtypes", "tinytorch.autocast_state"]),
+    ("foundations", ["tinytorch.errors", "tinytorch.dtypes", "tinytorch.autocast_state",
+                     "tinytorch.memory_format", "tinytorch.anomaly"]),
     ("backends", ["tinytorch.backends"]),
     ("devices", ["tinytorch.device", "tinytorch.cuda"]),
     ("engine", ["tinytorch.engine"]),
