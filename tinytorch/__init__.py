@@ -9,7 +9,7 @@ Start with `tinytorch.tensor`, then read tensor.py, autograd.py and ops/.
 from . import backends, cuda, dtypes
 # Tensor first: tensor.py ends by importing the ops (the one upward import), which need both
 # Tensor and autograd.Function; starting from autograd would meet a half-made tensor module.
-from .tensor import Tensor
+from .tensor import Size, Tensor
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import *  # noqa: F403
 from .device import device, get_default_device, set_default_device

@@ -21,7 +21,9 @@ Node protocol: `edges`, `backward(grad)`, `xp`; optional `hooks` /
 `retained` (then `run_output_hooks(grad)` is called first), `versions`
 (then `_check_versions()`), `_freed`, `_release()`. A backward returns, per
 input, an array, None, or a `SliceGradient` (zero outside a basic index).
-Leaf protocol: `_accumulate_grad(array)`.
+Leaf protocol: `_accumulate_grad(array)`. With `capture=` the walk only
+collects the gradients of chosen nodes and leaves, accumulating nothing
+(what `torch.autograd.grad` and `backward(inputs=...)` need).
 
 Assumes:
 - Backward computes on raw arrays, so gradients are not themselves
@@ -196,10 +198,14 @@ def sum_to_shape(xp, grad, shape):
 
 # ---- the walk -----------------------------------------------------------------------------
 
-def run_backward(root, grad, retain_graph=False):
-    """Send `grad`, the gradient of `root` (a Node or a leaf), back to every leaf under it."""
+def run_backward(root, grad, retain_graph=False, capture=None):
+    """Send `grad`, the gradient of `root` (a Node or a leaf), back to every leaf under it.
+
+    With `capture` (a dict keyed by the id() of nodes and leaves), nothing is accumulated into
+    any leaf: each key's total gradient becomes its value instead (torch.autograd.grad).
+    Keys are ids because a leaf (a Tensor) compares elementwise with ==."""
     if not isinstance(root, Node):  # a leaf: backward on itself
-        root._accumulate_grad(grad)
+        _deliver(root, grad, capture)
         return
     order, pending = _topological_order(root)
     grads = {root: grad}
@@ -218,6 +224,8 @@ def run_backward(root, grad, retain_graph=False):
                 f"retain_graph=True if you need to backward through the graph a second time.")
         if fn.hooks or fn.retained is not None:
             grad = fn.run_output_hooks(grad)
+        if capture is not None and id(fn) in capture:
+            capture[id(fn)] = grad
         if fn.versions:
             fn._check_versions()
         input_grads = fn.backward(grad)
@@ -258,11 +266,18 @@ def run_backward(root, grad, retain_graph=False):
                 if id(total) in stored:
                     total = fn.xp.asarray(total, copy=True)
                 stored.add(id(total))
-                parent._accumulate_grad(total)
+                _deliver(parent, total, capture)
         if not retain_graph:
             fn._release()
     for leaf, total in leaf_grads.values():  # leaves under a node that received no gradient
+        _deliver(leaf, total, capture)
+
+
+def _deliver(leaf, total, capture):
+    if capture is None:
         leaf._accumulate_grad(total)
+    elif id(leaf) in capture:
+        capture[id(leaf)] = total
 
 
 def _add_slice(xp, total, owned, g, shape, dtype):

@@ -34,7 +34,7 @@ from .engine import is_grad_enabled, run_backward
 from .memory_format import check_memory_format as _check_memory_format
 from .memory_format import preserve_format as _preserve_format
 
-__all__ = ["Tensor"]
+__all__ = ["Tensor", "Size"]
 
 
 def _inplace_operator(op_name: str):
@@ -45,14 +45,37 @@ def _inplace_operator(op_name: str):
     return method
 
 
+class Size(tuple):
+    """PyTorch's torch.Size: a tuple of ints with `numel()`. `Tensor.shape` stays a plain
+    tuple (it is the backend's, and compares equal to a Size of the same ints)."""
+
+    def numel(self) -> int:
+        return math.prod(self)
+
+    def __repr__(self) -> str:
+        return f"tinytorch.Size({list(self)})"
+
+
 class Tensor:
     __slots__ = ("_data", "device", "dtype", "requires_grad", "grad", "grad_fn", "_counter",
                  "_hooks", "_post_accumulate_hooks", "__weakref__")
 
     __array_priority__ = 1000  # make NumPy scalars defer to Tensor's reflected operators
 
-    def __init__(self, data, dtype=None, device=None, requires_grad=False):
-        made = tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
+    def __init__(self, *args, dtype=None, device=None, requires_grad=False):
+        """PyTorch's legacy constructor: `Tensor(data)` copies a sequence into the default float
+        dtype (not the inferred one: Tensor([1, 2]) is float32), `Tensor(*sizes)` or
+        `Tensor(Size)` makes one of that shape (zero-filled here; PyTorch leaves it
+        uninitialised), and `Tensor()` is empty. `tinytorch.tensor(data)` infers the dtype."""
+        dtype = _dtypes.get_default_dtype() if dtype is None else dtype
+        if len(args) == 1 and not isinstance(args[0], (int, Size)):
+            if isinstance(args[0], (float, complex, bool)):
+                raise TypeError(f"Tensor(): a single {type(args[0]).__name__} is neither data "
+                                f"(a sequence) nor a size; use tinytorch.tensor({args[0]!r})")
+            made = tensor(args[0], dtype=dtype, device=device, requires_grad=requires_grad)
+        else:
+            sizes = args[0] if len(args) == 1 and isinstance(args[0], Size) else args or (0,)
+            made = zeros(*sizes, dtype=dtype, device=device, requires_grad=requires_grad)
         for slot in Tensor.__slots__[:-1]:
             setattr(self, slot, getattr(made, slot))
 
@@ -144,11 +167,34 @@ class Tensor:
         return transpose(self, -2, -1)
 
     # ---- autograd ---------------------------------------------------------------------------
-    def backward(self, gradient=None, retain_graph=False) -> None:
-        """Accumulate the gradient of this tensor into the `.grad` of every leaf that needs one."""
+    def backward(self, gradient=None, retain_graph=False, create_graph=False,
+                 inputs=None) -> None:
+        """Accumulate the gradient of this tensor into the `.grad` of every leaf that needs one
+        (with `inputs=`: of those tensors only, leaves or not)."""
+        if create_graph:
+            raise RuntimeError(NO_CREATE_GRAPH)
+        grad = self._initial_gradient(gradient, "element 0 of tensors")
+        if inputs is None:
+            run_backward(self.grad_fn or self, grad, retain_graph)
+            return
+        targets = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        # (a loop, not all(): this module's namespace ends up holding the op `all`)
+        wrong = [t for t in targets if not (isinstance(t, Tensor) and t.requires_grad)]
+        if wrong or not targets:
+            raise RuntimeError("backward(inputs=...) takes a non-empty sequence of tensors that "
+                               "require grad")
+        captured = {id(t.grad_fn or t): None for t in targets}
+        run_backward(self.grad_fn or self, grad, retain_graph, captured)
+        for t in dict.fromkeys(targets):  # each tensor once, even if listed twice
+            total = captured[id(t.grad_fn or t)]
+            if total is not None:
+                t._accumulate_grad(total)
+
+    def _initial_gradient(self, gradient, name):
+        """The array backward starts from: ones for a one-element output, else `gradient`."""
         if not self.requires_grad:
             raise RuntimeError(
-                "element 0 of tensors does not require grad and does not have a grad_fn: nothing "
+                f"{name} does not require grad and does not have a grad_fn: nothing "
                 "upstream was created with requires_grad=True (or it ran under no_grad()). Call "
                 "x.requires_grad_() on the inputs you want gradients for.")
         data = self._data
@@ -158,21 +204,19 @@ class Tensor:
                     f"grad can be implicitly created only for scalar outputs, but this output "
                     f"has shape {self.shape}. Pass backward(gradient=...) with a tensor of that "
                     f"shape, or reduce first, e.g. y.sum().backward().")
-            grad = self.device.xp.ones(data.shape, dtype=data.dtype, device=data.device)
-        else:
-            if not isinstance(gradient, Tensor):
-                raise TypeError(f"gradient must be a Tensor, got {type(gradient).__name__}")
-            if gradient.shape != self.shape:
-                raise RuntimeError(f"Mismatch in shape: gradient has shape {gradient.shape} but "
-                                   f"the output has shape {self.shape}. Pass a gradient of the "
-                                   f"output's shape.")
-            if gradient.device is not self.device:
-                raise RuntimeError(f"gradient is on {gradient.device} but the output is on "
-                                   f"{self.device}; move it with gradient.to('{self.device}').")
-            # a copy (leaves' .grad must not alias `gradient`) in the output's dtype: PyTorch
-            # accepts an int64 gradient for a float output; the strict backends refuse the mix
-            grad = self.device.xp.astype(gradient._data, data.dtype, copy=True)
-        run_backward(self.grad_fn or self, grad, retain_graph)
+            return self.device.xp.ones(data.shape, dtype=data.dtype, device=data.device)
+        if not isinstance(gradient, Tensor):
+            raise TypeError(f"gradient must be a Tensor, got {type(gradient).__name__}")
+        if gradient.shape != self.shape:
+            raise RuntimeError(f"Mismatch in shape: gradient has shape {gradient.shape} but "
+                               f"the output has shape {self.shape}. Pass a gradient of the "
+                               f"output's shape.")
+        if gradient.device is not self.device:
+            raise RuntimeError(f"gradient is on {gradient.device} but the output is on "
+                               f"{self.device}; move it with gradient.to('{self.device}').")
+        # a copy (leaves' .grad must not alias `gradient`) in the output's dtype: PyTorch
+        # accepts an int64 gradient for a float output; the strict backends refuse the mix
+        return self.device.xp.astype(gradient._data, data.dtype, copy=True)
 
     def _accumulate_grad(self, grad) -> None:
         """The engine's leaf protocol: this leaf's total gradient of one backward pass."""
@@ -818,6 +862,15 @@ class Tensor:
         """Bytes per element (1 for bool): the bit count in the dtype's name, over 8."""
         digits = "".join(c for c in self.dtype if c.isdigit())
         return int(digits) // 8 if digits else 1
+
+    @property
+    def itemsize(self) -> int:
+        return self.element_size()
+
+    @property
+    def nbytes(self) -> int:
+        return self.element_size() * self.numel()
+
     def char(self) -> Tensor: return self.to(dtype="int8")
     def bfloat16(self) -> Tensor:
         raise TypeError("bfloat16 is not supported: NumPy and the array API standard have no "
@@ -942,6 +995,13 @@ def _parse_to(args, kwargs):
         device = _device_or_explain(device)
     return (None if device is None else as_device(device),
             None if dtype is None else _dtypes.canonical_dtype(dtype))
+
+
+NO_CREATE_GRAPH = (
+    "create_graph=True asks for a differentiable backward pass, which tinytorch does not record: "
+    "backward functions compute on raw arrays (engine.py), so there are no second derivatives. "
+    "For a Hessian-vector product, differentiate numerically (finite differences of "
+    "torch.autograd.grad), or write the second derivative by hand.")
 
 
 def checked_hook_result(hook, result, grad, device):

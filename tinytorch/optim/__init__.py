@@ -1,4 +1,4 @@
-"""Optimizers (SGD, Adam, AdamW, RMSprop, Adadelta, Adagrad, Adamax, NAdam, RAdam),
+"""Optimizers (SGD, Adam, AdamW, RMSprop, Adadelta, Adagrad, Adamax, NAdam, RAdam, LBFGS),
 learning-rate schedules (`tinytorch.optim.lr_scheduler`) and weight averaging
 (`tinytorch.optim.swa_utils`).
 
@@ -20,9 +20,10 @@ from . import lr_scheduler, swa_utils
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adam_variants import Adamax, NAdam, RAdam
+from .lbfgs import LBFGS
 from .optimizer import Optimizer
 from .rmsprop import Adadelta, RMSprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adadelta", "Adagrad", "Adamax",
-           "NAdam", "RAdam", "lr_scheduler", "swa_utils"]
+           "NAdam", "RAdam", "LBFGS", "lr_scheduler", "swa_utils"]
