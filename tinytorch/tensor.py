@@ -32,6 +32,8 @@ from . import dtypes as _dtypes
 from .backends import host
 from .device import cuda_device
 from .engine import is_grad_enabled, run_backward
+from .memory_format import check_memory_format as _check_memory_format
+from .memory_format import preserve_format as _preserve_format
 
 __all__ = ["Tensor", "Size"]
 
@@ -295,7 +297,10 @@ class Tensor:
 
     # ---- conversion -------------------------------------------------------------------------
     def to(self, *args, **kwargs) -> Tensor:
-        """`to(device)`, `to(dtype)`, `to(device, dtype)` or `to(other_tensor)`; differentiable."""
+        """`to(device)`, `to(dtype)`, `to(device, dtype)` or `to(other_tensor)`; differentiable.
+
+        `memory_format=` (channels_last, ...) is accepted and changes nothing: there are no
+        strides to rearrange (see memory_format.py)."""
         device, dtype = _parse_to(args, kwargs)
         out = self
         if dtype is not None and dtype != self.dtype:
@@ -551,8 +556,18 @@ class Tensor:
     def logical_not(self): return logical_not(self)
     def logical_and(self, other): return logical_and(self, other)
     def logical_or(self, other): return logical_or(self, other)
-    def clone(self): return clone(self)
-    def contiguous(self): return self
+    def clone(self, *, memory_format=None):
+        _check_memory_format(memory_format, "clone")  # a layout hint: no strides here
+        return clone(self)
+
+    def contiguous(self, memory_format=None):
+        """self: tinytorch tensors are always contiguous, in every memory format."""
+        _check_memory_format(memory_format, "contiguous")
+        if memory_format is _preserve_format:
+            raise RuntimeError("contiguous() does not take preserve_format (as in PyTorch); "
+                               "pass contiguous_format or channels_last")
+        return self
+
     def type_as(self, other): return self.to(dtype=_tensor_other('type_as', other).dtype)
 
     def sum(self, *args, **kwargs): return method_sum(self, *args, **kwargs)
@@ -1025,6 +1040,7 @@ def _parse_to(args, kwargs):
     device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
     kwargs.pop("copy", None)
     kwargs.pop("non_blocking", None)
+    _check_memory_format(kwargs.pop("memory_format", None), "to")  # layout only: nothing to do
     if kwargs:
         raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
     for arg in args:
