@@ -164,7 +164,7 @@ def test_checkpoint_sequential_runs_every_layer_in_order():
 def test_anomaly_switches_toggle_and_restore():
     assert not torch.is_anomaly_enabled() and torch.is_anomaly_check_nan_enabled()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the once-per-process "checks nothing" warning
+        warnings.simplefilter("error")  # anomaly mode itself warns about nothing
         with torch.autograd.detect_anomaly(check_nan=False):
             assert torch.is_anomaly_enabled() and not torch.is_anomaly_check_nan_enabled()
             with torch.autograd.set_detect_anomaly(False):
@@ -186,22 +186,43 @@ def test_anomaly_switches_toggle_and_restore():
 
 def test_anomaly_mode_leaves_backward_unchanged():
     x = torch.tensor([1.0, 4.0], requires_grad=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with torch.autograd.detect_anomaly():
-            x.sqrt().sum().backward()
+    with torch.autograd.detect_anomaly():
+        x.sqrt().sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [0.5, 0.25])
     with pytest.raises(TypeError, match="mode must be True or False"):
         torch.autograd.set_detect_anomaly("on")
 
 
-def test_anomaly_mode_warns_once_that_it_checks_nothing(monkeypatch):
-    from tinytorch import anomaly
-    monkeypatch.setattr(anomaly, "_warned", [False])
-    with pytest.warns(UserWarning, match="checks nothing"):
-        with torch.autograd.detect_anomaly():
-            pass
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with torch.autograd.detect_anomaly():  # the second time: silent
-            pass
+def test_anomaly_mode_names_the_node_that_made_nan_and_where_its_op_ran():
+    x = torch.tensor([-1.0, 4.0], requires_grad=True)
+    y = x.sqrt()  # recorded outside anomaly mode: no stack kept, but the nan is still found
+    with torch.autograd.detect_anomaly():
+        z = (x * 0).sqrt()  # the gradient of sqrt at 0 is inf; times the 0 of Mul's: nan
+        with pytest.raises(RuntimeError, match="Function 'MulBackward' returned nan") as info:
+            z.sum().backward()
+    assert "test_switches.py" in str(info.value)  # the stack of the op that produced nan
+    with torch.autograd.detect_anomaly(check_nan=False):
+        (x * 0).sqrt().sum().backward()  # no check: nan reaches .grad, as in PyTorch
+    assert np.isnan(x.grad.numpy()).all()
+    del y
+
+
+def test_anomaly_mode_adds_the_forward_stack_to_errors_in_backward():
+    class Broken(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            raise ValueError("broken backward")
+
+    x = torch.ones(2, requires_grad=True)
+    with torch.autograd.detect_anomaly():
+        out = Broken.apply(x).sum()
+        with pytest.raises(ValueError, match="broken backward") as info:
+            out.backward()
+    notes = "".join(getattr(info.value, "__notes__", []))
+    import sys
+    if sys.version_info >= (3, 11):
+        assert "anomaly mode" in notes and "test_switches.py" in notes

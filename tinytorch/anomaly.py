@@ -2,29 +2,30 @@
 
 What it does: PyTorch programs turn anomaly detection on while debugging
 (`torch.autograd.set_detect_anomaly(True)`, or `with
-torch.autograd.detect_anomaly():`). tinytorch keeps the switch and its
-check_nan setting, both readable back (per thread, like grad mode), and the
-context managers restore the previous values on exit; the first time it is
-turned on it warns once that nothing is checked.
+torch.autograd.detect_anomaly():`). While it is on, every recorded op keeps
+the Python stack that created it (autograd.py), and backward (engine.py)
+checks each node's gradients for nan when `check_nan` is set, raising a
+RuntimeError that names the node and shows where its forward ran; an error
+raised inside a node's backward gets the same forward stack as a note.
+The switch is per thread, like grad mode; the context managers restore the
+previous setting on exit.
 
-Assumes: anomaly mode checks nothing: backward does not test each node's
-gradients for nan, and ops keep no forward tracebacks. tinytorch's backward
-errors already name the op and the tensors involved (and the version
-counter catches in-place changes to saved tensors in any mode).
-Production does instead: in anomaly mode PyTorch records the Python stack
-of every op in forward, checks each backward function's outputs for nan
-(raising "Function 'XBackward' returned nan values in its 0th output"),
-and prints the forward stack of the op whose backward failed.
+Assumes: the check costs a reduction per gradient and a stack capture per
+op, so it is for debugging, as in PyTorch.
+Production does instead: PyTorch does the same (its message says "Function
+'XBackward0' returned nan values in its 0th output"), keeping the stack in
+each node's metadata and printing it as a warning before the error.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import threading
-import warnings
+import traceback
 
 __all__ = ["set_detect_anomaly", "detect_anomaly", "is_anomaly_enabled",
-           "is_anomaly_check_nan_enabled"]
+           "is_anomaly_check_nan_enabled", "forward_stack", "check_gradients"]
 
 
 class _AnomalyMode(threading.local):
@@ -33,7 +34,7 @@ class _AnomalyMode(threading.local):
 
 
 _mode = _AnomalyMode()
-_warned = [False]
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def is_anomaly_enabled() -> bool:
@@ -48,12 +49,33 @@ def _set(mode, check_nan, owner: str) -> None:
     for name, value in (("mode", mode), ("check_nan", check_nan)):
         if not isinstance(value, bool):
             raise TypeError(f"{owner}(): {name} must be True or False, got {value!r}")
-    if mode and not _warned[0]:
-        _warned[0] = True
-        warnings.warn("anomaly detection is on, but tinytorch checks nothing in this mode: "
-                      "backward does not test gradients for nan or keep forward tracebacks "
-                      "(see tinytorch/anomaly.py)", UserWarning, stacklevel=3)
     _mode.enabled, _mode.check_nan = mode, check_nan
+
+
+def forward_stack() -> str | None:
+    """Where the op being recorded was called from, while anomaly mode is on (else None)."""
+    if not _mode.enabled:
+        return None
+    frames = [f for f in traceback.extract_stack()[:-1]
+              if not f.filename.startswith(_PACKAGE)]  # the user's frames, not tinytorch's
+    return "".join(traceback.format_list(frames[-8:]))
+
+
+def check_gradients(node, gradients) -> None:
+    """Raise if anomaly mode (with check_nan) is on and a gradient `node` returned holds nan."""
+    if not (_mode.enabled and _mode.check_nan):
+        return
+    for i, g in enumerate(gradients):
+        values = getattr(g, "values", g)  # a SliceGradient carries its values
+        if values is None or not hasattr(values, "dtype"):
+            continue
+        xp = node.xp
+        if xp.isdtype(values.dtype, ("real floating", "complex floating")) and \
+                bool(xp.any(xp.isnan(values))):
+            where = getattr(node, "trace", None)
+            raise RuntimeError(
+                f"Function '{node.name()}' returned nan values in its gradient for input {i} "
+                f"(anomaly mode)." + (f" The op was created at:\n{where}" if where else ""))
 
 
 class set_detect_anomaly:  # noqa: N801 - PyTorch's name

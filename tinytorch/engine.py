@@ -21,7 +21,9 @@ Node protocol: `edges`, `backward(grad)`, `xp`; optional `hooks` /
 `retained` (then `run_output_hooks(grad)` is called first), `versions`
 (then `_check_versions()`), `_freed`, `_release()`. A backward returns, per
 input, an array, None, or a `SliceGradient` (zero outside a basic index).
-Leaf protocol: `_accumulate_grad(array)`. With `capture=` the walk only
+Leaf protocol: `_accumulate_grad(array)`. In anomaly mode (anomaly.py) each
+node's gradients are checked for nan and its errors carry the node's
+optional `trace`, where its op ran. With `capture=` the walk only
 collects the gradients of chosen nodes and leaves, accumulating nothing
 (what `torch.autograd.grad` and `backward(inputs=...)` need).
 
@@ -39,6 +41,9 @@ from __future__ import annotations
 
 import functools
 import threading
+
+from .anomaly import _mode as anomaly
+from .anomaly import check_gradients
 
 __all__ = ["Node", "SliceGradient", "run_backward", "sum_to_shape", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled"]
@@ -228,7 +233,10 @@ def run_backward(root, grad, retain_graph=False, capture=None):
             capture[id(fn)] = grad
         if fn.versions:
             fn._check_versions()
-        input_grads = fn.backward(grad)
+        if anomaly.enabled:
+            input_grads = _backward_in_anomaly_mode(fn, grad)
+        else:
+            input_grads = fn.backward(grad)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
         for edge, g in zip(fn.edges, input_grads):
@@ -271,6 +279,19 @@ def run_backward(root, grad, retain_graph=False, capture=None):
             fn._release()
     for leaf, total in leaf_grads.values():  # leaves under a node that received no gradient
         _deliver(leaf, total, capture)
+
+
+def _backward_in_anomaly_mode(fn, grad):
+    """fn.backward(grad), its result checked for nan and its errors told where fn's op ran."""
+    try:
+        grads = fn.backward(grad)
+    except Exception as exc:
+        where = getattr(fn, "trace", None)
+        if where and hasattr(exc, "add_note"):  # Python 3.11+
+            exc.add_note(f"(anomaly mode) {fn.name()}'s op was created at:\n{where}")
+        raise
+    check_gradients(fn, grads if type(grads) is tuple else (grads,))
+    return grads
 
 
 def _deliver(leaf, total, capture):

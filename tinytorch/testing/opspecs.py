@@ -1030,6 +1030,12 @@ def _np_scatter_add(a, index, b, axis=0):
     return out
 
 
+def _np_masked_scatter(a, mask, b):
+    out = _np().array(a, copy=True)
+    out[mask] = b.reshape(-1)[:int(mask.sum())]
+    return out
+
+
 def _np_index_add(a, index, b, alpha=1):
     out = _np().array(a, copy=True)
     for i, j in enumerate(index):
@@ -1134,6 +1140,17 @@ OPS += [
           shapes="same",
           dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1, extra=_WHOLE,
           functions=("IndexAdd", "Mul")),
+    # index_put with accumulate: repeated rows add up (the positions come from _odd_positions)
+    _spec("index_put",
+          lambda a, b: a.index_put((_index(_odd_positions(a.shape[0]), a),), b, accumulate=True),
+          lambda a, b: _np_index_add(a, _odd_positions(a.shape[0]), b), arity=2, shapes="same",
+          dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1, extra=_WHOLE,
+          functions=("IndexAdd", "Reshape")),
+    _spec("masked_scatter", lambda a, b: a.masked_scatter(a > 0, b),
+          lambda a, b: _np_masked_scatter(a, a > 0, b), arity=2, shapes="same",
+          extra={"kinks": (0.0,)}, functions=("Take", "Where")),
+    _spec("select", lambda a: a.select(-1, -1), lambda a: a[..., -1], shapes="single",
+          dtypes=_N, min_dims=1, extra=_WHOLE, functions=("BasicIndex",)),
     _spec("index_copy",
           lambda a, b: a.index_copy(0, _index(range(a.shape[0] - 1, -1, -1), a), b),
           lambda a, b: _np_set(a, slice(None), b[::-1]), arity=2, shapes="same", dtypes=_N,
