@@ -24,7 +24,7 @@ import warnings
 from .. import autocast_state
 from .. import dtypes as _dt
 from ..autograd import no_grad
-from ..creation import arange, full, rand, tensor
+from ..creation import arange, full, rand
 from ..errors import TensorIndexError, tensor_arguments
 from ..ops import cat, erf, log_softmax, matmul, movedim, reshape, softmax, where
 from ..ops import relu as _relu
@@ -895,8 +895,8 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002
     out = input
     for i in range(dims):
         axis = input.ndim - 1 - i
-        positions = _pad_positions(mode, input, axis, sizes[2 * i], sizes[2 * i + 1])
-        out = out.index_select(axis, tensor(positions, dtype="int64", device=input.device))
+        out = out.index_select(axis, _pad_positions(mode, input, axis, sizes[2 * i],
+                                                    sizes[2 * i + 1]))
     return out
 
 
@@ -941,7 +941,7 @@ def _check_crop(input, axis, before, after):  # noqa: A002
 
 
 def _pad_positions(mode, input, axis, before, after):  # noqa: A002
-    """The input positions along `axis` that the padded output reads, in order."""
+    """The input positions along `axis` that the padded output reads, in order (int64)."""
     size = input.shape[axis]
     if mode != "circular" and size == 0:
         raise RuntimeError(f"pad(mode={mode!r}) needs a non-empty axis to copy from, but axis "
@@ -960,11 +960,14 @@ def _pad_positions(mode, input, axis, before, after):  # noqa: A002
                            f"({before}, {after}) at dimension {axis} of input {_size(input)}; "
                            f"circular pads at most the {kept} entries left after cropping, on "
                            f"each side.")
+    # built on the device from arange: no Python list, and an absurd size fails as arange does
+    device = input.device
     if mode == "reflect":
-        return [(size - 1) - abs((size - 1) - abs(j)) for j in range(-before, size + after)]
+        j = arange(-before, size + after, device=device)
+        return (size - 1) - ((size - 1) - j.abs()).abs()
     if mode == "replicate":
-        return [min(max(j, 0), size - 1) for j in range(-before, size + after)]
-    return [low + (j % kept) for j in range(-max(before, 0), kept + max(after, 0))] if kept else []
+        return arange(-before, size + after, device=device).clamp(0, size - 1)
+    return arange(-max(before, 0), kept + max(after, 0), device=device) % max(kept, 1) + low
 
 
 def pixel_shuffle(input, upscale_factor):  # noqa: A002
