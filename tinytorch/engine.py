@@ -143,12 +143,12 @@ class Node:
         """The nodes (or leaves) this node sends gradients to, one per argument."""
         return tuple(edge and edge[0] for edge in self.edges)
 
-    @property
     def name(self) -> str:
+        """PyTorch's `grad_fn.name()`: the op's name with "Backward", e.g. "MulBackward"."""
         return type(self).__name__ + "Backward"
 
     def __repr__(self) -> str:
-        return f"<{self.name}>"
+        return f"<{self.name()}>"
 
     def _check_versions(self):
         """Raise if a tensor whose buffer this node saved was modified in place since."""
@@ -160,7 +160,7 @@ class Node:
                     f"one of the variables needed for gradient computation has been modified by "
                     f"an inplace operation: [{tensor.dtype} {shape}] is at version "
                     f"{tensor._version}; expected version {version} instead. The op that saved it "
-                    f"is {self.name}. Use an out-of-place op (x = x + y instead of x += y) or "
+                    f"is {self.name()}. Use an out-of-place op (x = x + y instead of x += y) or "
                     f"clone() the tensor before modifying it.")
 
     def _release(self):
@@ -219,7 +219,7 @@ def run_backward(root, grad, retain_graph=False, capture=None):
         if fn._freed:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time (or directly access saved "
-                f"tensors after they have already been freed) at {fn.name}. Saved intermediate "
+                f"tensors after they have already been freed) at {fn.name()}. Saved intermediate "
                 f"values of the graph are freed when you call .backward(). Specify "
                 f"retain_graph=True if you need to backward through the graph a second time.")
         if fn.hooks or fn.retained is not None:

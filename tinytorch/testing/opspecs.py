@@ -1355,8 +1355,36 @@ OPS += [
           lambda a, b: _np().sqrt(((a - b + 1e-6) ** 2).sum(-1, keepdims=True)), arity=2,
           shapes="same", min_dims=1, extra={"distinct": True},
           functions=("Sub", "Add", "Sum", "Sqrt")),
+    _spec("trapezoid", lambda a: _tt().trapezoid(a, dx=0.5),
+          lambda a: 0.25 * (a[..., 1:] + a[..., :-1]).sum(-1), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("BasicIndex", "Add", "Mul", "Sum")),
+    _spec("trapezoid_x", lambda a, b: _tt().trapezoid(a, b.cumsum(0), dim=0),
+          lambda a, b: _np_trapezoid_x(a, b), arity=2, shapes="same", min_dims=1,
+          extra={"min_side": 1}, functions=("BasicIndex", "Sub", "Mul", "Div", "Sum")),
+    _spec("cumulative_trapezoid", lambda a: _tt().cumulative_trapezoid(a, dim=0),
+          lambda a: _np().cumsum(0.5 * (a[1:] + a[:-1]), axis=0), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("BasicIndex", "Add", "CumulativeSum")),
+    _spec("vander", lambda a: _tt().vander(a.reshape(-1), N=3),
+          lambda a: _np().vander(a.reshape(-1), N=3), shapes="single", dtypes=SIGNED,
+          low=-2.0, high=2.0, functions=("Pow", "Reshape")),
+    _spec("combinations", lambda a: _tt().combinations(a.reshape(-1), 2),
+          lambda a: _np_combinations(a.reshape(-1), 2), shapes="single", dtypes=_N,
+          functions=("Take", "Reshape")),
+    _spec("bucketize", lambda a, b: _tt().bucketize(a, _tt().sort(b.reshape(-1)), right=True),
+          lambda a, b: _np().searchsorted(_np().sort(b.reshape(-1)), a, side="right"), arity=2,
+          dtypes=_N, differentiable=False),
 ]
 
+
+def _np_trapezoid_x(a, b):
+    x = _np().cumsum(b, axis=0)
+    return (0.5 * (a[1:] + a[:-1]) * (x[1:] - x[:-1])).sum(0)
+
+
+def _np_combinations(a, r):
+    import itertools
+    rows = list(itertools.combinations(range(a.shape[0]), r))
+    return a[_np().array(rows, dtype="int64").reshape(-1, r)] if rows else a[:0].reshape(0, r)
 # ---- nn: norms, padding modes, shuffles and bilinear (composed of the ops above; parameters
 # derived from the input's shape, NumPy references written out) -------------------------------
 
