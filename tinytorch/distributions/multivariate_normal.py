@@ -70,8 +70,8 @@ class MultivariateNormal(Distribution):
         self._given = name
         super().__init__(batch, (n,), validate_args=validate_args)
         # after validation, so that a matrix that is not positive definite gets its ValueError
-        if name == "scale_tril":
-            self._unbroadcasted_scale_tril = matrix
+        if name == "scale_tril":  # tril(): only the lower triangle is read, or differentiated
+            self._unbroadcasted_scale_tril = matrix.tril()
         elif name == "covariance_matrix":
             self._unbroadcasted_scale_tril = cholesky(matrix)
         else:

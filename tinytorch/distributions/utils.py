@@ -6,8 +6,8 @@ floating tensors of one dtype, device and broadcast shape (the parameters of
 a distribution); `probs_to_logits` / `logits_to_probs` convert between the
 two ways of giving a Bernoulli or Categorical; `clamp_probs` keeps
 probabilities inside (0, 1) by the dtype's eps, so their logits stay finite;
-`softplus` is log(1 + exp(x)) composed so that it neither overflows nor
-loses precision; `lazy_property` computes an attribute on first use and
+`softplus` is log(1 + exp(x)) through logaddexp, so that it neither overflows
+nor loses precision; `lazy_property` computes an attribute on first use and
 keeps it (Bernoulli's `logits` when it was given `probs`, and so on).
 
 Assumes: parameters are Python numbers or real floating tensors (integer
@@ -22,9 +22,10 @@ from __future__ import annotations
 import numbers
 
 from .. import dtypes as _dt
+from ..autograd import enable_grad
 from ..creation import full
 from ..device import get_default_device
-from ..ops import broadcast_shapes, clamp, log, log1p, logsumexp, sigmoid, softmax
+from ..ops import broadcast_shapes, clamp, log, log1p, logaddexp, logsumexp, sigmoid, softmax
 from ..tensor import Tensor
 
 __all__ = ["as_parameters", "broadcast_all", "probs_to_logits", "logits_to_probs",
@@ -115,9 +116,10 @@ def normalize_logits(logits):
 
 
 def softplus(x):
-    """log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)): no overflow for large x, exact for
-    very negative x; its gradient is sigmoid(x)."""
-    return clamp(x, min=0) + log1p((-x.abs()).exp())
+    """log(1 + exp(x)) as logaddexp(x, 0): no overflow for large x, accurate for very negative
+    x, and the gradient sigmoid(x) everywhere (also at 0, where max(x, 0) + log1p(exp(-|x|))
+    would give two kinks' one-sided derivatives)."""
+    return logaddexp(x, 0.0)
 
 
 def sum_rightmost(value, n: int):
@@ -137,6 +139,7 @@ class lazy_property:  # noqa: N801 - used like @property
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
-        value = self.function(instance)
+        with enable_grad():  # cached for later use, so keep its graph even if made in no_grad
+            value = self.function(instance)
         instance.__dict__[self.__name__] = value
         return value
