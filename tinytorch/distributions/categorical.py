@@ -44,6 +44,9 @@ class Categorical(Distribution):
         if value.ndim < 1:
             raise ValueError(f"{type(self).__name__}: {name} must have at least one dimension "
                              f"(the categories, last), got a 0-d tensor")
+        if value.shape[-1] == 0:
+            raise ValueError(f"{type(self).__name__}: {name} needs at least one category, got "
+                             f"shape {tuple(value.shape)}")
         if name == "probs":
             self.probs = value / value.sum(-1, keepdim=True)
         else:

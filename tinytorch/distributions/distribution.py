@@ -23,10 +23,10 @@ Assumes: checking reads the parameters back to the host (one sync per
 check), which is why switching validation off is the fast path; random draws
 come from tinytorch's host streams, so `tinytorch.manual_seed` repeats them
 on every device.
-Production does instead: torch.distributions has the same interface, plus
-`sample_n`, `enumerate_support` for more families, constraint registries
-for transforming to unconstrained space, and validation that is skipped
-under `torch.jit` tracing.
+Production does instead: torch.distributions has the same interface, with
+`enumerate_support` for more families and constraint registries for
+transforming to unconstrained space; its validation default is `__debug__`,
+so `python -O` switches it off.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ class Distribution:
             value = value.expand(tuple(valid.shape) + tail)
         flat_ok = valid.reshape(-1).tolist()
         flat = value.detach().reshape(rows, -1).tolist() if rows else []
-        bad = [row if len(row) > 1 else row[0] for row, ok in zip(flat, flat_ok) if not ok]
+        bad = [row if len(row) != 1 else row[0] for row, ok in zip(flat, flat_ok) if not ok]
         shown = ", ".join(str(b) for b in bad[:5]) + (", ..." if len(bad) > 5 else "")
         raise ValueError(f"{type(self).__name__}: {what} (shape {tuple(value.shape)}) must "
                          f"satisfy {constraint!r}, but {len(bad)} of {rows} entries do not: "

@@ -19,7 +19,7 @@ import operator
 
 from . import constraints
 from .distribution import Distribution
-from .utils import sum_rightmost
+from .utils import shape_tuple, sum_rightmost
 
 __all__ = ["Independent"]
 
@@ -55,6 +55,7 @@ class Independent(Distribution):
         return constraints.independent(base, self.reinterpreted_batch_ndims) if base else None
 
     def expand(self, batch_shape, _instance=None):
+        batch_shape = shape_tuple(batch_shape, "batch_shape")
         new = type(self).__new__(type(self))
         tail = self._event_shape[:self.reinterpreted_batch_ndims]
         new.base_dist = self.base_dist.expand(tuple(batch_shape) + tail)

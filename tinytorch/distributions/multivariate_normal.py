@@ -15,8 +15,9 @@ through the general `solve` (LU, about twice the work of substitution, same
 result for a non-singular L); matrices are validated as symmetric positive
 definite (eigvalsh) or lower triangular with a positive diagonal.
 Production does instead: PyTorch solves with `torch.linalg.solve_triangular`
-and turns a precision matrix into L without forming the inverse (a Cholesky
-of the flipped matrix); it also offers LowRankMultivariateNormal.
+and turns a precision matrix into L through the Cholesky factor of the
+flipped precision matrix and a triangular solve, rather than inverting it
+first; it also offers LowRankMultivariateNormal.
 """
 
 from __future__ import annotations

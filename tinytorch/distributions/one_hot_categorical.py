@@ -21,6 +21,7 @@ from ..tensor import Tensor
 from . import constraints
 from .categorical import Categorical
 from .distribution import Distribution
+from .utils import shape_tuple
 
 __all__ = ["OneHotCategorical", "OneHotCategoricalStraightThrough"]
 
@@ -53,6 +54,7 @@ class OneHotCategorical(Distribution):
         return self._categorical.param_shape
 
     def expand(self, batch_shape, _instance=None):
+        batch_shape = shape_tuple(batch_shape, "batch_shape")
         new = type(self).__new__(type(self))
         new._categorical = self._categorical.expand(batch_shape)
         Distribution.__init__(new, new._categorical.batch_shape, self._event_shape,

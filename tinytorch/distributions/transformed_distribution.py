@@ -11,8 +11,8 @@ Assumes: the transforms act elementwise (transforms.py), so batch and event
 shapes are the base's; moments (mean, variance, entropy) are left to
 subclasses such as LogNormal that know them in closed form.
 Production does instead: PyTorch's TransformedDistribution also handles
-transforms that change the event shape, and checks each transform's domain
-against the base's support.
+transforms that change the event shape, tracking how each one moves
+dimensions between batch and event.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 from ..autograd import no_grad
 from .distribution import Distribution
 from .transforms import Transform
-from .utils import sum_rightmost
+from .utils import shape_tuple, sum_rightmost
 
 __all__ = ["TransformedDistribution"]
 
@@ -50,6 +50,7 @@ class TransformedDistribution(Distribution):
         return self.transforms[-1].codomain if self.transforms else self.base_dist.support
 
     def expand(self, batch_shape, _instance=None):
+        batch_shape = shape_tuple(batch_shape, "batch_shape")
         new = type(self).__new__(type(self))
         new.base_dist = self.base_dist.expand(batch_shape)
         new.transforms = self.transforms

@@ -1,13 +1,15 @@
 """`Uniform(low, high)`: every value in [low, high) equally likely; rsample is
 low + (high - low) * u with u from `tinytorch.rand`.
 
-What it does: log_prob is -log(high - low) inside the support (validation
-refuses a value outside it; without validation such a value gets -inf),
+What it does: log_prob is -log(high - low) on [low, high) (validation
+refuses a value outside [low, high]; without validation it gets -inf),
 cdf and icdf are the straight lines between the bounds, entropy is
 log(high - low); gradients reach both bounds.
 
 Assumes: low < high elementwise (validated at construction, since each bound
-constrains the other); the support is half-open like the draws.
+constrains the other); the support is the closed interval, as in PyTorch, so
+validation accepts `high` while its density is 0 there (log_prob -inf,
+matching the half-open [low, high) that draws come from).
 Production does instead: torch.distributions.Uniform is the same family; its
 `low`/`high` constraints are "dependent" and its support an interval that
 moves with them, as here.
@@ -41,7 +43,7 @@ class Uniform(Distribution):
 
     @property
     def support(self):
-        return constraints.half_open_interval(self.low, self.high)
+        return constraints.interval(self.low, self.high)
 
     def expand(self, batch_shape, _instance=None):
         return self._expanded_copy(batch_shape, {"low": (self.low, 0), "high": (self.high, 0)})
