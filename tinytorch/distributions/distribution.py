@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from ..autograd import no_grad
 from ..creation import as_tensor
-from ..ops import broadcast_shapes
 from ..tensor import Tensor
 from . import constraints
 from .utils import shape_tuple
@@ -94,15 +93,9 @@ class Distribution:
         """A new instance of this class whose attributes are `params` (name: (tensor, event
         dims)) broadcast to `batch_shape` + their event dims, without re-validating them."""
         batch_shape = shape_tuple(batch_shape, "batch_shape")
-        try:
-            broadcast_shapes(batch_shape, self._batch_shape)
-        except (RuntimeError, ValueError):
-            broadcast_ok = False
-        else:
-            broadcast_ok = len(batch_shape) >= len(self._batch_shape) and all(
-                old in (1, new) for old, new in zip(reversed(self._batch_shape),
-                                                    reversed(batch_shape)))
-        if not broadcast_ok:
+        fits = len(batch_shape) >= len(self._batch_shape) and all(
+            old in (1, new) for old, new in zip(reversed(self._batch_shape), reversed(batch_shape)))
+        if not fits:
             raise ValueError(f"{type(self).__name__}.expand(): batch shape "
                              f"{self._batch_shape} can't be expanded to {batch_shape}; each "
                              f"existing axis must be 1 or equal to the new one")
@@ -110,7 +103,6 @@ class Distribution:
         for name, (value, event_dims) in params.items():
             tail = value.shape[value.ndim - event_dims:] if event_dims else ()
             new.__dict__[name] = value.expand(batch_shape + tuple(tail))
-        new._validate_args = self._validate_args
         Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
