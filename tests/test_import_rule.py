@@ -126,7 +126,7 @@ LAYERS = [  # lowest first; the longest matching prefix decides a module's layer
                                "tinytorch.creation", "tinytorch.generator"]),
     ("ops", ["tinytorch.ops"]),
     ("library", ["tinytorch.nn", "tinytorch.optim", "tinytorch.data", "tinytorch.serialization",
-                 "tinytorch.distributed", "tinytorch.linalg"]),
+                 "tinytorch.distributed", "tinytorch.distributions", "tinytorch.linalg"]),
     ("package", ["tinytorch"]),
     ("testing", ["tinytorch.testing", "tinytorch.conformance"]),
 ]

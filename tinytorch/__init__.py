@@ -22,6 +22,7 @@ from .dtypes import complex64, complex128, finfo, iinfo, isdtype
 from .ops import *  # noqa: F403
 from .interop import __array_namespace_info__, from_dlpack
 from . import data, fft, linalg, nn, optim, utils
+from . import distributions
 from . import distributed
 from . import viz
 from .generator import Generator, default_generator, manual_seed
