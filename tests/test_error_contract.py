@@ -49,7 +49,7 @@ LEAKS = [
     "cannot convert float infinity to integer", "integer division or modulo by zero",
     "float division by zero", "list index out of range",
     "tuple index out of range", "Unable to allocate", "numpy.core", "numpy._core",
-    "array must not contain infs or NaNs", "must be an integer, not",
+    "array must not contain infs or NaNs", "must be an integer, not", "array is too big",
 ]
 
 SCALE = int(os.environ.get("TINYTORCH_FUZZ_SCALE", "1"))
@@ -75,6 +75,11 @@ def _public(namespace, names):
 
 FUNCTIONS = _public(tt, dir(tt))
 NN_FUNCTIONS = _public(F, getattr(F, "__all__", dir(F)))
+# The other public namespaces, and nn's layer constructors (MultiheadAttention(4, 0), ...).
+SUBMODULES = {"linalg": tt.linalg, "fft": tt.fft, "nn.init": tt.nn.init, "nn": tt.nn,
+              "optim": tt.optim, "random": tt.random}
+SUBMODULE_FUNCTIONS = [f"{prefix}.{name}" for prefix, module in SUBMODULES.items()
+                       for name in _public(module, getattr(module, "__all__", dir(module)))]
 DUNDERS = ["__getitem__", "__setitem__", "__add__", "__sub__", "__mul__", "__truediv__",
            "__floordiv__", "__mod__", "__pow__", "__matmul__", "__lt__", "__and__", "__neg__",
            "__iadd__", "__len__", "__float__", "__index__", "__bool__"]
@@ -184,6 +189,15 @@ def test_tinytorch_function_keeps_the_error_contract(name, args, kwargs):
 def test_functional_keeps_the_error_contract(name, args, kwargs):
     function = getattr(F, name)
     _check_call(_label(f"F.{name}", args, kwargs), lambda: function(*args, **kwargs))
+
+
+@pytest.mark.parametrize("name", SUBMODULE_FUNCTIONS)
+@_SETTINGS
+@given(args=st.lists(_argument(), max_size=3), kwargs=_keywords())
+def test_submodule_function_keeps_the_error_contract(name, args, kwargs):
+    prefix, _, attribute = name.rpartition(".")
+    function = getattr(SUBMODULES[prefix], attribute)
+    _check_call(_label(f"tinytorch.{name}", args, kwargs), lambda: function(*args, **kwargs))
 
 
 @pytest.mark.parametrize("name", METHODS)

@@ -34,6 +34,7 @@ from .ops.plumbing import promote, to_float
 from .ops.reduce import amax, amin, sum
 from .ops.shape import broadcast_to, reshape, stack
 from .ops.unary import sqrt
+from .tensor import Tensor
 
 __all__ = ["matmul", "solve", "inv", "det", "slogdet", "cholesky", "qr", "svd", "svdvals",
            "eigh", "eigvalsh", "pinv", "matrix_rank", "matrix_norm", "vector_norm", "norm",
@@ -312,6 +313,11 @@ def diagonal(x, /, *, offset=0):
     """The diagonal of the last two axes (differentiable: a gather by index)."""
     from .creation import arange
     from .ops.index import getitem
+    if x.ndim < 2:
+        raise RuntimeError(f"linalg.diagonal: x must have at least 2 dimensions (a stack of "
+                           f"matrices), got shape {list(x.shape)}")
+    if isinstance(offset, bool) or not isinstance(offset, int):
+        raise TypeError(f"linalg.diagonal: offset must be an int, got {offset!r}")
     n, m = x.shape[-2], x.shape[-1]
     start_row, start_col = (0, offset) if offset >= 0 else (-offset, 0)
     length = max(0, min(n - start_row, m - start_col))
@@ -363,3 +369,9 @@ def matrix_power(x, n, /):
     for _ in range((-n if n < 0 else n) - 1):
         result = matmul(result, base)
     return result
+
+
+# Each public function checks that its tensor arguments are tensors (errors.tensor_arguments).
+from .errors import tensor_arguments  # noqa: E402
+
+tensor_arguments(globals(), __all__, Tensor)

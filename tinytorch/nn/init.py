@@ -38,6 +38,7 @@ from .. import linalg
 from ..autograd import no_grad
 from ..creation import eye, full, rand, randn, zeros
 from ..ops import argsort, clamp, diagonal, erf, exp, log, sign, sqrt, where
+from ..tensor import Tensor
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "zeros_", "ones_", "constant_",
            "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
@@ -73,17 +74,20 @@ def _fill(tensor, values):
 
 def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     """Fill with values drawn uniformly from [a, b)."""
+    _check_number("uniform_", a=a, b=b)
     draw = rand(tensor.shape, generator=generator, dtype="float64", device=tensor.device)
     return _fill(tensor, draw * (b - a) + a)
 
 
 def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     """Fill with values drawn from N(mean, std^2)."""
+    _check_number("normal_", mean=mean, std=std)
     draw = randn(tensor.shape, generator=generator, dtype="float64", device=tensor.device)
     return _fill(tensor, draw * std + mean)
 
 
 def constant_(tensor, val: float):
+    _check_number("constant_", val=val)
     return _fill(tensor, full(tensor.shape, val, dtype=tensor.dtype, device=tensor.device))
 
 
@@ -111,6 +115,7 @@ def _calculate_fan_in_and_fan_out(tensor):
 
 def xavier_uniform_(tensor, gain: float = 1.0, generator=None):
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
+    _check_number("xavier_uniform_", gain=gain)
     fan_in, fan_out = _fans(tensor)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -bound, bound, generator)
@@ -118,6 +123,7 @@ def xavier_uniform_(tensor, gain: float = 1.0, generator=None):
 
 def xavier_normal_(tensor, gain: float = 1.0, generator=None):
     """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    _check_number("xavier_normal_", gain=gain)
     fan_in, fan_out = _fans(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
@@ -274,3 +280,9 @@ def default_layer_init_(weight, bias=None) -> None:
         fan_in = _fans(weight)[0]
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
         uniform_(bias, -bound, bound)
+
+
+# Each public function checks that its tensor arguments are tensors (errors.tensor_arguments).
+from ..errors import tensor_arguments  # noqa: E402
+
+tensor_arguments(globals(), __all__, Tensor)
