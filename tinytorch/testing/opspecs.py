@@ -1091,6 +1091,19 @@ def _np_xlogy(a, b):
         return np.where((a == 0) & ~np.isnan(b), 0.0, a * np.log(b)).astype(a.dtype)
 
 
+def _np_xlog1py(a, b):
+    np = _np()
+    with np.errstate(all="ignore"):
+        return np.where((a == 0) & ~np.isnan(b), 0.0, a * np.log1p(b)).astype(a.dtype)
+
+
+def _np_entr(a):
+    np = _np()
+    with np.errstate(all="ignore"):
+        inner = np.where(a > 0, -a * np.log(a), np.where(a == 0, 0.0, -np.inf))
+    return np.where(np.isnan(a), np.nan, inner).astype(a.dtype)
+
+
 def _np_norm(a, p, axis=None, keepdims=False):
     np = _np()
     x = np.abs(a)
@@ -1243,6 +1256,18 @@ OPS += [
           extra={"kinks": (0.0,)}, functions=("Mul", "Log", "Where")),
     # near 0 the quotient loses the digits a numerical derivative needs (tests/ check sinc(0))
     _spec("sinc", lambda a: a.sinc(), lambda a: _np().sinc(a), shapes="single",
+          extra={"kinks": (0.0,), "margin": 0.05}, functions=("Sin", "Div", "Where")),
+    # tinytorch.special's own functions (its other names are the ops above)
+    _spec("special_xlog1py", lambda a, b: _tt().special.xlog1py(a, b),
+          _np_xlog1py, arity=2, low=-0.5,
+          functions=("Mul", "Log1p", "Where")),
+    _spec("special_entr", lambda a: _tt().special.entr(a), _np_entr,
+          shapes="single", low=0.05, functions=("Mul", "Log", "Neg", "Where")),
+    _spec("special_ndtr", lambda a: _tt().special.ndtr(a),
+          lambda a: 0.5 * _np_erfc(-a / math.sqrt(2)), shapes="single",
+          functions=("Erfc", "Mul")),
+    _spec("special_spherical_bessel_j0", lambda a: _tt().special.spherical_bessel_j0(a),
+          lambda a: _np().sinc(a / math.pi), shapes="single",
           extra={"kinks": (0.0,), "margin": 0.05}, functions=("Sin", "Div", "Where")),
     _spec("deg2rad", lambda a: a.deg2rad(), lambda a: _np().deg2rad(a), shapes="single",
           dtypes=SIGNED, functions=("Mul",)),
