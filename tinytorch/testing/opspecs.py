@@ -1030,6 +1030,22 @@ def _np_scatter_add(a, index, b, axis=0):
     return out
 
 
+def _np_scatter_reduce(a, b, reduce, include_self):
+    """scatter_reduce along axis 0 with _spread_along's index, position by position."""
+    np = _np()
+    index = _np_along(a, _odd_positions(a.shape[0]))
+    lists = {pos: [a[pos]] if include_self else [] for pos in np.ndindex(a.shape)}
+    for pos in np.ndindex(a.shape):
+        lists[(index[pos],) + pos[1:]].append(b[pos])
+    out = np.array(a, copy=True)
+    for pos, values in lists.items():
+        if values:
+            values = np.array(values, dtype=a.dtype)
+            out[pos] = {"sum": np.sum, "prod": np.prod, "amax": np.max, "amin": np.min,
+                        "mean": np.mean}[reduce](values)
+    return out
+
+
 def _np_index_add(a, index, b, alpha=1):
     out = _np().array(a, copy=True)
     for i, j in enumerate(index):
@@ -1166,6 +1182,29 @@ OPS += [
           lambda a, b: _np_scatter_add(a, _np_along(a, _odd_positions(a.shape[0])), b), arity=2,
           shapes="same", dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1,
           functions=("IndexAdd",)),
+    # (2i + 1) mod n along dim 0 sends two rows to one position when n > 2: a real reduction
+    _spec("scatter_reduce_sum",
+          lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "sum", include_self=False),
+          lambda a, b: _np_scatter_reduce(a, b, "sum", False), arity=2, shapes="same",
+          dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1, functions=("IndexAdd", "Where")),
+    _spec("scatter_reduce_mean", lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "mean"),
+          lambda a, b: _np_scatter_reduce(a, b, "mean", True), arity=2, shapes="same",
+          min_dims=1, functions=("IndexAdd", "Div", "Where")),
+    _spec("scatter_reduce_prod", lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "prod"),
+          lambda a, b: _np_scatter_reduce(a, b, "prod", True), arity=2, shapes="same",
+          dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1,
+          functions=("Take", "Mul", "Where", "Concat", "SetFlat")),
+    _spec("scatter_reduce_amax",
+          lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "amax", include_self=False),
+          lambda a, b: _np_scatter_reduce(a, b, "amax", False), arity=2, shapes="same",
+          min_dims=1, extra={"distinct": True}, functions=("IndexAdd", "Div", "Where")),
+    _spec("scatter_reduce_amin", lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "amin"),
+          lambda a, b: _np_scatter_reduce(a, b, "amin", True), arity=2, shapes="same",
+          dtypes=SIGNED, min_dims=1, extra={"distinct": True},
+          functions=("IndexAdd", "Div", "Where")),
+    _spec("scatter_multiply", lambda a, b: a.scatter(0, _spread_along(a), b, reduce="multiply"),
+          lambda a, b: _np_scatter_reduce(a, b, "prod", True), arity=2, shapes="same",
+          min_dims=1, functions=("Take", "Mul", "Where")),
 
     # matrices and einsum (ops/matrix.py)
     _spec("diagonal", lambda a: a.diagonal(1, 0, -1), lambda a: _np().diagonal(a, 1, 0, -1),
