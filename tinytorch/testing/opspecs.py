@@ -221,6 +221,15 @@ def _spd_np(a):
     return a @ np.swapaxes(a, -1, -2) + 3 * np.eye(a.shape[-2], dtype=a.dtype)
 
 
+def _np_svdvals(a):
+    """Singular values, and nan for a matrix holding nan or inf (tinytorch's rule: LAPACK
+    refuses such a matrix or not, depending on the matrix and on compute_uv)."""
+    np = _np()
+    bad = ~np.isfinite(a).all(axis=(-2, -1))
+    values = np.linalg.svd(np.where(bad[..., None, None], 0, a), compute_uv=False)
+    return np.where(bad[..., None], np.nan, values).astype(a.dtype)
+
+
 def _parts(z):
     """(real, imag) of a complex result, so the suite compares floats with tolerances."""
     tt = _tt()
@@ -968,10 +977,27 @@ OPS: list[OpSpec] = [
     _spec("linalg_eigvalsh", lambda a: _tt().linalg.eigvalsh(_spd(a)),
           lambda a: _np().linalg.eigvalsh(_spd_np(a)), min_dims=2, shapes="single",
           functions=("Eigh",)),
-    # forward-only ops (their backward raises): values only, on detached inputs
+    # a single singular value's gradient needs it distinct, which drawn matrices need not be:
+    # values only here; the nuclear norm (its gradient U V^H is unique) checks SvdVals' backward
     _spec("linalg_svdvals", lambda a: _tt().linalg.svdvals(a.detach()),
-          lambda a: _np().linalg.svd(a, compute_uv=False), min_dims=2, shapes="single",
-          differentiable=False, functions=("ForwardOnly",)),
+          _np_svdvals, min_dims=2, shapes="single", differentiable=False,
+          functions=("SvdVals",)),
+    _spec("linalg_matrix_norm_nuc", lambda a: _tt().linalg.matrix_norm(_spd(a), "nuc"),
+          lambda a: _np_svdvals(_spd_np(a)).sum(-1), min_dims=2,
+          shapes="single", extra={"min_side": 1}, functions=("SvdVals", "Sum", "Matmul")),
+    _spec("linalg_matrix_norm_fro_dims",
+          lambda a: _tt().linalg.matrix_norm(a, "fro", (0, -1), keepdim=True),
+          lambda a: _np().sqrt((a * a).sum(axis=(0, -1), keepdims=True)), min_dims=2,
+          shapes="single", extra={"kinks": (0.0,), "min_side": 1},
+          functions=("Permute", "Abs", "Mul", "Sum", "Sqrt")),
+    _spec("linalg_matrix_norm_1", lambda a: _tt().linalg.matrix_norm(a.detach(), 1),
+          lambda a: _np().linalg.norm(a, 1, axis=(-2, -1)), min_dims=2, shapes="single",
+          differentiable=False, extra={"min_side": 1}, functions=("Abs", "Sum", "Extreme")),
+    _spec("linalg_matrix_norm_2", lambda a: _tt().linalg.matrix_norm(a.detach(), -2, (-1, -2)),
+          lambda a: _np_svdvals(_np().swapaxes(a, -1, -2)).min(-1),
+          min_dims=2, shapes="single", differentiable=False, extra={"min_side": 1},
+          functions=("SvdVals", "Extreme")),
+    # forward-only ops (their backward raises): values only, on detached inputs
     _spec("fft_fft", lambda a: _parts(_tt().fft.fft(a)), lambda a: _parts(_np().fft.fft(a)),
           shapes="single", min_dims=1, extra={"min_side": 1},
           functions=("Transform", "Real", "Imag", "Cast")),
@@ -1401,6 +1427,10 @@ OPS += [
           functions=("Var", "Sum", "Div")),
     _spec("norm", lambda a: a.norm(), lambda a: _np().sqrt((a * a).sum()), shapes="single",
           extra={"kinks": (0.0,)}, functions=("Mul", "Sum", "Sqrt", "Where")),
+    _spec("norm_nuc", lambda a: _tt().norm(_spd(a), "nuc", (-2, -1), True),
+          lambda a: _np_svdvals(_spd_np(a)).sum(-1)[..., None, None],
+          shapes="single", min_dims=2, extra={"min_side": 1},
+          functions=("SvdVals", "Sum", "Reshape")),
     _spec("norm_p", lambda a: _tt().norm(a, 3, -1, True), lambda a: _np_norm(a, 3, -1, True),
           shapes="single", min_dims=1, extra={"kinks": (0.0,)},
           functions=("Abs", "Pow", "Sum", "Where")),
