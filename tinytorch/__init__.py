@@ -21,7 +21,7 @@ from .dtypes import (
 from .dtypes import complex64, complex128, finfo, iinfo, isdtype
 from .ops import *  # noqa: F403
 from .interop import __array_namespace_info__, from_dlpack
-from . import data, fft, linalg, nn, optim, utils
+from . import data, fft, linalg, nn, optim, special, utils
 from . import distributions
 from . import distributed
 from . import viz

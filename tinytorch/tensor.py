@@ -696,6 +696,8 @@ class Tensor:
     def scatter(self, dim, index, src=None, value=None, *, reduce=None):
         return scatter(self, dim, index, src, value, reduce=reduce)
     def scatter_add(self, dim, index, src): return scatter_add(self, dim, index, src)
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+        return scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
     def masked_fill_(self, mask, value): return self._inplace(masked_fill(self, mask, value))
     def masked_scatter(self, mask, source): return masked_scatter(self, mask, source)
     def masked_scatter_(self, mask, source):
@@ -755,6 +757,9 @@ class Tensor:
         return self._inplace(scatter(self, dim, index, src, value, reduce=reduce))
     def scatter_add_(self, dim, index, src):
         return self._inplace(scatter_add(self, dim, index, src))
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+        return self._inplace(scatter_reduce(self, dim, index, src, reduce,
+                                            include_self=include_self))
     def diag(self, diagonal=0): return diag(self, diagonal)
     def diagonal(self, offset=0, dim1=0, dim2=1): return diagonal(self, offset, dim1, dim2)
     def diag_embed(self, offset=0, dim1=-2, dim2=-1): return diag_embed(self, offset, dim1, dim2)

@@ -221,6 +221,15 @@ def _spd_np(a):
     return a @ np.swapaxes(a, -1, -2) + 3 * np.eye(a.shape[-2], dtype=a.dtype)
 
 
+def _np_svdvals(a):
+    """Singular values, and nan for a matrix holding nan or inf (tinytorch's rule: LAPACK
+    refuses such a matrix or not, depending on the matrix and on compute_uv)."""
+    np = _np()
+    bad = ~np.isfinite(a).all(axis=(-2, -1))
+    values = np.linalg.svd(np.where(bad[..., None, None], 0, a), compute_uv=False)
+    return np.where(bad[..., None], np.nan, values).astype(a.dtype)
+
+
 def _parts(z):
     """(real, imag) of a complex result, so the suite compares floats with tolerances."""
     tt = _tt()
@@ -968,10 +977,27 @@ OPS: list[OpSpec] = [
     _spec("linalg_eigvalsh", lambda a: _tt().linalg.eigvalsh(_spd(a)),
           lambda a: _np().linalg.eigvalsh(_spd_np(a)), min_dims=2, shapes="single",
           functions=("Eigh",)),
-    # forward-only ops (their backward raises): values only, on detached inputs
+    # a single singular value's gradient needs it distinct, which drawn matrices need not be:
+    # values only here; the nuclear norm (its gradient U V^H is unique) checks SvdVals' backward
     _spec("linalg_svdvals", lambda a: _tt().linalg.svdvals(a.detach()),
-          lambda a: _np().linalg.svd(a, compute_uv=False), min_dims=2, shapes="single",
-          differentiable=False, functions=("ForwardOnly",)),
+          _np_svdvals, min_dims=2, shapes="single", differentiable=False,
+          functions=("SvdVals",)),
+    _spec("linalg_matrix_norm_nuc", lambda a: _tt().linalg.matrix_norm(_spd(a), "nuc"),
+          lambda a: _np_svdvals(_spd_np(a)).sum(-1), min_dims=2,
+          shapes="single", extra={"min_side": 1}, functions=("SvdVals", "Sum", "Matmul")),
+    _spec("linalg_matrix_norm_fro_dims",
+          lambda a: _tt().linalg.matrix_norm(a, "fro", (0, -1), keepdim=True),
+          lambda a: _np().sqrt((a * a).sum(axis=(0, -1), keepdims=True)), min_dims=2,
+          shapes="single", extra={"kinks": (0.0,), "min_side": 1},
+          functions=("Permute", "Abs", "Mul", "Sum", "Sqrt")),
+    _spec("linalg_matrix_norm_1", lambda a: _tt().linalg.matrix_norm(a.detach(), 1),
+          lambda a: _np().linalg.norm(a, 1, axis=(-2, -1)), min_dims=2, shapes="single",
+          differentiable=False, extra={"min_side": 1}, functions=("Abs", "Sum", "Extreme")),
+    _spec("linalg_matrix_norm_2", lambda a: _tt().linalg.matrix_norm(a.detach(), -2, (-1, -2)),
+          lambda a: _np_svdvals(_np().swapaxes(a, -1, -2)).min(-1),
+          min_dims=2, shapes="single", differentiable=False, extra={"min_side": 1},
+          functions=("SvdVals", "Extreme")),
+    # forward-only ops (their backward raises): values only, on detached inputs
     _spec("fft_fft", lambda a: _parts(_tt().fft.fft(a)), lambda a: _parts(_np().fft.fft(a)),
           shapes="single", min_dims=1, extra={"min_side": 1},
           functions=("Transform", "Real", "Imag", "Cast")),
@@ -1036,6 +1062,22 @@ def _np_masked_scatter(a, mask, b):
     return out
 
 
+def _np_scatter_reduce(a, b, reduce, include_self):
+    """scatter_reduce along axis 0 with _spread_along's index, position by position."""
+    np = _np()
+    index = _np_along(a, _odd_positions(a.shape[0]))
+    lists = {pos: [a[pos]] if include_self else [] for pos in np.ndindex(a.shape)}
+    for pos in np.ndindex(a.shape):
+        lists[(index[pos],) + pos[1:]].append(b[pos])
+    out = np.array(a, copy=True)
+    for pos, values in lists.items():
+        if values:
+            values = np.array(values, dtype=a.dtype)
+            out[pos] = {"sum": np.sum, "prod": np.prod, "amax": np.max, "amin": np.min,
+                        "mean": np.mean}[reduce](values)
+    return out
+
+
 def _np_index_add(a, index, b, alpha=1):
     out = _np().array(a, copy=True)
     for i, j in enumerate(index):
@@ -1095,6 +1137,19 @@ def _np_xlogy(a, b):
     np = _np()
     with np.errstate(all="ignore"):
         return np.where((a == 0) & ~np.isnan(b), 0.0, a * np.log(b)).astype(a.dtype)
+
+
+def _np_xlog1py(a, b):
+    np = _np()
+    with np.errstate(all="ignore"):
+        return np.where((a == 0) & ~np.isnan(b), 0.0, a * np.log1p(b)).astype(a.dtype)
+
+
+def _np_entr(a):
+    np = _np()
+    with np.errstate(all="ignore"):
+        inner = np.where(a > 0, -a * np.log(a), np.where(a == 0, 0.0, -np.inf))
+    return np.where(np.isnan(a), np.nan, inner).astype(a.dtype)
 
 
 def _np_norm(a, p, axis=None, keepdims=False):
@@ -1170,6 +1225,29 @@ OPS += [
           lambda a, b: _np_scatter_add(a, _np_along(a, _odd_positions(a.shape[0])), b), arity=2,
           shapes="same", dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1,
           functions=("IndexAdd",)),
+    # (2i + 1) mod n along dim 0 sends two rows to one position when n > 2: a real reduction
+    _spec("scatter_reduce_sum",
+          lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "sum", include_self=False),
+          lambda a, b: _np_scatter_reduce(a, b, "sum", False), arity=2, shapes="same",
+          dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1, functions=("IndexAdd", "Where")),
+    _spec("scatter_reduce_mean", lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "mean"),
+          lambda a, b: _np_scatter_reduce(a, b, "mean", True), arity=2, shapes="same",
+          min_dims=1, functions=("IndexAdd", "Div", "Where")),
+    _spec("scatter_reduce_prod", lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "prod"),
+          lambda a, b: _np_scatter_reduce(a, b, "prod", True), arity=2, shapes="same",
+          dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1,
+          functions=("Take", "Mul", "Where", "Concat", "SetFlat")),
+    _spec("scatter_reduce_amax",
+          lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "amax", include_self=False),
+          lambda a, b: _np_scatter_reduce(a, b, "amax", False), arity=2, shapes="same",
+          min_dims=1, extra={"distinct": True}, functions=("IndexAdd", "Div", "Where")),
+    _spec("scatter_reduce_amin", lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "amin"),
+          lambda a, b: _np_scatter_reduce(a, b, "amin", True), arity=2, shapes="same",
+          dtypes=SIGNED, min_dims=1, extra={"distinct": True},
+          functions=("IndexAdd", "Div", "Where")),
+    _spec("scatter_multiply", lambda a, b: a.scatter(0, _spread_along(a), b, reduce="multiply"),
+          lambda a, b: _np_scatter_reduce(a, b, "prod", True), arity=2, shapes="same",
+          min_dims=1, functions=("Take", "Mul", "Where")),
 
     # matrices and einsum (ops/matrix.py)
     _spec("diagonal", lambda a: a.diagonal(1, 0, -1), lambda a: _np().diagonal(a, 1, 0, -1),
@@ -1260,6 +1338,18 @@ OPS += [
           extra={"kinks": (0.0,)}, functions=("Mul", "Log", "Where")),
     # near 0 the quotient loses the digits a numerical derivative needs (tests/ check sinc(0))
     _spec("sinc", lambda a: a.sinc(), lambda a: _np().sinc(a), shapes="single",
+          extra={"kinks": (0.0,), "margin": 0.05}, functions=("Sin", "Div", "Where")),
+    # tinytorch.special's own functions (its other names are the ops above)
+    _spec("special_xlog1py", lambda a, b: _tt().special.xlog1py(a, b),
+          _np_xlog1py, arity=2, low=-0.5,
+          functions=("Mul", "Log1p", "Where")),
+    _spec("special_entr", lambda a: _tt().special.entr(a), _np_entr,
+          shapes="single", low=0.05, functions=("Mul", "Log", "Neg", "Where")),
+    _spec("special_ndtr", lambda a: _tt().special.ndtr(a),
+          lambda a: 0.5 * _np_erfc(-a / math.sqrt(2)), shapes="single",
+          functions=("Erfc", "Mul")),
+    _spec("special_spherical_bessel_j0", lambda a: _tt().special.spherical_bessel_j0(a),
+          lambda a: _np().sinc(a / math.pi), shapes="single",
           extra={"kinks": (0.0,), "margin": 0.05}, functions=("Sin", "Div", "Where")),
     _spec("deg2rad", lambda a: a.deg2rad(), lambda a: _np().deg2rad(a), shapes="single",
           dtypes=SIGNED, functions=("Mul",)),
@@ -1354,6 +1444,10 @@ OPS += [
           functions=("Var", "Sum", "Div")),
     _spec("norm", lambda a: a.norm(), lambda a: _np().sqrt((a * a).sum()), shapes="single",
           extra={"kinks": (0.0,)}, functions=("Mul", "Sum", "Sqrt", "Where")),
+    _spec("norm_nuc", lambda a: _tt().norm(_spd(a), "nuc", (-2, -1), True),
+          lambda a: _np_svdvals(_spd_np(a)).sum(-1)[..., None, None],
+          shapes="single", min_dims=2, extra={"min_side": 1},
+          functions=("SvdVals", "Sum", "Reshape")),
     _spec("norm_p", lambda a: _tt().norm(a, 3, -1, True), lambda a: _np_norm(a, 3, -1, True),
           shapes="single", min_dims=1, extra={"kinks": (0.0,)},
           functions=("Abs", "Pow", "Sum", "Where")),
