@@ -67,7 +67,11 @@ class MaxPool1d(MaxPool2d):
 class AvgPool1d(_Pool2d):
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True):
-        super().__init__(kernel_size, stride, padding, ceil_mode)
+        # one-element tuples, as PyTorch stores them (its repr shows kernel_size=(3,))
+        one = lambda v, name: F._ints(v, 1, name)
+        super().__init__(one(kernel_size, "kernel_size"),
+                         None if stride is None else one(stride, "stride"),
+                         one(padding, "padding"), ceil_mode)
         self.count_include_pad = count_include_pad
 
     def forward(self, x):
