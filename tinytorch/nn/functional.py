@@ -19,6 +19,7 @@ kernels (cuDNN, oneDNN, FlashAttention) and supports more options
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 import struct
 import warnings
@@ -636,7 +637,7 @@ def _resize_sizes(input, size, scale_factor, recompute):  # noqa: A002
         return sizes, (None,) * spatial
     factors = scale_factor if isinstance(scale_factor, (tuple, list)) else (
         (scale_factor,) * spatial)
-    if len(factors) != spatial or not all(isinstance(f, (int, float)) and not isinstance(
+    if len(factors) != spatial or not all(isinstance(f, numbers.Real) and not isinstance(
             f, bool) for f in factors):
         raise TypeError(f"interpolate: scale_factor must be a number or {spatial} numbers for "
                         f"input of size {_size(input)}, got {scale_factor!r}")
