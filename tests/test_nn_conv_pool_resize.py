@@ -174,6 +174,44 @@ def test_unfold_and_fold_are_adjoint():
     assert abs(left - right) < 1e-10 * max(1.0, abs(left))
 
 
+def _window_positions(size, kernel, dilation, padding, stride):
+    """Flat positions in the padded plane of every window's entries, (kh*kw, L), row-major."""
+    (h, w), (kh, kw), (dh, dw), (ph, pw), (sh, sw) = size, kernel, dilation, padding, stride
+    width = w + 2 * pw
+    rows = range(0, h + 2 * ph - dh * (kh - 1), sh)
+    cols = range(0, width - dw * (kw - 1), sw)
+    return tt.tensor([[(r + i * dh) * width + c + j * dw for r in rows for c in cols]
+                      for i in range(kh) for j in range(kw)])
+
+
+def test_unfold_and_fold_equal_their_index_compositions():
+    """The compositions nn/ops/fold.py names: pad + index_select, and index_add + crop."""
+    kw = dict(kernel_size=(2, 3), dilation=(2, 1), padding=(1, 2), stride=(1, 2))
+    positions = _window_positions((5, 4), *kw.values())                 # (6, L)
+    x = t64(2, 3, 5, 4)
+    x2 = x.detach().clone().requires_grad_()
+    padded = F.pad(x2, (2, 2, 1, 1)).reshape(2, 3, -1)
+    composed = padded.index_select(2, positions.reshape(-1)).reshape(2, 18, -1)
+    fused = F.unfold(x, **kw)
+    assert_close(fused, composed, rtol=0, atol=0)
+    weight = tt.tensor(RNG.standard_normal(tuple(fused.shape)))
+    (fused * weight).sum().backward()
+    (composed * weight).sum().backward()
+    assert_close(x.grad, x2.grad, rtol=1e-12, atol=1e-12)
+
+    c = t64(*fused.shape)
+    c2 = c.detach().clone().requires_grad_()
+    plane = tt.zeros(2, 3, 7 * 8, dtype="float64")
+    added = plane.index_add(2, positions.reshape(-1), c2.reshape(2, 3, -1))
+    composed = added.reshape(2, 3, 7, 8)[:, :, 1:6, 2:6]
+    fused = F.fold(c, (5, 4), **kw)
+    assert_close(fused, composed, rtol=1e-12, atol=1e-12)
+    weight = tt.tensor(RNG.standard_normal((2, 3, 5, 4)))
+    (fused * weight).sum().backward()
+    (composed * weight).sum().backward()
+    assert_close(c.grad, c2.grad, rtol=1e-12, atol=1e-12)
+
+
 # ---- layers loaded from PyTorch ------------------------------------------------------------
 
 def _check_layer(ours, theirs, x, device, *forward_args):

@@ -16,6 +16,13 @@ forward: the gradient of unfold is fold of the output gradient, and the
 other way round. conv_transpose1d/2d in nn/functional.py are a matrix
 product followed by Fold.
 
+As compositions (tests/test_nn_conv_pool_resize.py checks both): Unfold is
+F.pad, then index_select of every window's flat positions in the padded
+plane; Fold is index_add of the columns at those positions into a zero
+padded plane, then a crop. Each is one Function here because index_add
+scatters element by element (np.add.at on the cpu), while a kernel offset's
+block is one strided slice.
+
 Assumes: zero padding, the same on both sides of an axis; the grid (BH, BW)
 and the output size are given by the caller (nn/functional.py checks that they fit).
 Production does instead: PyTorch's Im2Col/Col2Im kernels loop over the
