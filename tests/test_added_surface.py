@@ -95,6 +95,7 @@ def test_layout_answers_are_honest():
     assert x.is_contiguous() and x.stride() == (12, 4, 1) and x.stride(0) == 12
     assert x.ndimension() == 3 and x.element_size() == 4
     assert tt.zeros(1, dtype="bool").element_size() == 1
+    assert x.itemsize == 4 and x.nbytes == 96 and tt.zeros(3, dtype="complex128").nbytes == 48
     assert x.pin_memory() is x and not x.is_pinned() and x.share_memory_() is x
     assert x.char().dtype == "int8"
     for method in ("storage_offset", "data_ptr"):

@@ -52,6 +52,8 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "scaled_dot_product_attention", "one_hot", "pad",
 ]
+__all__ += ["group_norm", "instance_norm", "rms_norm", "local_response_norm", "pixel_shuffle",
+            "pixel_unshuffle", "channel_shuffle", "bilinear"]
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -147,6 +149,40 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's parameter name
         raise RuntimeError(f"linear: bias has shape {_size(bias)} but the layer has "
                            f"{weight.shape[0]} outputs; give a bias of shape [{weight.shape[0]}].")
     return Linear.apply(input, weight, bias)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o], for
+    input1 (..., in1) and input2 (..., in2) with equal batch axes and weight (out, in1, in2)."""
+    for what, t in (("input1", input1), ("input2", input2)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"bilinear(): argument '{what}' must be a Tensor, not "
+                            f"{type(t).__name__}. Wrap data with tinytorch.tensor(...) first.")
+        if t.ndim == 0:
+            raise RuntimeError(f"bilinear(): {what} needs a feature axis (..., features), got a "
+                               f"0-d tensor")
+    if weight.ndim != 3:
+        raise RuntimeError(f"bilinear(): weight must be 3-D (out_features, in1_features, "
+                           f"in2_features), got size {_size(weight)}")
+    out, in1, in2 = weight.shape
+    if input1.shape[:-1] != input2.shape[:-1]:
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got "
+                           f"{_size(input1)} and {_size(input2)}; all but the last axes must "
+                           f"be equal.")
+    if (input1.shape[-1], input2.shape[-1]) != (in1, in2):
+        raise RuntimeError(f"bilinear(): the inputs' last dimensions ({input1.shape[-1]}, "
+                           f"{input2.shape[-1]}) must equal weight's in1_features and "
+                           f"in2_features ({in1}, {in2}); weight has size {_size(weight)}.")
+    for t in (input1, input2):
+        _same_dtype("bilinear", t, weight)
+    _same_bias("bilinear", input1, bias)
+    if bias is not None and bias.shape != (out,):
+        raise RuntimeError(f"bilinear(): bias has shape {_size(bias)} but the layer has {out} "
+                           f"outputs; give a bias of shape [{out}].")
+    # (..., in1) @ (in1, out * in2) gives input1's side; then a product and sum over in2
+    left = matmul(input1, reshape(movedim(weight, 0, 1), (in1, out * in2)))
+    y = (reshape(left, (*input1.shape[:-1], out, in2)) * input2.unsqueeze(-2)).sum(-1)
+    return y if bias is None else y + bias
 
 
 def _conv_padding(padding, kernel, dilation, stride):
@@ -823,12 +859,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                                    param_axes=axes)
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
-    """Normalise over the trailing `normalized_shape` axes of each sample."""
+def _normalized_shape(name, input, normalized_shape, weight, bias=None):  # noqa: A002
+    """normalized_shape as a tuple, checked against input's trailing axes and the parameters."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
     if not isinstance(shape, (tuple, list)) or not all(
             isinstance(n, int) and not isinstance(n, bool) for n in shape):
-        raise TypeError(f"layer_norm(): normalized_shape must be an int or a sequence of ints, "
+        raise TypeError(f"{name}(): normalized_shape must be an int or a sequence of ints, "
                         f"got {normalized_shape!r}")
     shape = tuple(shape)
     k = len(shape)
@@ -836,16 +872,158 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
                            f"[*, {', '.join(map(str, shape))}], but got input of size "
                            f"{_size(input)}")
-    _float_input("layer_norm", input)
-    _same_device("layer_norm", input, weight)
-    for name, t in (("weight", weight), ("bias", bias)):
+    _float_input(name, input)
+    _same_device(name, input, weight)
+    _same_device(name, input, bias, "bias")
+    for what, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != shape:
-            raise RuntimeError(f"layer_norm: {name} has shape {_size(t)} but normalized_shape is "
+            raise RuntimeError(f"{name}: {what} has shape {_size(t)} but normalized_shape is "
                                f"{list(shape)}; they must be equal.")
+    return shape
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
+    """Normalise over the trailing `normalized_shape` axes of each sample."""
+    shape = _normalized_shape("layer_norm", input, normalized_shape, weight, bias)
+    k = len(shape)
     axes = tuple(range(input.ndim - k, input.ndim))
     return Normalize.apply(input, weight, bias, None, None, eps=eps, axes=axes,
                                    batch_stats=True, param_shape=shape,
                                    param_axes=tuple(range(input.ndim - k)))
+
+
+# group, instance, RMS and local response norm (the layers in nn/normalization.py): built on
+# Normalize and on plain ops, so their gradients need no backward of their own
+
+def _positive_int(name, what, value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}(): {what} must be a positive int, got {value!r}")
+    if value < 1:
+        raise RuntimeError(f"{name}() expects a positive {what}, but got {value}")
+    return value
+
+
+def _number(name, what, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name}(): {what} must be a number, got {value!r}")
+    return value
+
+
+def _per_channel(name, input, tensors):  # noqa: A002
+    """Each of `tensors` (name -> tensor or None) holds one value per channel (input axis 1)."""
+    channels = input.shape[1]
+    for what, t in tensors.items():
+        _same_device(name, input, t, what)
+        if t is not None and tuple(t.shape) != (channels,):
+            raise RuntimeError(f"{name}: {what} has shape {_size(t)} but the input has "
+                               f"{channels} channels (axis 1 of {_size(input)}); it must be "
+                               f"[{channels}]. Check num_features (num_channels) of the layer.")
+
+
+def _scale_shift(out, weight, bias):
+    """out * weight + bias with per-channel (axis 1) weight and bias; either may be None."""
+    shape = (1, out.shape[1]) + (1,) * (out.ndim - 2)
+    if weight is not None:
+        out = out * reshape(weight, shape)
+    return out if bias is None else out + reshape(bias, shape)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
+    """Normalise each sample over groups of consecutive channels (axis 1) and every position
+    after them; weight and bias (one per channel) then scale and shift each channel."""
+    num_groups = _positive_int("group_norm", "num_groups", num_groups)
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.ndim}: group_norm normalises (N, C, *) inputs.")
+    n, channels = input.shape[:2]
+    if channels % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {_size(input)} and "
+                           f"num_groups={num_groups}")
+    _float_input("group_norm", input)
+    _number("group_norm", "eps", eps)
+    _per_channel("group_norm", input, {"weight": weight, "bias": bias})
+    per_group = input.numel() // (n * num_groups) if n else 0
+    grouped = reshape(input, (n, num_groups, per_group))
+    out = Normalize.apply(grouped, None, None, None, None, eps=eps, axes=(2,),
+                          batch_stats=True, param_shape=(), param_axes=())
+    return _scale_shift(reshape(out, input.shape), weight, bias)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,  # noqa: A002
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """Normalise each (sample, channel) of an (N, C, *spatial) input over its spatial positions.
+
+    With use_input_stats and running statistics, update them in place with the batch average
+    of the instances' means and unbiased variances (as batch_norm does); without
+    use_input_stats, normalise with the running statistics.
+    """
+    if input.ndim < 3:
+        raise ValueError(f"instance_norm expects (N, C, *spatial) input with at least one "
+                         f"spatial axis, got size {_size(input)}; add the missing axis, e.g. "
+                         f"x.unsqueeze(-1).")
+    _float_input("instance_norm", input)
+    _number("instance_norm", "momentum", momentum)
+    _number("instance_norm", "eps", eps)
+    _per_channel("instance_norm", input, {"weight": weight, "bias": bias,
+                                          "running_mean": running_mean,
+                                          "running_var": running_var})
+    channels, spatial = input.shape[1], tuple(range(2, input.ndim))
+    param_shape = (1, channels) + (1,) * len(spatial)
+    count = math.prod(input.shape[2:])
+    mean = var = None
+    if use_input_stats:
+        if count <= 1:
+            raise ValueError(f"Expected more than 1 spatial element when training, got input "
+                             f"size {_size(input)}")
+        if running_mean is not None and running_var is not None and input.numel():
+            with no_grad():
+                means = input.mean(spatial)                    # (N, C)
+                unbiased = input.var(spatial, correction=1)    # (N, C)
+                running_mean.mul_(1 - momentum).add_(
+                    (means.mean(0) * momentum).to(running_mean.dtype))
+                running_var.mul_(1 - momentum).add_(
+                    (unbiased.mean(0) * momentum).to(running_var.dtype))
+    elif running_mean is None or running_var is None:
+        raise RuntimeError("Expected running_mean and running_var to be defined when "
+                           "use_input_stats is false; pass them, or use_input_stats=True.")
+    else:
+        mean = reshape(running_mean, param_shape).to(input.dtype)
+        var = reshape(running_var, param_shape).to(input.dtype)
+    return Normalize.apply(input, weight, bias, mean, var, eps=eps, axes=spatial,
+                           batch_stats=bool(use_input_stats), param_shape=param_shape,
+                           param_axes=(0, *spatial))
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
+    """input / sqrt(mean(input**2) + eps) * weight, the mean over the trailing
+    `normalized_shape` axes; eps=None means the machine epsilon of input's dtype."""
+    shape = _normalized_shape("rms_norm", input, normalized_shape, weight)
+    eps = _dt.finfo(input.dtype).eps if eps is None else _number("rms_norm", "eps", eps)
+    axes = tuple(range(input.ndim - len(shape), input.ndim))
+    out = input * ((input * input).mean(axes, keepdim=True) + eps).rsqrt()
+    return out if weight is None else out * weight
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):  # noqa: A002
+    """input / (k + alpha / size * (sum of squares over `size` neighbouring channels)) ** beta,
+    the window over channels c - size//2 .. c + (size-1)//2 (zeros past the ends)."""
+    size = _positive_int("local_response_norm", "size", size)
+    for what, value in (("alpha", alpha), ("beta", beta), ("k", k)):
+        _number("local_response_norm", what, value)
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} "
+                         f"dimensions): local_response_norm works across the channels of "
+                         f"(N, C, *spatial) inputs.")
+    _float_input("local_response_norm", input)
+    if input.numel() == 0:
+        return input * 1
+    channels = input.shape[1]
+    squares = pad(input * input, (0, 0) * (input.ndim - 2) + (size // 2, (size - 1) // 2))
+    window = squares.narrow(1, 0, channels)
+    for offset in range(1, size):
+        window = window + squares.narrow(1, offset, channels)
+    return input / (window * (alpha / size) + k) ** beta
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # noqa: A002
@@ -1150,27 +1328,166 @@ def one_hot(tensor, num_classes=-1):
     return (tensor.unsqueeze(-1) == classes).long()
 
 
-def pad(input, pad, mode="constant", value=0.0):  # noqa: A002
-    """Add `value` around the last len(pad)//2 axes; pad = (left, right, top, bottom, ...)
-    starting from the last axis, as in PyTorch. Only mode='constant' and non-negative pads."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad mode {mode!r} is not supported; only 'constant'")
-    if len(pad) % 2 or len(pad) // 2 > input.ndim:
-        raise ValueError(f"pad needs pairs of sizes for at most {input.ndim} axes, got {pad}")
-    if any(p < 0 for p in pad):
-        raise ValueError(f"negative padding (cropping) is not supported, got {pad}; slice the "
-                         f"tensor instead")
+# padding, pixel and channel shuffles (nn/padding.py, nn/pixelshuffle.py): indexing, reshapes
+# and concatenation, so their gradients come from those ops
+
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad(input, pad, mode="constant", value=None):  # noqa: A002
+    """Pad the last len(pad) // 2 axes; pad = (left, right, top, bottom, front, back) from the
+    last axis backwards, as in PyTorch. A negative size crops that side.
+
+    mode: "constant" (fill with `value`, default 0, any number of axes), "reflect" (mirror
+    without repeating the edge), "replicate" (repeat the edge) or "circular" (wrap around);
+    the last three pad 1 to 3 axes of an input with one or two more axes than that.
+    """
+    sizes = _pad_sizes(input, pad)
+    if mode == "constant":
+        fill = 0 if value is None else _number("pad", "value", value)
+        return _constant_pad(input, sizes, fill)
+    if not isinstance(mode, str) or mode not in _PAD_MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode!r}; use one of "
+                                  f"{', '.join(map(repr, _PAD_MODES))}.")
+    if value is not None and not (isinstance(value, (int, float)) and value == 0):
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument; only '
+                           f'mode="constant" fills with a value.')
+    dims = len(sizes) // 2
+    if dims not in (1, 2, 3) or input.ndim not in (dims + 1, dims + 2):
+        raise NotImplementedError(f"pad(mode={mode!r}): padding size {len(sizes)} is not "
+                                  f"supported for a {input.ndim}D input. Non-constant modes "
+                                  f"pad the last axis of a 2D or 3D input (2 sizes), the last "
+                                  f"two of a 3D or 4D input (4 sizes) or the last three of a "
+                                  f"4D or 5D input (6 sizes).")
     out = input
-    for i in range(len(pad) // 2):
+    for i in range(dims):
         axis = input.ndim - 1 - i
-        before, after = pad[2 * i], pad[2 * i + 1]
+        out = out.index_select(axis, _pad_positions(mode, input, axis, sizes[2 * i],
+                                                    sizes[2 * i + 1]))
+    return out
+
+
+def _pad_sizes(input, pad):  # noqa: A002
+    if not isinstance(pad, (tuple, list)) or not all(
+            isinstance(p, int) and not isinstance(p, bool) for p in pad):
+        raise TypeError(f"pad(): argument 'pad' must be a tuple of ints such as (1, 1), got "
+                        f"{pad!r}")
+    if len(pad) % 2:
+        raise RuntimeError(f"Padding length must be divisible by 2, got {len(pad)} sizes: give "
+                           f"a (before, after) pair for each padded axis.")
+    if len(pad) > 2 * input.ndim:
+        raise RuntimeError(f"Padding length should be less than or equal to two times the "
+                           f"input dimension but got padding length {len(pad)} and input of "
+                           f"dimension {input.ndim}")
+    return tuple(pad)
+
+
+def _constant_pad(input, sizes, value):  # noqa: A002
+    out = input
+    for i in range(len(sizes) // 2):
+        axis = input.ndim - 1 - i
+        before, after = sizes[2 * i], sizes[2 * i + 1]
+        _check_crop(input, axis, before, after)
+        if before < 0 or after < 0:  # crop first; what stays is then padded on the other side
+            out = out.narrow(axis, max(-before, 0), out.shape[axis] - max(-before, 0)
+                             - max(-after, 0))
         pieces = []
-        for size in (before, after):
+        for size in (max(before, 0), max(after, 0)):
             shape = list(out.shape)
             shape[axis] = size
             pieces.append(full(tuple(shape), value, dtype=out.dtype, device=out.device))
         out = cat([pieces[0], out, pieces[1]], axis)
     return out
+
+
+def _check_crop(input, axis, before, after):  # noqa: A002
+    if max(-before, 0) + max(-after, 0) > input.shape[axis]:
+        raise RuntimeError(f"pad(): the negative padding ({before}, {after}) crops more than the "
+                           f"{input.shape[axis]} entries of axis {axis} of input "
+                           f"{_size(input)}.")
+
+
+def _pad_positions(mode, input, axis, before, after):  # noqa: A002
+    """The input positions along `axis` that the padded output reads, in order (int64)."""
+    size = input.shape[axis]
+    if mode != "circular" and size == 0:
+        raise RuntimeError(f"pad(mode={mode!r}) needs a non-empty axis to copy from, but axis "
+                           f"{axis} of input {_size(input)} is empty.")
+    if mode == "reflect" and max(before, after) >= size:
+        raise RuntimeError(f"Padding size should be less than the corresponding input dimension, "
+                           f"but got: padding ({before}, {after}) at dimension {axis} of input "
+                           f"{_size(input)}; reflect pads at most size - 1 entries a side "
+                           f"(mode='replicate' or 'circular' can pad more).")
+    _check_crop(input, axis, before, after)
+    # circular: a negative size crops first, and the padding wraps around what is left
+    low, high = max(-before, 0), size - max(-after, 0)
+    kept = high - low
+    if mode == "circular" and max(before, after) > kept:
+        raise RuntimeError(f"Padding value causes wrapping around more than once: padding "
+                           f"({before}, {after}) at dimension {axis} of input {_size(input)}; "
+                           f"circular pads at most the {kept} entries left after cropping, on "
+                           f"each side.")
+    # built on the device from arange: no Python list, and an absurd size fails as arange does
+    device = input.device
+    if mode == "reflect":
+        j = arange(-before, size + after, device=device)
+        return (size - 1) - ((size - 1) - j.abs()).abs()
+    if mode == "replicate":
+        return arange(-before, size + after, device=device).clamp(0, size - 1)
+    return arange(-max(before, 0), kept + max(after, 0), device=device) % max(kept, 1) + low
+
+
+def pixel_shuffle(input, upscale_factor):  # noqa: A002
+    """(*, C * r**2, H, W) -> (*, C, H * r, W * r): each group of r**2 channels becomes an
+    r x r block of pixels (r = upscale_factor)."""
+    r = _positive_int("pixel_shuffle", "upscale_factor", upscale_factor)
+    _image_like("pixel_shuffle", input)
+    *lead, channels, h, w = input.shape
+    if channels % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
+                           f"divisible by the square of upscale_factor, but input.size(-3)="
+                           f"{channels} is not divisible by {r * r}")
+    k = len(lead)
+    x = reshape(input, (*lead, channels // (r * r), r, r, h, w))
+    x = x.permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)
+    return reshape(x, (*lead, channels // (r * r), h * r, w * r))
+
+
+def pixel_unshuffle(input, downscale_factor):  # noqa: A002
+    """(*, C, H * r, W * r) -> (*, C * r**2, H, W), the inverse of pixel_shuffle."""
+    r = _positive_int("pixel_unshuffle", "downscale_factor", downscale_factor)
+    _image_like("pixel_unshuffle", input)
+    *lead, channels, h, w = input.shape
+    for what, n in (("height", h), ("width", w)):
+        if n % r:
+            raise RuntimeError(f"pixel_unshuffle expects {what} to be divisible by "
+                               f"downscale_factor, but input.size({-2 if what == 'height' else -1}"
+                               f")={n} is not divisible by {r}")
+    k = len(lead)
+    x = reshape(input, (*lead, channels, h // r, r, w // r, r))
+    x = x.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
+    return reshape(x, (*lead, channels * r * r, h // r, w // r))
+
+
+def _image_like(name, input):  # noqa: A002
+    if input.ndim < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions (*, C, H, W), "
+                           f"but got input with {input.ndim} dimension(s)")
+
+
+def channel_shuffle(input, groups):  # noqa: A002
+    """Interleave the channels (axis 1) of `groups` equal groups: channel g * (C // groups) + i
+    moves to i * groups + g, so the next grouped convolution mixes the groups."""
+    groups = _positive_int("channel_shuffle", "groups", groups)
+    if input.ndim < 3:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims (N, C, *), but got "
+                           f"input with sizes {_size(input)}")
+    n, channels, *rest = input.shape
+    if channels % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {channels} "
+                           f"channels and {groups} groups.")
+    x = reshape(input, (n, groups, channels // groups, *rest))
+    return reshape(movedim(x, 1, 2), input.shape)
 
 
 # Every public function checks that its tensor parameters hold tensors (errors.tensor_arguments).

@@ -27,13 +27,13 @@ from ..tensor import Tensor
 from .convert import cast, clone
 from .elementwise import mul
 from .index import getitem, setitem, take
-from .manipulation import broadcast_arrays, take_along_axis
+from .manipulation import broadcast_arrays, cumsum, take_along_axis
 from .plumbing import check_same_device, normalize_dim
-from .select import masked_fill
-from .shape import reshape
+from .select import masked_fill, where
+from .shape import broadcast_to, reshape
 
 __all__ = ["index_select", "masked_select", "take_along_dim", "index_add", "index_copy",
-           "index_fill", "scatter", "scatter_add"]
+           "index_fill", "scatter", "scatter_add", "index_put", "masked_scatter"]
 
 
 def _tensor(name, argument, value):
@@ -139,6 +139,52 @@ def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
         src = mul(src, alpha)
         src = src if src.dtype == x.dtype else cast(src, x.dtype)
     return reshape(IndexAdd.apply(x, src, index._data, dim), input.shape)
+
+
+
+# ---- writes by index, out of place (the Tensor methods ending in _ write in place) -----------
+
+def index_put(input, indices, values, accumulate=False):  # noqa: A002
+    """A copy of input with input[indices] = values (indices: a tuple of index tensors, as
+    in advanced indexing); accumulate=True adds instead, summing repeated positions."""
+    from ..creation import arange
+    if not isinstance(indices, (tuple, list)) or not all(isinstance(i, Tensor) for i in indices):
+        raise TypeError(f"index_put(): indices must be a tuple of tensors, got "
+                        f"{type(indices).__name__}")
+    key = tuple(indices)
+    if not accumulate:
+        out = input.clone()
+        setitem(out, key, values)
+        return out
+    # the flat position of every indexed element (trailing dimensions taken whole), so that
+    # index_add can sum the values that land on the same place
+    positions = reshape(arange(input.numel(), device=input.device), input.shape)[key]
+    values = values if isinstance(values, Tensor) else _scalar_like(values, input)
+    flat = index_add(reshape(input, (-1,)), 0, reshape(positions, (-1,)),
+                     reshape(broadcast_to(values.to(dtype=input.dtype), positions.shape), (-1,)))
+    return reshape(flat, input.shape)
+
+
+def masked_scatter(input, mask, source):  # noqa: A002
+    """A copy of input whose positions where `mask` is True take source's elements in order
+    (row-major): the k-th True position gets source.reshape(-1)[k]."""
+    if not isinstance(mask, Tensor) or mask.dtype != "bool":
+        raise TypeError(f"masked_scatter(): mask must be a bool tensor, got "
+                        f"{getattr(mask, 'dtype', type(mask).__name__)}")
+    mask = broadcast_to(mask, input.shape)
+    flat_source = reshape(source, (-1,))
+    count = int(mask.sum().item())
+    if count > flat_source.shape[0]:
+        raise RuntimeError(f"masked_scatter(): the mask selects {count} elements but source has "
+                           f"only {flat_source.shape[0]}")
+    order = cumsum(reshape(mask, (-1,)), 0) - 1  # the source element each True position takes
+    picked = take(flat_source, order.clamp(min=0))
+    return where(mask, reshape(picked, input.shape).to(dtype=input.dtype), input)
+
+
+def _scalar_like(value, like):
+    from ..creation import full
+    return full((), value, dtype=like.dtype, device=like.device)
 
 
 def index_copy(input, dim, index, source):  # noqa: A002

@@ -26,7 +26,7 @@ from .shape import cat, flatten, flip, narrow, reshape, stack, transpose
 
 __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "row_stack", "dstack",
            "column_stack", "tensor_split", "unflatten", "cartesian_prod", "rot90", "fliplr",
-           "flipud"]
+           "flipud", "combinations"]
 
 
 def _at_least(name, tensors, shape_of):
@@ -177,6 +177,28 @@ def cartesian_prod(*tensors):
         return tensors[0]
     grids = meshgrid(*tensors, indexing="ij")
     return stack([flatten(g) for g in grids], 1)
+
+
+def combinations(input, r=2, with_replacement=False):  # noqa: A002
+    """The r-length combinations of the entries of the 1-d `input`, as rows, in itertools'
+    order (with_replacement: entries may repeat). Gradients flow back to the chosen entries."""
+    import itertools
+
+    from ..creation import tensor
+    from .index import take
+    if not isinstance(input, Tensor) or input.ndim != 1:
+        shape = list(input.shape) if isinstance(input, Tensor) else type(input).__name__
+        raise ValueError(f"combinations: input must be a 1-d tensor, got {shape}")
+    r = operator.index(r) if not isinstance(r, bool) else r
+    if isinstance(r, bool) or r < 0:
+        raise ValueError(f"combinations: r must be a non-negative int, got {r!r}")
+    pick = itertools.combinations_with_replacement if with_replacement else \
+        itertools.combinations
+    rows = list(pick(range(input.shape[0]), r)) if r else []
+    if not rows:  # r = 0 gives PyTorch's empty 1-d result
+        return input[:0] if r == 0 else reshape(input[:0], (0, r))
+    index = tensor(rows, dtype="int64", device=input.device)
+    return reshape(take(input, reshape(index, (-1,))), (len(rows), r))
 
 
 def rot90(input, k=1, dims=(0, 1)):  # noqa: A002

@@ -1237,6 +1237,12 @@ def _np_scatter_add(a, index, b, axis=0):
     return out
 
 
+def _np_masked_scatter(a, mask, b):
+    out = _np().array(a, copy=True)
+    out[mask] = b.reshape(-1)[:int(mask.sum())]
+    return out
+
+
 def _np_index_add(a, index, b, alpha=1):
     out = _np().array(a, copy=True)
     for i, j in enumerate(index):
@@ -1341,6 +1347,17 @@ OPS += [
           shapes="same",
           dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1, extra=_WHOLE,
           functions=("IndexAdd", "Mul")),
+    # index_put with accumulate: repeated rows add up (the positions come from _odd_positions)
+    _spec("index_put",
+          lambda a, b: a.index_put((_index(_odd_positions(a.shape[0]), a),), b, accumulate=True),
+          lambda a, b: _np_index_add(a, _odd_positions(a.shape[0]), b), arity=2, shapes="same",
+          dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1, extra=_WHOLE,
+          functions=("IndexAdd", "Reshape")),
+    _spec("masked_scatter", lambda a, b: a.masked_scatter(a > 0, b),
+          lambda a, b: _np_masked_scatter(a, a > 0, b), arity=2, shapes="same",
+          extra={"kinks": (0.0,)}, functions=("Take", "Where")),
+    _spec("select", lambda a: a.select(-1, -1), lambda a: a[..., -1], shapes="single",
+          dtypes=_N, min_dims=1, extra=_WHOLE, functions=("BasicIndex",)),
     _spec("index_copy",
           lambda a, b: a.index_copy(0, _index(range(a.shape[0] - 1, -1, -1), a), b),
           lambda a, b: _np_set(a, slice(None), b[::-1]), arity=2, shapes="same", dtypes=_N,
@@ -1562,7 +1579,163 @@ OPS += [
           lambda a, b: _np().sqrt(((a - b + 1e-6) ** 2).sum(-1, keepdims=True)), arity=2,
           shapes="same", min_dims=1, extra={"distinct": True},
           functions=("Sub", "Add", "Sum", "Sqrt")),
+    _spec("trapezoid", lambda a: _tt().trapezoid(a, dx=0.5),
+          lambda a: 0.25 * (a[..., 1:] + a[..., :-1]).sum(-1), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("BasicIndex", "Add", "Mul", "Sum")),
+    _spec("trapezoid_x", lambda a, b: _tt().trapezoid(a, b.cumsum(0), dim=0),
+          lambda a, b: _np_trapezoid_x(a, b), arity=2, shapes="same", min_dims=1,
+          extra={"min_side": 1}, functions=("BasicIndex", "Sub", "Mul", "Div", "Sum")),
+    _spec("cumulative_trapezoid", lambda a: _tt().cumulative_trapezoid(a, dim=0),
+          lambda a: _np().cumsum(0.5 * (a[1:] + a[:-1]), axis=0), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("BasicIndex", "Add", "CumulativeSum")),
+    _spec("vander", lambda a: _tt().vander(a.reshape(-1), N=3),
+          lambda a: _np().vander(a.reshape(-1), N=3), shapes="single", dtypes=SIGNED,
+          low=-2.0, high=2.0, functions=("Pow", "Reshape")),
+    _spec("combinations", lambda a: _tt().combinations(a.reshape(-1), 2),
+          lambda a: _np_combinations(a.reshape(-1), 2), shapes="single", dtypes=_N,
+          functions=("Take", "Reshape")),
+    _spec("bucketize", lambda a, b: _tt().bucketize(a, _tt().sort(b.reshape(-1)), right=True),
+          lambda a, b: _np().searchsorted(_np().sort(b.reshape(-1)), a, side="right"), arity=2,
+          dtypes=_N, differentiable=False),
 ]
+
+
+def _np_trapezoid_x(a, b):
+    x = _np().cumsum(b, axis=0)
+    return (0.5 * (a[1:] + a[:-1]) * (x[1:] - x[:-1])).sum(0)
+
+
+def _np_combinations(a, r):
+    import itertools
+    rows = list(itertools.combinations(range(a.shape[0]), r))
+    return a[_np().array(rows, dtype="int64").reshape(-1, r)] if rows else a[:0].reshape(0, r)
+# ---- nn: norms, padding modes, shuffles and bilinear (composed of the ops above; parameters
+# derived from the input's shape, NumPy references written out) -------------------------------
+
+def _channels4(a):
+    """(N, 4, C, W) from an "image" (N, C, H, W) with H >= 5: four channels, for groups of 2."""
+    return a[:, :, :4].permute(0, 2, 1, 3)
+
+
+def _np_channels4(a):
+    return a[:, :, :4].transpose(0, 2, 1, 3)
+
+
+def _affine4(a):
+    """Fixed per-channel weight and bias for four channels, on a's device and dtype."""
+    tt = _tt()
+    return (tt.tensor([1.0, -0.5, 2.0, 0.25], dtype=a.dtype, device=a.device),
+            tt.tensor([0.0, 1.0, -1.0, 0.5], dtype=a.dtype, device=a.device))
+
+
+def _np_group_norm4(a):
+    np = _np()
+    x = _np_channels4(a) + 7.0 * np.arange(a.shape[-1])
+    out = _np_normalize(x.reshape(x.shape[0], 2, -1), 2).reshape(x.shape)
+    return (out * np.array([1.0, -0.5, 2.0, 0.25])[:, None, None]
+            + np.array([0.0, 1.0, -1.0, 0.5])[:, None, None])
+
+
+def _running_stats(a):
+    tt, c = _tt(), a.shape[1]
+    return (tt.tensor([0.5, -0.25][:c], dtype=a.dtype, device=a.device),
+            tt.tensor([1.5, 0.5][:c], dtype=a.dtype, device=a.device))
+
+
+def _np_running_norm(a):
+    np, c = _np(), a.shape[1]
+    mean, var = np.array([0.5, -0.25][:c]), np.array([1.5, 0.5][:c])
+    return (a - mean[:, None, None]) / np.sqrt(var[:, None, None] + 1e-5)
+
+
+def _np_rms_norm(a):
+    np = _np()
+    x = a + 7.0 * np.arange(a.shape[-1])
+    return x / np.sqrt((x * x).mean(axis=-1, keepdims=True) + np.finfo(a.dtype).eps)
+
+
+def _np_lrn(x, size=3, alpha=1.0, beta=0.75, k=2.0):
+    np = _np()
+    out = np.empty_like(x)
+    channels = x.shape[1]
+    for c in range(channels):
+        lo, hi = max(c - size // 2, 0), min(c + (size - 1) // 2, channels - 1)
+        out[:, c] = x[:, c] / (k + alpha / size * (x[:, lo:hi + 1] ** 2).sum(axis=1)) ** beta
+    return out
+
+
+def _np_pad(a, widths, mode, **kw):
+    """np.pad over the trailing axes, widths listed from the first padded axis on."""
+    return _np().pad(a, [(0, 0)] * (a.ndim - len(widths)) + list(widths), mode=mode, **kw)
+
+
+def _bilinear_weight(a):
+    k = a.shape[-1]
+    return (_tt().arange(2 * k * k, dtype=a.dtype, device=a.device).reshape(2, k, k) * 0.1
+            + 0.05)
+
+
+def _np_bilinear(a, b):
+    np = _np()
+    k = a.shape[-1]
+    w = np.arange(2 * k * k, dtype=a.dtype).reshape(2, k, k) * 0.1 + 0.05
+    left = np.einsum("...i,oij->...oj", a, w)  # input1's side first, as nn.functional does
+    return (left * b[..., None, :]).sum(-1) + np.array([0.5, -0.5])
+
+
+OPS += [
+    _spec("group_norm", lambda a: _F().group_norm(_spread(_channels4(a)), 2, *_affine4(a)),
+          _np_group_norm4, shapes="image",
+          functions=("Normalize", "Reshape", "Permute", "BasicIndex", "Mul", "Add")),
+    _spec("instance_norm", lambda a: _F().instance_norm(_spread(a)),
+          lambda a: _np_normalize(a + 7.0 * _np().arange(a.shape[-1]), (2, 3)), shapes="image",
+          functions=("Normalize", "Add")),
+    _spec("instance_norm_running_stats",
+          lambda a: _F().instance_norm(a, *_running_stats(a), use_input_stats=False),
+          _np_running_norm, shapes="image", functions=("Normalize",)),
+    # spread as layer_norm's: a row of nearly equal values would make float32 gradients
+    # meaninglessly ill-conditioned (eps is float32's machine epsilon here)
+    _spec("rms_norm", lambda a: _F().rms_norm(_spread(a), a.shape[-1:]), _np_rms_norm,
+          shapes="single", min_dims=1, extra={"min_side": 2},
+          functions=("Mul", "Sum", "Div", "Add", "Sqrt")),
+    _spec("local_response_norm",
+          lambda a: _F().local_response_norm(a.permute(0, 2, 1, 3), 3, 1.0, 0.75, 2.0),
+          lambda a: _np_lrn(a.transpose(0, 2, 1, 3)), shapes="image",
+          functions=("Permute", "Mul", "Concat", "BasicIndex", "Add", "Pow", "Div")),
+    _spec("pad_reflect", lambda a: _F().pad(a, (2, 1, 1, 3), "reflect"),
+          lambda a: _np_pad(a, [(1, 3), (2, 1)], "reflect"), shapes="image", dtypes=_N,
+          functions=("Take",)),
+    _spec("pad_replicate", lambda a: _F().pad(a[0], (3, 1), "replicate"),
+          lambda a: _np_pad(a[0], [(3, 1)], "edge"), shapes="image", dtypes=_N,
+          functions=("Take", "BasicIndex")),
+    _spec("pad_replicate_3d", lambda a: _F().pad(a, (1, 0, 2, 1, 1, 1), "replicate"),
+          lambda a: _np_pad(a, [(1, 1), (2, 1), (1, 0)], "edge"), shapes="image", dtypes=_N,
+          functions=("Take",)),
+    _spec("pad_circular_cropped", lambda a: _F().pad(a, (2, 3, -1, 2), "circular"),
+          lambda a: _np_pad(a[:, :, 1:], [(0, 2), (2, 3)], "wrap"), shapes="image",
+          dtypes=_N, functions=("Take",)),
+    _spec("pad_constant_cropped", lambda a: _F().pad(a, (1, -2, 0, 2), value=2),
+          lambda a: _np_pad(a[..., :-2], [(0, 2), (1, 0)], "constant", constant_values=2),
+          shapes="image", dtypes=_N, functions=("BasicIndex", "Concat")),
+    _spec("pixel_shuffle", lambda a: _F().pixel_shuffle(_channels4(a[..., :4]), 2),
+          lambda a: _np_channels4(a[..., :4]).reshape(a.shape[0], 1, 2, 2, a.shape[1], 4)
+          .transpose(0, 1, 4, 2, 5, 3).reshape(a.shape[0], 1, 2 * a.shape[1], 8),
+          shapes="image", dtypes=_N, functions=("Reshape", "Permute", "BasicIndex")),
+    _spec("pixel_unshuffle", lambda a: _F().pixel_unshuffle(a[:, :, :4, :4], 2),
+          lambda a: a[:, :, :4, :4].reshape(a.shape[0], a.shape[1], 2, 2, 2, 2)
+          .transpose(0, 1, 3, 5, 2, 4).reshape(a.shape[0], 4 * a.shape[1], 2, 2),
+          shapes="image", dtypes=_N, functions=("Reshape", "Permute", "BasicIndex")),
+    _spec("channel_shuffle", lambda a: _F().channel_shuffle(_channels4(a), 2),
+          lambda a: _np_channels4(a).reshape(a.shape[0], 2, 2, *a.shape[1:2], a.shape[3])
+          .swapaxes(1, 2).reshape(a.shape[0], 4, a.shape[1], a.shape[3]),
+          shapes="image", dtypes=_N, functions=("Reshape", "Permute", "BasicIndex")),
+    _spec("bilinear",
+          lambda a, b: _F().bilinear(a, b, _bilinear_weight(a),
+                                     _tt().tensor([0.5, -0.5], dtype=a.dtype, device=a.device)),
+          _np_bilinear, arity=2, shapes="same", min_dims=1, extra={"min_side": 1},
+          functions=("Matmul", "Reshape", "Mul", "Sum", "Add")),
+]
+
 
 def by_name(name: str) -> OpSpec:
     for spec in OPS:
