@@ -827,6 +827,7 @@ class Tensor:
     def tensor_split(self, indices_or_sections, dim=0):
         return tensor_split(self, indices_or_sections, dim)
     def unflatten(self, dim, sizes): return unflatten(self, dim, sizes)
+    def unfold(self, dimension, size, step): return method_unfold(self, dimension, size, step)
     def rot90(self, k=1, dims=(0, 1)): return rot90(self, k, dims)
     def fliplr(self): return fliplr(self)
     def flipud(self): return flipud(self)
@@ -1149,6 +1150,7 @@ from .ops import (  # noqa: E402 - creation functions, and the methods sum/prod,
     full,
     method_prod,  # Tensor.prod and Tensor.sum: PyTorch's integer dtypes (int64 for uint8)
     method_sum,
+    method_unfold,  # Tensor.unfold: PyTorch has no torch.unfold, nor tinytorch
     multinomial,
     ones,
     rand,

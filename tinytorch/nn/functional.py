@@ -19,12 +19,16 @@ kernels (cuDNN, oneDNN, FlashAttention) and supports more options
 from __future__ import annotations
 
 import math
+import numbers
+import operator
+import struct
 import warnings
 
 from .. import autocast_state
 from .. import dtypes as _dt
 from ..autograd import no_grad
 from ..creation import arange, full, rand
+from ..creation import tensor as _tensor
 from ..errors import TensorIndexError, tensor_arguments
 from ..ops import cat, erf, log_softmax, matmul, movedim, reshape, softmax, where
 from ..ops import relu as _relu
@@ -35,6 +39,7 @@ from .ops.activation import Gelu, GeluTanh
 from .ops.conv import Conv2d
 from .ops.dropout import Dropout
 from .ops.embedding import Embedding
+from .ops.fold import Fold, Unfold
 from .ops.linear import Linear
 from .ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, NllLoss
 from .ops.normalization import Normalize
@@ -53,13 +58,25 @@ __all__ += ["group_norm", "instance_norm", "rms_norm", "local_response_norm", "p
 
 # ---- helpers -------------------------------------------------------------------------------
 
+def _ints(value, count, name):
+    """An int, or a tuple or list of `count` ints, as a tuple of `count` ints.
+
+    Sizes past 2**31 are refused here: no window or padding is that large, and the arrays
+    they would ask for are past any memory.
+    """
+    items = value if isinstance(value, (tuple, list)) else (value,) * count
+    if len(items) != count or any(isinstance(v, bool) or not hasattr(v, "__index__")
+                                  for v in items):
+        what = "an int or a pair of ints" if count == 2 else f"an int or {count} ints"
+        raise TypeError(f"{name} must be {what}, got {value!r}")
+    items = tuple(operator.index(v) for v in items)
+    if any(abs(v) >= 2**31 for v in items):
+        raise ValueError(f"{name} {value!r} is too large: sizes must be below 2**31")
+    return items
+
+
 def _pair(value, name):
-    if isinstance(value, int):
-        return (value, value)
-    value = tuple(value)
-    if len(value) != 2 or not all(isinstance(v, int) for v in value):
-        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
-    return value
+    return _ints(value, 2, name)
 
 
 def _size(t: Tensor) -> str:
@@ -211,7 +228,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if input.ndim == 3:
         return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups)[0]
     stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
-    if min(stride) < 1 or min(dilation) < 1 or groups < 1:
+    groups = _groups(groups)
+    if min(stride) < 1 or min(dilation) < 1:
         raise ValueError(f"stride, dilation and groups must be positive, got stride={stride}, "
                          f"dilation={dilation}, groups={groups}")
     out_channels, group_channels, kh, kw = weight.shape
@@ -235,6 +253,127 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                            f"can't be greater than actual input size; pad the input or use a "
                            f"smaller kernel.")
     return Conv2d.apply(input, weight, bias, stride, pads, dilation, groups)
+
+
+def _groups(groups):
+    if isinstance(groups, bool) or not hasattr(groups, "__index__"):
+        raise TypeError(f"groups must be a positive int, got {groups!r}")
+    groups = operator.index(groups)
+    if groups < 1:
+        raise ValueError(f"groups must be positive, got {groups}")
+    return groups
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    """1-D cross-correlation of input (N, C, L) or (C, L) with weight (OC, C/groups, k).
+
+    It is conv2d on images of height 1 (input and weight get a height axis of size 1), so it
+    shares conv2d's Function and gradients. `padding` is an int, 'valid' or 'same'.
+    """
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to conv1d, but got "
+                           f"input of size: {_size(input)}. Sequences go in as (N, C, L), e.g. "
+                           f"x.unsqueeze(1) for a batch of single-channel signals.")
+    if weight.ndim != 3:
+        raise RuntimeError(f"conv1d expects a 3-D weight (out_channels, in_channels/groups, "
+                           f"kernel_size), got size {_size(weight)}")
+    groups = _groups(groups)
+    if input.shape[-2] != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {_size(weight)}, expected "
+                           f"input{_size(input)} to have {weight.shape[1] * groups} channels, "
+                           f"but got {input.shape[-2]} channels instead.")
+    stride, dilation = _ints(stride, 1, "stride"), _ints(dilation, 1, "dilation")
+    if not isinstance(padding, str):
+        padding = (0, *_ints(padding, 1, "padding"))
+    out = conv2d(input.unsqueeze(-2), weight.unsqueeze(-2), bias, (1, *stride), padding,
+                 (1, *dilation), groups)
+    return out.squeeze(-2)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,  # noqa: A002
+                     groups=1, dilation=1):
+    """The transpose (adjoint) of conv2d: input (N, C_in, H, W) or (C_in, H, W), weight
+    (C_in, C_out/groups, kh, kw), output (N, C_out, OH, OW) with
+    OH = (H - 1)*stride - 2*padding + dilation*(kh - 1) + output_padding + 1.
+
+    One matrix product turns each input position's channels into a (C_out, kh, kw) patch,
+    and Fold (col2im) adds the patches up `stride` apart, cropping `padding` off each side:
+    exactly the gradient of conv2d with respect to its input.
+    """
+    if autocast_state.active[0]:  # inside tinytorch.autocast
+        low = autocast_state.lowering_dtype(input.device.type)
+        if low is not None:
+            from ..ops.autocast import run_lowered
+            return run_lowered(conv_transpose2d, low, input, weight, bias, stride=stride,
+                               padding=padding, output_padding=output_padding, groups=groups,
+                               dilation=dilation)
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to "
+                           f"conv_transpose2d, but got input of size: {_size(input)}")
+    if weight.ndim != 4:
+        raise RuntimeError(f"conv_transpose2d expects a 4-D weight (in_channels, "
+                           f"out_channels/groups, kh, kw), got size {_size(weight)}")
+    if input.ndim == 3:
+        return conv_transpose2d(input.unsqueeze(0), weight, bias, stride, padding,
+                                output_padding, groups, dilation)[0]
+    stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
+    padding, extra = _pair(padding, "padding"), _pair(output_padding, "output_padding")
+    groups = _groups(groups)
+    if min(stride) < 1 or min(dilation) < 1 or min(padding) < 0 or min(extra) < 0:
+        raise ValueError(f"conv_transpose2d: stride and dilation must be positive and padding "
+                         f"and output_padding non-negative, got stride={stride}, dilation="
+                         f"{dilation}, padding={padding}, output_padding={extra}")
+    if any(e >= max(s, d) for e, s, d in zip(extra, stride, dilation)):
+        raise ValueError(f"conv_transpose2d: output padding must be smaller than either stride "
+                         f"or dilation, got output_padding={extra}, stride={stride}, dilation="
+                         f"{dilation}")
+    in_channels, group_out, kh, kw = weight.shape
+    if input.shape[1] != in_channels or in_channels % groups:
+        raise RuntimeError(f"Given transposed=1, groups={groups}, weight of size "
+                           f"{_size(weight)}, expected input{_size(input)} to have "
+                           f"{in_channels} channels (divisible by groups), but got "
+                           f"{input.shape[1]} channels instead. A transposed convolution's "
+                           f"weight is (in_channels, out_channels/groups, kh, kw).")
+    _same_dtype("conv_transpose2d", input, weight)
+    _same_bias("conv_transpose2d", input, bias)
+    if bias is not None and bias.shape != (group_out * groups,):
+        raise RuntimeError(f"conv_transpose2d: bias has shape {_size(bias)} but the layer has "
+                           f"{group_out * groups} output channels; give a bias of shape "
+                           f"[{group_out * groups}].")
+    n, _, h, w = input.shape
+    out_size = tuple((size - 1) * s - 2 * p + d * (k - 1) + e + 1 for size, s, p, d, k, e
+                     in zip((h, w), stride, padding, dilation, (kh, kw), extra))
+    if min(out_size) < 1 or min(h, w) < 1:
+        raise RuntimeError(f"conv_transpose2d: input of size {_size(input)} with kernel "
+                           f"({kh}, {kw}), stride {stride}, padding {padding} gives an output "
+                           f"of {out_size[0]} x {out_size[1]}, which is too small; use less "
+                           f"padding.")
+    rows = reshape(input, (n, groups, in_channels // groups, h * w))
+    patches = reshape(weight, (groups, in_channels // groups, group_out * kh * kw))
+    cols = reshape(matmul(patches.mT, rows), (n, groups * group_out * kh * kw, h * w))
+    out = Fold.apply(cols, out_size, (h, w), (kh, kw), stride, padding, dilation)
+    return out if bias is None else out + reshape(bias, (-1, 1, 1))
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,  # noqa: A002
+                     groups=1, dilation=1):
+    """The transpose of conv1d, for input (N, C_in, L) or (C_in, L) and weight
+    (C_in, C_out/groups, k): conv_transpose2d on signals of height 1."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to "
+                           f"conv_transpose1d, but got input of size: {_size(input)}")
+    if weight.ndim != 3:
+        raise RuntimeError(f"conv_transpose1d expects a 3-D weight (in_channels, "
+                           f"out_channels/groups, kernel_size), got size {_size(weight)}")
+    if input.shape[-2] != weight.shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {_size(weight)}, expected "
+                           f"input{_size(input)} to have {weight.shape[0]} channels, but got "
+                           f"{input.shape[-2]} channels instead.")
+    stride, padding = _ints(stride, 1, "stride"), _ints(padding, 1, "padding")
+    extra, dilation = _ints(output_padding, 1, "output_padding"), _ints(dilation, 1, "dilation")
+    out = conv_transpose2d(input.unsqueeze(-2), weight.unsqueeze(-2), bias, (1, *stride),
+                           (0, *padding), (0, *extra), groups, (1, *dilation))
+    return out.squeeze(-2)
 
 
 # ---- pooling -------------------------------------------------------------------------------
@@ -315,6 +454,334 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # n
     divisor = None if divisor_override is None else float(divisor_override)
     return AvgPool2d.apply(input, kernel, stride, padding, bool(ceil_mode),
                                    bool(count_include_pad), divisor)
+
+
+def _pool1d_args(name, input, kernel_size, stride, padding, dilation=1):  # noqa: A002
+    """The 1-D pooling arguments, checked, as the pairs of the 2-D pool over a height-1 image."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"{name}: expected 2D (C, L) or 3D (N, C, L) input, but got input of "
+                           f"size: {_size(input)}")
+    (k,) = _ints(kernel_size, 1, "kernel_size")
+    no_stride = stride is None or (isinstance(stride, (tuple, list)) and not stride)
+    (s,) = (k,) if no_stride else _ints(stride, 1, "stride")
+    (p,), (d,) = _ints(padding, 1, "padding"), _ints(dilation, 1, "dilation")
+    if min(k, s, d) < 1:
+        raise ValueError(f"{name}: kernel_size, stride and dilation must be positive, got "
+                         f"{k}, {s}, {d}")
+    span = d * (k - 1) + 1
+    if p < 0 or p > span // 2:
+        raise RuntimeError(f"{name}: pad should be at most half of effective kernel size, but "
+                           f"got pad={p}, kernel_size={k} and dilation={d}")
+    if input.shape[-1] + 2 * p < span:
+        raise RuntimeError(f"{name}: the input of size {_size(input)} is too small for a "
+                           f"window of {span} with padding {p}: the output would be empty. "
+                           f"Pool less, or pad the input.")
+    return (1, k), (1, s), (0, p), (1, d)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+               return_indices=False):
+    """Maximum over each window along the last axis of (N, C, L) or (C, L): max_pool2d over a
+    height-1 image. With return_indices, the indices are positions along L."""
+    kernel, stride, padding, dilation = _pool1d_args("max_pool1d", input, kernel_size, stride,
+                                                     padding, dilation)
+    out = max_pool2d(input.unsqueeze(-2), kernel, stride, padding, dilation, ceil_mode,
+                     return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # noqa: A002
+               count_include_pad=True):
+    """Mean over each window along the last axis of (N, C, L) or (C, L): avg_pool2d over a
+    height-1 image."""
+    kernel, stride, padding, _ = _pool1d_args("avg_pool1d", input, kernel_size, stride,
+                                              padding)
+    return avg_pool2d(input.unsqueeze(-2), kernel, stride, padding, ceil_mode,
+                      count_include_pad).squeeze(-2)
+
+
+# Adaptive pooling: output window i of n along an axis of `size` inputs covers the positions
+# [floor(i*size/n), ceil((i+1)*size/n)), PyTorch's split, so windows differ in length by at
+# most one and may overlap by one. When n divides size the windows are a plain pooling
+# (kernel = stride = size/n); otherwise each window is gathered with index_select, padded to
+# the longest by repeating its last position, so gradients flow back through index_select.
+
+def _adaptive_sizes(name, input, output_size, dims):  # noqa: A002
+    """The output size of each of the last `dims` axes (None keeps the input's size)."""
+    if input.ndim not in (dims + 1, dims + 2):
+        raise RuntimeError(f"{name}: expected {dims + 1}D or {dims + 2}D input, but got input "
+                           f"of size: {_size(input)}")
+    if isinstance(output_size, (tuple, list)) and len(output_size) == dims:
+        output_size = tuple(n if o is None else o
+                            for n, o in zip(input.shape[-dims:], output_size))
+    sizes = _ints(output_size, dims, "output_size")
+    if min(sizes) < 1:
+        raise ValueError(f"{name}: output_size must be positive, got {sizes}")
+    if min(input.shape[-dims:]) < 1:
+        raise RuntimeError(f"{name}: expected input to have non-zero size for non-batch "
+                           f"dimensions, but got input of size: {_size(input)}")
+    _float_input(name, input)
+    return sizes
+
+
+def _adaptive_table(size, n, device):
+    """For n adaptive windows over `size` positions: each window's positions padded to the
+    longest window by repeating its last one, (n, width) int64; which of them are real, bool
+    (n, width); and each window's length, (n,)."""
+    starts = [i * size // n for i in range(n)]
+    ends = [-(-(i + 1) * size // n) for i in range(n)]
+    width = max(e - s for s, e in zip(starts, ends))
+    offsets = reshape(arange(width, device=device), (1, width))
+    first = reshape(_tensor(starts, dtype="int64", device=device), (n, 1))
+    last = reshape(_tensor(ends, dtype="int64", device=device), (n, 1)) - 1
+    index = first + offsets
+    return index.clamp(max=last), index <= last, (last - first + 1).reshape(n)
+
+
+def _adaptive_mean(input, axis, n):  # noqa: A002
+    """Adaptive average pooling along one axis (a mean over a box is a mean of means)."""
+    size = input.shape[axis]
+    index, real, lengths = _adaptive_table(size, n, input.device)
+    width = index.shape[1]
+    gathered = input.index_select(axis, index.reshape(-1))
+    shape = input.shape[:axis] + (n, width) + input.shape[axis + 1:]
+    mask_shape = (n, width) + (1,) * (input.ndim - axis - 1)
+    total = where(real.reshape(mask_shape), gathered.reshape(shape), 0.0).sum(axis + 1)
+    return total / lengths.reshape(mask_shape[:1] + mask_shape[2:]).to(input.dtype)
+
+
+def adaptive_avg_pool2d(input, output_size):  # noqa: A002
+    """Average over adaptive windows of (N, C, H, W) or (C, H, W), giving output_size (an int,
+    or a pair whose None entries keep the input's size)."""
+    oh, ow = _adaptive_sizes("adaptive_avg_pool2d", input, output_size, 2)
+    h, w = input.shape[-2:]
+    if h % oh == 0 and w % ow == 0:
+        return avg_pool2d(input, (h // oh, w // ow))
+    return _adaptive_mean(_adaptive_mean(input, input.ndim - 2, oh), input.ndim - 1, ow)
+
+
+def adaptive_avg_pool1d(input, output_size):  # noqa: A002
+    """Average over adaptive windows along the last axis of (N, C, L) or (C, L)."""
+    (n,) = _adaptive_sizes("adaptive_avg_pool1d", input, output_size, 1)
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, n)).squeeze(-2)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):  # noqa: A002
+    """Maximum over adaptive windows of (N, C, H, W) or (C, H, W); with return_indices, also
+    the flat position (row * W + col) of each maximum in its input plane."""
+    oh, ow = _adaptive_sizes("adaptive_max_pool2d", input, output_size, 2)
+    h, w = input.shape[-2:]
+    if h % oh == 0 and w % ow == 0:
+        return max_pool2d(input, (h // oh, w // ow), return_indices=return_indices)
+    rows, _, _ = _adaptive_table(h, oh, input.device)
+    cols, _, _ = _adaptive_table(w, ow, input.device)
+    kh, kw = rows.shape[1], cols.shape[1]
+    lead = input.shape[:-2]
+    # windows (..., OH, OW, KH*KW): the repeated last positions are real members, so they
+    # cannot change a maximum, and argmax takes the first (row-major) of tied values
+    windows = input.index_select(-2, rows.reshape(-1)).index_select(-1, cols.reshape(-1))
+    windows = windows.reshape(*lead, oh, kh, ow, kw).movedim(-3, -2)
+    windows = windows.reshape(*lead, oh, ow, kh * kw)
+    best = windows.argmax(-1, keepdim=True)
+    values = windows.take_along_dim(best, -1).squeeze(-1)
+    if not return_indices:
+        return values
+    flat = (rows.reshape(oh, 1, kh, 1) * w + cols.reshape(1, ow, 1, kw)).reshape(oh, ow, -1)
+    return values, flat.expand(windows.shape).take_along_dim(best, -1).squeeze(-1)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):  # noqa: A002
+    """Maximum over adaptive windows along the last axis of (N, C, L) or (C, L)."""
+    (n,) = _adaptive_sizes("adaptive_max_pool1d", input, output_size, 1)
+    out = adaptive_max_pool2d(input.unsqueeze(-2), (1, n), return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+__all__ += ["conv1d", "conv_transpose1d", "conv_transpose2d", "max_pool1d", "avg_pool1d",
+            "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d",
+            "adaptive_max_pool2d"]
+
+
+# ---- resizing and sliding blocks -----------------------------------------------------------
+
+# mode -> the number of spatial axes it needs (None: any of 1, 2, 3)
+_RESIZE_MODES = {"nearest": None, "nearest-exact": None, "area": None, "linear": 1,
+                 "bilinear": 2, "trilinear": 3}
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,  # noqa: A002
+                recompute_scale_factor=None, antialias=False):
+    """Resize the spatial axes (all after N and C) of input to `size`, or by `scale_factor`.
+
+    Modes: "nearest" (output i takes input floor(i * scale), PyTorch's rule), "nearest-exact"
+    (floor((i + 0.5) * scale)), "linear"/"bilinear"/"trilinear" (for 1, 2, 3 spatial axes;
+    align_corners=True maps the corner pixels onto each other) and "area" (adaptive average
+    pooling). scale is 1/scale_factor when one is given (unless recompute_scale_factor),
+    else in/out. Each axis is resized in turn by gathering input rows with index_select
+    (and, for the linear modes, blending two of them), so gradients come from those ops.
+    """
+    if mode not in _RESIZE_MODES:
+        kind = NotImplementedError if mode == "bicubic" else ValueError
+        raise kind(f"interpolate: mode {mode!r} is not supported; use one of "
+                   f"{', '.join(map(repr, _RESIZE_MODES))}")
+    spatial = input.ndim - 2
+    if spatial not in (1, 2, 3):
+        raise ValueError(f"interpolate expects (N, C, ...) input with 1 to 3 spatial axes (3D "
+                         f"to 5D), got input of size: {_size(input)}")
+    needed = _RESIZE_MODES[mode]
+    if needed is not None and needed != spatial:
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
+                                  f"{needed + 2}D input")
+    if align_corners is not None and needed is None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | trilinear")
+    if antialias:
+        raise NotImplementedError("interpolate(antialias=True) is not supported by tinytorch")
+    sizes, factors = _resize_sizes(input, size, scale_factor, recompute_scale_factor)
+    if mode == "area":
+        _float_input("interpolate", input)
+        out = input
+        for axis, n in enumerate(sizes, start=2):
+            out = _adaptive_mean(out, axis, n) if out.shape[axis] != n else out
+        return out if out is not input else input.clone()
+    if needed is not None:
+        _float_input("interpolate", input)
+    out = input
+    for axis, (n, m, factor) in enumerate(zip(input.shape[2:], sizes, factors), start=2):
+        if needed is None:
+            out = out.index_select(axis, _tensor(_nearest_index(n, m, factor, mode),
+                                                 dtype="int64", device=input.device))
+        else:
+            out = _linear_along(out, axis, m, factor, bool(align_corners))
+    return out
+
+
+def _resize_sizes(input, size, scale_factor, recompute):  # noqa: A002
+    """(output sizes, scale factors to use or None each) of interpolate's spatial axes."""
+    spatial, shape = input.ndim - 2, input.shape[2:]
+    if (size is None) == (scale_factor is None):
+        raise ValueError("interpolate: give exactly one of size and scale_factor, got "
+                         + ("both" if size is not None else "neither"))
+    if size is not None:
+        sizes = _ints(size, spatial, "size")
+        if min(sizes) < 1:
+            raise ValueError(f"interpolate: output sizes must be positive, got {sizes}")
+        return sizes, (None,) * spatial
+    factors = scale_factor if isinstance(scale_factor, (tuple, list)) else (
+        (scale_factor,) * spatial)
+    if len(factors) != spatial or not all(isinstance(f, numbers.Real) and not isinstance(
+            f, bool) for f in factors):
+        raise TypeError(f"interpolate: scale_factor must be a number or {spatial} numbers for "
+                        f"input of size {_size(input)}, got {scale_factor!r}")
+    if not all(0 < f < 2**31 for f in factors):
+        raise ValueError(f"interpolate: scale factors must be positive and finite, got "
+                         f"{scale_factor!r}")
+    sizes = tuple(math.floor(n * float(f)) for n, f in zip(shape, factors))
+    if not all(0 < m < 2**31 for m in sizes):
+        raise ValueError(f"interpolate: scale_factor {scale_factor!r} turns input of size "
+                         f"{_size(input)} into spatial sizes {sizes}; they must be positive.")
+    return sizes, (None,) * spatial if recompute else tuple(float(f) for f in factors)
+
+
+def _float32(value):
+    """value rounded to the nearest float32 (a float64 product or quotient of float32 values,
+    rounded once more, is exactly the float32 operation's result)."""
+    return struct.unpack("f", struct.pack("f", value))[0]
+
+
+def _nearest_index(size, n, factor, mode):
+    """The input position each of n outputs copies. PyTorch computes it in float32, and so
+    does this, so a position that lands next to an integer rounds to the same pixel."""
+    scale = _float32(1.0 / factor) if factor else _float32(size / n)
+    offset = 0.5 if mode == "nearest-exact" else 0.0
+    return [min(math.floor(_float32((i + offset) * scale)), size - 1) for i in range(n)]
+
+
+def _linear_along(input, axis, n, factor, align_corners):  # noqa: A002
+    """Linear interpolation of one axis to n samples: each output blends its two neighbours."""
+    size = input.shape[axis]
+    if align_corners:  # the first and last samples of input and output coincide
+        scale = (size - 1) / (n - 1) if n > 1 else 0.0
+    else:  # sample centres: output i sits at (i + 0.5) * scale - 0.5 in input coordinates
+        scale = 1.0 / factor if factor else size / n
+    lows, highs, weights = [], [], []
+    for i in range(n):
+        source = i * scale if align_corners else max((i + 0.5) * scale - 0.5, 0.0)
+        low = min(int(source), size - 1)
+        lows.append(low)
+        highs.append(min(low + 1, size - 1))
+        weights.append(min(source - low, 1.0))
+    device, shape = input.device, (n,) + (1,) * (input.ndim - axis - 1)
+    weight = reshape(_tensor(weights, dtype=input.dtype, device=device), shape)
+    low = input.index_select(axis, _tensor(lows, dtype="int64", device=device))
+    high = input.index_select(axis, _tensor(highs, dtype="int64", device=device))
+    return low * (1 - weight) + high * weight
+
+
+def _block_args(name, kernel_size, dilation, padding, stride):
+    kernel, dilation = _pair(kernel_size, "kernel_size"), _pair(dilation, "dilation")
+    padding, stride = _pair(padding, "padding"), _pair(stride, "stride")
+    if min(kernel) < 1 or min(dilation) < 1 or min(stride) < 1 or min(padding) < 0:
+        raise ValueError(f"{name}: kernel_size, dilation and stride must be positive and "
+                         f"padding non-negative, got kernel_size={kernel}, dilation={dilation},"
+                         f" stride={stride}, padding={padding}")
+    return kernel, dilation, padding, stride
+
+
+def _block_grid(size, kernel, dilation, padding, stride):
+    """How many blocks fit along each axis of a (padded) plane of `size`."""
+    return tuple((n + 2 * p - d * (k - 1) - 1) // s + 1
+                 for n, k, d, p, s in zip(size, kernel, dilation, padding, stride))
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002
+    """im2col: the sliding kernel_size blocks of input (N, C, H, W) or (C, H, W) as columns,
+    (N, C*kh*kw, L), rows channel-major (c*kh*kw + i*kw + j), blocks in row-major order."""
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"unfold: expected 3D (C, H, W) or 4D (N, C, H, W) input, but got "
+                           f"input of size: {_size(input)}")
+    kernel, dilation, padding, stride = _block_args("unfold", kernel_size, dilation, padding,
+                                                    stride)
+    _float_input("unfold", input)
+    if input.ndim == 3:
+        return unfold(input.unsqueeze(0), kernel, dilation, padding, stride)[0]
+    grid = _block_grid(input.shape[2:], kernel, dilation, padding, stride)
+    if min(grid) < 1:
+        raise RuntimeError(f"unfold: input of size {_size(input)} with padding {padding} is "
+                           f"smaller than the kernel {kernel} at dilation {dilation}: there are "
+                           f"no blocks. Pad more, or use a smaller kernel.")
+    return Unfold.apply(input, grid, kernel, stride, padding, dilation)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002
+    """col2im, the adjoint of unfold: columns (N, C*kh*kw, L) or (C*kh*kw, L) added back into
+    (N, C, H, W) planes of output_size, overlapping blocks summing up."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"fold: expected 2D (C*kh*kw, L) or 3D (N, C*kh*kw, L) input, but "
+                           f"got input of size: {_size(input)}")
+    size = _pair(output_size, "output_size")
+    kernel, dilation, padding, stride = _block_args("fold", kernel_size, dilation, padding,
+                                                    stride)
+    _float_input("fold", input)
+    if input.ndim == 2:
+        return fold(input.unsqueeze(0), size, kernel, dilation, padding, stride)[0]
+    grid = _block_grid(size, kernel, dilation, padding, stride)
+    k = kernel[0] * kernel[1]
+    if input.shape[1] % k or min(grid) < 1 or input.shape[2] != grid[0] * grid[1]:
+        raise RuntimeError(f"fold: input of size {_size(input)} does not fit output_size "
+                           f"{size} with kernel_size {kernel}, dilation {dilation}, padding "
+                           f"{padding}, stride {stride}: dimension 1 must be divisible by "
+                           f"{k} (the kernel's size) and dimension 2 must be the number of "
+                           f"blocks, {max(grid[0], 0) * max(grid[1], 0)} ({grid[0]} x "
+                           f"{grid[1]}).")
+    return Fold.apply(input, size, grid, kernel, stride, padding, dilation)
+
+
+__all__ += ["interpolate", "unfold", "fold"]
 
 
 # ---- dropout, normalisation, embedding -----------------------------------------------------

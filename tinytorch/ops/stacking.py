@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import operator
 
+from ..creation import arange
 from ..tensor import Tensor
-from .manipulation import meshgrid
+from .index import take
+from .manipulation import meshgrid, movedim
 from .plumbing import int_tuple, normalize_dim, tensor_list
 from .shape import cat, flatten, flip, narrow, reshape, stack, transpose
 
@@ -139,6 +141,30 @@ def unflatten(input, dim, sizes):  # noqa: A002
         raise RuntimeError(f"unflatten: sizes {list(sizes)} don't multiply up to the size of dim "
                            f"{dim} ({x.shape[dim]}) of input of shape {list(input.shape)}")
     return reshape(x, x.shape[:dim] + sizes + x.shape[dim + 1:])
+
+
+def method_unfold(input, dimension, size, step):  # noqa: A002
+    """Tensor.unfold (a method only, as in PyTorch): the windows of `size` consecutive entries,
+    `step` apart, along `dimension`, which becomes the window count, with a new last axis of
+    `size`. One `take` of every window's positions, so the gradient adds overlaps back up."""
+    x = reshape(input, (1,)) if input.ndim == 0 else input
+    dim = normalize_dim(dimension, x.ndim, "dimension")
+    size, step = int_tuple("unfold", "size", size), int_tuple("unfold", "step", step)
+    if len(size) != 1 or len(step) != 1:
+        raise TypeError(f"unfold(): size and step must be ints, got {size} and {step}")
+    (size,), (step,) = size, step
+    length = x.shape[dim]
+    if not 0 <= size <= length:
+        raise RuntimeError(f"unfold: maximum size for tensor at dimension {dim} is {length} but "
+                           f"size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"unfold: step is {step} but must be > 0")
+    count = (length - size) // step + 1
+    device = x.device
+    positions = (reshape(arange(count, device=device) * step, (count, 1))
+                 + reshape(arange(size, device=device), (1, size)))
+    out = movedim(take(x, positions, dim), dim + 1, -1)
+    return reshape(out, (size,)) if input.ndim == 0 else out
 
 
 def cartesian_prod(*tensors):

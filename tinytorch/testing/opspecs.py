@@ -286,6 +286,169 @@ def _conv2d(x, w):
     return _F().conv2d(x, w, w.sum((1, 2, 3)), stride=2, padding=1)
 
 
+# The 1-D nn ops read an image (N, C, H, W) as signals (N, C, H*W), and take a (OC, C, 3) weight
+# from the (OC, C, 3, 3) one; the transposed convolutions read it as (C, OC, ...).
+
+def _signals(x):
+    return x.reshape(x.shape[0], x.shape[1], -1)
+
+
+def _np_conv1d(x, w):
+    """conv1d with stride 2, padding 1, dilation 2 and bias w.sum((1, 2, 3)), as _conv1d."""
+    np = _np()
+    x, k = np.pad(_signals(x), ((0, 0), (0, 0), (1, 1))), w[..., 1]
+    count = (x.shape[2] - 5) // 2 + 1
+    out = np.stack([np.einsum("nct,oct->no", x[:, :, 2 * i:2 * i + 5:2], k)
+                    for i in range(count)], axis=-1)
+    return out + w.sum(axis=(1, 2, 3))[None, :, None]
+
+
+def _conv1d(x, w):
+    return _F().conv1d(_signals(x), w[..., 1], w.sum((1, 2, 3)), stride=2, padding=1,
+                       dilation=2)
+
+
+def _np_conv_transpose2d(x, w):
+    """conv_transpose2d, stride 2, padding 1, output_padding 1, bias w.sum((1, 2, 3)): each
+    input pixel adds its channels times the 3x3 kernels at 2x its position, then the frame
+    of width 1 is cut off."""
+    np = _np()
+    n, _, h, wd = x.shape
+    full = np.zeros((n, w.shape[0], 2 * h + 2, 2 * wd + 2))
+    for i in range(h):
+        for j in range(wd):
+            full[:, :, 2 * i:2 * i + 3, 2 * j:2 * j + 3] += np.einsum("nc,ocij->noij",
+                                                                     x[:, :, i, j], w)
+    return full[:, :, 1:2 * h + 1, 1:2 * wd + 1] + w.sum(axis=(1, 2, 3))[None, :, None, None]
+
+
+def _conv_transpose2d(x, w):
+    return _F().conv_transpose2d(x, w.transpose(0, 1), w.sum((1, 2, 3)), stride=2, padding=1,
+                                 output_padding=1)
+
+
+def _np_conv_transpose1d(x, w):
+    """conv_transpose1d, stride 3, padding 2, output_padding 1, dilation 2, no bias."""
+    np = _np()
+    x, k = _signals(x), w[..., 1]
+    length = x.shape[2]
+    full = np.zeros((x.shape[0], k.shape[0], 3 * length + 3))
+    for i in range(length):
+        for t in range(3):
+            full[:, :, 3 * i + 2 * t] += np.einsum("nc,oc->no", x[:, :, i], k[:, :, t])
+    return full[:, :, 2:3 * length + 1]
+
+
+def _conv_transpose1d(x, w):
+    return _F().conv_transpose1d(_signals(x), w[..., 1].transpose(0, 1), stride=3, padding=2,
+                                 output_padding=1, dilation=2)
+
+
+def _np_pool1d(x, reduce, pad_value):
+    """Windows of 3, stride 2, padding 1 over the signals, reduced by `reduce`."""
+    np = _np()
+    x = np.pad(_signals(x), ((0, 0), (0, 0), (1, 1)), constant_values=pad_value)
+    count = (x.shape[2] - 3) // 2 + 1
+    return np.stack([reduce(x[:, :, 2 * i:2 * i + 3]) for i in range(count)], axis=-1)
+
+
+def _np_avg_pool1d_excluding_pad(x):
+    """avg_pool1d(3, 2, padding=1, count_include_pad=False): the padding is not counted."""
+    np = _np()
+    counts = _np_pool1d(np.ones_like(x), lambda w: w.sum(axis=-1), 0.0)
+    return _np_pool1d(x, lambda w: w.sum(axis=-1), 0.0) / counts
+
+
+def _adaptive_bounds(size, n):
+    return [(math.floor(i * size / n), math.ceil((i + 1) * size / n)) for i in range(n)]
+
+
+def _np_adaptive(x, out, reduce):
+    """Adaptive pooling of the last two axes to `out`, window by window."""
+    np = _np()
+    rows, cols = _adaptive_bounds(x.shape[-2], out[0]), _adaptive_bounds(x.shape[-1], out[1])
+    result = np.empty(x.shape[:-2] + out, dtype=x.dtype)
+    for i, (r0, r1) in enumerate(rows):
+        for j, (c0, c1) in enumerate(cols):
+            result[..., i, j] = reduce(x[..., r0:r1, c0:c1], axis=(-2, -1))
+    return result
+
+
+def _np_linear_along(x, axis, n, align_corners, scale=None):
+    """Linear interpolation of one axis to n samples: output i blends the two input samples
+    around its position x_i (align_corners: i*(size-1)/(n-1); else (i+0.5)*scale - 0.5)."""
+    np = _np()
+    size = x.shape[axis]
+    outputs = []
+    for i in range(n):
+        if align_corners:
+            position = i * (size - 1) / (n - 1) if n > 1 else 0.0
+        else:
+            position = max((i + 0.5) * (scale or size / n) - 0.5, 0.0)
+        left = min(int(np.floor(position)), size - 1)
+        t = min(position - left, 1.0)
+        outputs.append(np.take(x, left, axis) * (1 - t)
+                       + np.take(x, min(left + 1, size - 1), axis) * t)
+    return np.stack(outputs, axis=axis)
+
+
+def _np_resize(x, sizes, align_corners, scales=(None, None)):
+    """Bilinear resize of the last two axes, one axis after the other."""
+    x = _np_linear_along(x, x.ndim - 2, sizes[0], align_corners, scales[0])
+    return _np_linear_along(x, x.ndim - 1, sizes[1], align_corners, scales[1])
+
+
+def _np_nearest(x, factor):
+    """nearest with scale_factor: output i takes input floor(i * float32(1/factor))."""
+    np = _np()
+    for axis in (-2, -1):
+        size = x.shape[axis]
+        positions = np.arange(math.floor(size * factor), dtype=np.float32)
+        index = np.minimum(np.floor(positions * np.float32(1 / factor)), size - 1)
+        x = np.take(x, index.astype(np.int64), axis=axis)
+    return x
+
+
+def _np_unfold(x):
+    """unfold with kernel (2, 3), dilation (1, 2), padding 1, stride 2: columns (N, C*6, L)."""
+    np = _np()
+    x = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    n, c, h, w = x.shape
+    blocks = [x[:, :, i:i + 2, j:j + 5:2].reshape(n, c * 6)
+              for i in range(0, h - 1, 2) for j in range(0, w - 4, 2)]
+    return np.stack(blocks, axis=-1)
+
+
+def _unfold(x):
+    return _F().unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=2)
+
+
+def _np_fold(x):
+    """The image's columns x[:, :, :, l] (C*H values, kernel (1, H)) added back along a row
+    of 2*W + H - 4 (stride 2, padding 1): a 1-D overlap-add."""
+    np = _np()
+    n, c, h, w = x.shape
+    full = np.zeros((n, c, 1, 2 * w + h - 2))
+    for block in range(w):
+        full[:, :, 0, 2 * block:2 * block + h] += x[:, :, :, block]
+    return full[:, :, :, 1:-1]
+
+
+def _fold(x):
+    n, c, h, w = x.shape
+    return _F().fold(x.reshape(n, c * h, w), (1, 2 * w + h - 4), (1, h), padding=(0, 1),
+                     stride=(1, 2))
+
+
+def _unfold_size(a):
+    return min(2, a.shape[-1])
+
+
+def _np_tensor_unfold(a):
+    np = _np()
+    return np.lib.stride_tricks.sliding_window_view(a, _unfold_size(a), axis=-1)
+
+
 def _class_targets(logits):
     """Class indices (N,) for (N, C) logits, on their device: every class, in a fixed pattern."""
     n, c = logits.shape
@@ -812,6 +975,50 @@ OPS: list[OpSpec] = [
     _spec("avg_pool2d_overlapping", lambda a: _F().avg_pool2d(a, 3, stride=2, padding=1),
           lambda a: _np_windows(a, 3, 2, padding=1).mean(axis=(4, 5)), shapes="image",
           functions=("AvgPool2d",)),
+    _spec("conv1d", _conv1d, _np_conv1d, arity=2, shapes="image",
+          extra={"gradcheck": {"rtol": 1e-3, "atol": 1e-4}},
+          functions=("Conv2d", "Reshape", "BasicIndex")),
+    _spec("conv_transpose2d", _conv_transpose2d, _np_conv_transpose2d, arity=2, shapes="image",
+          extra={"gradcheck": {"rtol": 1e-3, "atol": 1e-4}},
+          functions=("Fold", "Matmul", "Reshape", "Permute")),
+    _spec("conv_transpose1d", _conv_transpose1d, _np_conv_transpose1d, arity=2,
+          shapes="image", extra={"gradcheck": {"rtol": 1e-3, "atol": 1e-4}},
+          functions=("Fold", "Matmul", "Reshape")),
+    _spec("max_pool1d", lambda a: _F().max_pool1d(_signals(a), 3, 2, 1),
+          lambda a: _np_pool1d(a, lambda w: w.max(axis=-1), -math.inf), shapes="image",
+          extra={"distinct": True}, functions=("MaxPool2d",)),
+    _spec("avg_pool1d", lambda a: _F().avg_pool1d(_signals(a), 3, 2, 1, count_include_pad=False),
+          _np_avg_pool1d_excluding_pad, shapes="image", functions=("AvgPool2d",)),
+    _spec("adaptive_avg_pool2d", lambda a: _F().adaptive_avg_pool2d(a, (4, 3)),
+          lambda a: _np_adaptive(a, (4, 3), _np().mean), shapes="image",
+          functions=("Take", "Where", "Sum", "Div")),
+    _spec("adaptive_max_pool2d", lambda a: _F().adaptive_max_pool2d(a, (4, 3)),
+          lambda a: _np_adaptive(a, (4, 3), _np().max), shapes="image",
+          extra={"distinct": True}, functions=("Take", "Gather")),
+    _spec("adaptive_avg_pool1d", lambda a: _F().adaptive_avg_pool1d(_signals(a), 7),
+          lambda a: _np_adaptive(_signals(a)[:, :, None], (1, 7), _np().mean)[:, :, 0],
+          shapes="image", functions=("Take", "Where", "Sum")),
+    _spec("adaptive_max_pool1d", lambda a: _F().adaptive_max_pool1d(_signals(a), 7),
+          lambda a: _np_adaptive(_signals(a)[:, :, None], (1, 7), _np().max)[:, :, 0],
+          shapes="image", extra={"distinct": True}, functions=("Take", "Gather")),
+    _spec("interpolate_nearest", lambda a: _F().interpolate(a, scale_factor=1.5),
+          lambda a: _np_nearest(a, 1.5), shapes="image", functions=("Take",)),
+    _spec("interpolate_bilinear", lambda a: _F().interpolate(a, (7, 4), mode="bilinear"),
+          lambda a: _np_resize(a, (7, 4), False), shapes="image", functions=("Take", "Mul")),
+    _spec("interpolate_bilinear_align_corners",
+          lambda a: _F().interpolate(a, scale_factor=(1.5, 0.6), mode="bilinear",
+                                     align_corners=True),
+          lambda a: _np_resize(a, (math.floor(a.shape[2] * 1.5), math.floor(a.shape[3] * 0.6)),
+                               True), shapes="image", functions=("Take", "Mul")),
+    _spec("interpolate_linear",
+          lambda a: _F().interpolate(_signals(a), scale_factor=0.7, mode="linear"),
+          lambda a: _np_linear_along(_signals(a), 2, math.floor(a.shape[2] * a.shape[3] * 0.7),
+                                     False, 1 / 0.7),
+          shapes="image", functions=("Take", "Mul")),
+    _spec("unfold", _unfold, _np_unfold, shapes="image", functions=("Unfold",)),
+    _spec("fold", _fold, _np_fold, shapes="image", functions=("Fold", "Reshape")),
+    _spec("tensor_unfold", lambda a: a.unfold(-1, _unfold_size(a), 1), _np_tensor_unfold,
+          shapes="single", min_dims=1, extra={"min_side": 1}, functions=("Take",)),
     _spec("batch_norm", lambda a: _F().batch_norm(a, None, None, training=True),
           lambda a: _np_normalize(a, (0, 2, 3)), shapes="image", functions=("Normalize",)),
     # spread by 7 per position along the normalised axis: two nearly equal values would make
