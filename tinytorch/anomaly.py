@@ -21,19 +21,15 @@ from __future__ import annotations
 
 import functools
 import os
-import threading
 import traceback
 
+from .engine import anomaly_mode
+
 __all__ = ["set_detect_anomaly", "detect_anomaly", "is_anomaly_enabled",
-           "is_anomaly_check_nan_enabled", "forward_stack", "check_gradients"]
+           "is_anomaly_check_nan_enabled", "forward_stack"]
 
 
-class _AnomalyMode(threading.local):
-    enabled = False
-    check_nan = True
-
-
-_mode = _AnomalyMode()
+_mode = anomaly_mode
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
@@ -59,23 +55,6 @@ def forward_stack() -> str | None:
     frames = [f for f in traceback.extract_stack()[:-1]
               if not f.filename.startswith(_PACKAGE)]  # the user's frames, not tinytorch's
     return "".join(traceback.format_list(frames[-8:]))
-
-
-def check_gradients(node, gradients) -> None:
-    """Raise if anomaly mode (with check_nan) is on and a gradient `node` returned holds nan."""
-    if not (_mode.enabled and _mode.check_nan):
-        return
-    for i, g in enumerate(gradients):
-        values = getattr(g, "values", g)  # a SliceGradient carries its values
-        if values is None or not hasattr(values, "dtype"):
-            continue
-        xp = node.xp
-        if xp.isdtype(values.dtype, ("real floating", "complex floating")) and \
-                bool(xp.any(xp.isnan(values))):
-            where = getattr(node, "trace", None)
-            raise RuntimeError(
-                f"Function '{node.name()}' returned nan values in its gradient for input {i} "
-                f"(anomaly mode)." + (f" The op was created at:\n{where}" if where else ""))
 
 
 class set_detect_anomaly:  # noqa: N801 - PyTorch's name

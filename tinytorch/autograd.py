@@ -27,11 +27,11 @@ from __future__ import annotations
 
 from weakref import ref as _weakref
 
-from .anomaly import _mode as anomaly
 from .anomaly import detect_anomaly, forward_stack, set_detect_anomaly
 from .device import check_same_device
 from .engine import (
     Node,
+    anomaly_mode,
     enable_grad,
     grad_mode,
     is_grad_enabled,
@@ -122,7 +122,7 @@ class Function(Node):
                              if isinstance(t, Tensor) and id(t._data) in saved_ids]
         result.grad_fn = self
         result.requires_grad = True
-        if anomaly.enabled:  # remember where this op ran, for backward's errors
+        if anomaly_mode.enabled:  # remember where this op ran, for backward's errors
             self.trace = forward_stack()
 
     def run_output_hooks(self, grad):

@@ -21,7 +21,8 @@ Node protocol: `edges`, `backward(grad)`, `xp`; optional `hooks` /
 `retained` (then `run_output_hooks(grad)` is called first), `versions`
 (then `_check_versions()`), `_freed`, `_release()`. A backward returns, per
 input, an array, None, or a `SliceGradient` (zero outside a basic index).
-Leaf protocol: `_accumulate_grad(array)`. In anomaly mode (anomaly.py) each
+Leaf protocol: `_accumulate_grad(array)`. In anomaly mode (`anomaly_mode`,
+switched by anomaly.py) each
 node's gradients are checked for nan and its errors carry the node's
 optional `trace`, where its op ran. With `capture=` the walk only
 collects the gradients of chosen nodes and leaves, accumulating nothing
@@ -42,11 +43,8 @@ from __future__ import annotations
 import functools
 import threading
 
-from .anomaly import _mode as anomaly
-from .anomaly import check_gradients
-
 __all__ = ["Node", "SliceGradient", "run_backward", "sum_to_shape", "no_grad", "enable_grad",
-           "set_grad_enabled", "is_grad_enabled"]
+           "set_grad_enabled", "is_grad_enabled", "anomaly_mode"]
 
 
 # ---- grad mode ----------------------------------------------------------------------------
@@ -56,6 +54,15 @@ class _GradMode(threading.local):
 
 
 grad_mode = _GradMode()
+
+
+class _AnomalyMode(threading.local):
+    """Anomaly mode's switches (anomaly.py turns them on and off): per thread, like grad mode."""
+    enabled = False
+    check_nan = True
+
+
+anomaly_mode = _AnomalyMode()
 
 
 def is_grad_enabled() -> bool:
@@ -233,7 +240,7 @@ def run_backward(root, grad, retain_graph=False, capture=None):
             capture[id(fn)] = grad
         if fn.versions:
             fn._check_versions()
-        if anomaly.enabled:
+        if anomaly_mode.enabled:
             input_grads = _backward_in_anomaly_mode(fn, grad)
         else:
             input_grads = fn.backward(grad)
@@ -282,15 +289,25 @@ def run_backward(root, grad, retain_graph=False, capture=None):
 
 
 def _backward_in_anomaly_mode(fn, grad):
-    """fn.backward(grad), its result checked for nan and its errors told where fn's op ran."""
+    """fn.backward(grad), its result checked for nan and its errors told where fn's op ran
+    (the optional `trace` a node keeps, see autograd.py)."""
+    where = getattr(fn, "trace", None)
     try:
         grads = fn.backward(grad)
     except Exception as exc:
-        where = getattr(fn, "trace", None)
         if where and hasattr(exc, "add_note"):  # Python 3.11+
             exc.add_note(f"(anomaly mode) {fn.name()}'s op was created at:\n{where}")
         raise
-    check_gradients(fn, grads if type(grads) is tuple else (grads,))
+    if anomaly_mode.check_nan:
+        xp = fn.xp
+        for i, g in enumerate(grads if type(grads) is tuple else (grads,)):
+            values = g.values if type(g) is SliceGradient else g
+            if values is not None and xp.isdtype(values.dtype, ("real floating",
+                                                                "complex floating")) \
+                    and bool(xp.any(xp.isnan(values))):
+                raise RuntimeError(
+                    f"Function '{fn.name()}' returned nan values in its gradient for input {i} "
+                    f"(anomaly mode)." + (f" The op was created at:\n{where}" if where else ""))
     return grads
 
 
