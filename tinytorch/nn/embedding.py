@@ -14,6 +14,7 @@ from ..autograd import no_grad
 from ..creation import empty
 from . import functional as F
 from . import init
+from .arguments import size
 from .module import Module
 from .parameter import Parameter
 
@@ -29,7 +30,10 @@ class Embedding(Module):
         if max_norm is not None or scale_grad_by_freq or sparse:
             raise NotImplementedError("Embedding: max_norm, scale_grad_by_freq and sparse are "
                                       "not supported in tinytorch")
+        num_embeddings = size("Embedding", "num_embeddings", num_embeddings, minimum=0)
+        embedding_dim = size("Embedding", "embedding_dim", embedding_dim, minimum=0)
         if padding_idx is not None:
+            padding_idx = size("Embedding", "padding_idx", padding_idx, minimum=-num_embeddings)
             if not -num_embeddings <= padding_idx < num_embeddings:
                 raise ValueError(f"padding_idx must be within num_embeddings "
                                  f"({num_embeddings}), got {padding_idx}")
