@@ -50,6 +50,13 @@ class Size(tuple):
     """PyTorch's torch.Size: a tuple of ints with `numel()`. `Tensor.shape` stays a plain
     tuple (it is the backend's, and compares equal to a Size of the same ints)."""
 
+    def __new__(cls, sizes=()):
+        items = tuple(sizes) if isinstance(sizes, (tuple, list, range)) else (None,)
+        for n in items:  # (a loop: this module's namespace ends up holding the op `any`)
+            if isinstance(n, bool) or not hasattr(n, "__index__"):
+                raise TypeError(f"Size() takes a sequence of ints, got {sizes!r}")
+        return super().__new__(cls, (n.__index__() for n in items))
+
     def numel(self) -> int:
         return math.prod(self)
 
@@ -659,11 +666,8 @@ class Tensor:
         _inplace_operator, ("matmul", "bitwise_and", "bitwise_or", "bitwise_xor",
                             "bitwise_left_shift", "bitwise_right_shift"))
 
-    def add_(self, other, *, alpha=1):
-        return self._inplace(add(self, other if alpha == 1 else mul(other, alpha)))
-
-    def sub_(self, other, *, alpha=1):
-        return self._inplace(sub(self, other if alpha == 1 else mul(other, alpha)))
+    def add_(self, other, *, alpha=1): return self._inplace(add(self, other, alpha=alpha))
+    def sub_(self, other, *, alpha=1): return self._inplace(sub(self, other, alpha=alpha))
 
     def mul_(self, other): return self._inplace(mul(self, other))
     def div_(self, other): return self._inplace(div(self, other))
@@ -721,6 +725,10 @@ class Tensor:
             raise RuntimeError("cannot resize variables that require grad: resize a detached "
                                "copy, or use reshape")
         shape = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        shape = Size(shape)  # ints only, or a TypeError naming them
+        for n in shape:
+            if n < 0:
+                raise RuntimeError(f"resize_(): sizes must be non-negative, got {list(shape)}")
         flat = self.detach().reshape(-1)
         wanted = math.prod(shape)
         if wanted > flat.numel():

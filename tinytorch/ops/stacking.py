@@ -189,9 +189,9 @@ def combinations(input, r=2, with_replacement=False):  # noqa: A002
     if not isinstance(input, Tensor) or input.ndim != 1:
         shape = list(input.shape) if isinstance(input, Tensor) else type(input).__name__
         raise ValueError(f"combinations: input must be a 1-d tensor, got {shape}")
-    r = operator.index(r) if not isinstance(r, bool) else r
-    if isinstance(r, bool) or r < 0:
+    if isinstance(r, bool) or not hasattr(r, "__index__") or operator.index(r) < 0:
         raise ValueError(f"combinations: r must be a non-negative int, got {r!r}")
+    r = operator.index(r)
     pick = itertools.combinations_with_replacement if with_replacement else \
         itertools.combinations
     rows = list(pick(range(input.shape[0]), r)) if r else []

@@ -458,6 +458,9 @@ def _trapezoids(name, y, x, dx, dim):
     """The area of each trapezoid between neighbouring samples of `y` along `dim`."""
     if not isinstance(y, Tensor):
         raise TypeError(f"{name}() expects y to be a tensor, got {type(y).__name__}")
+    if y.ndim == 0:
+        raise RuntimeError(f"{name}(): y must have at least one dimension of samples, got a 0-d "
+                           f"tensor")
     d = normalize_dim(dim, y.ndim)
     n = y.shape[d]
     if n == 0:
