@@ -51,7 +51,7 @@ from .attention import MultiheadAttention
 from .containers import ModuleDict, ModuleList, Sequential
 from .conv import Conv2d
 from .dropout import Dropout
-from .embedding import Embedding
+from .embedding import Embedding, EmbeddingBag
 from .flatten import Flatten, Unflatten
 from .linear import Identity, Linear
 from .loss import (
@@ -103,3 +103,4 @@ __all__ += ["ReLU6", "Hardtanh", "Threshold", "ELU", "SELU", "CELU", "Softplus",
 __all__ += ["KLDivLoss", "SmoothL1Loss", "HuberLoss", "SoftMarginLoss", "MarginRankingLoss",
             "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
             "MultiLabelSoftMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
+__all__ += ["EmbeddingBag"]

@@ -416,6 +416,110 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # 
     return Embedding.apply(weight, input, padding_idx=padding_idx)
 
 
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,  # noqa: A002
+                  scale_grad_by_freq=False, mode="mean", sparse=False, per_sample_weights=None,
+                  include_last_offset=False, padding_idx=None):
+    """The sum, mean or max of the embedding rows of each bag of indices: each row of a 2-D
+    input (B, N), or each run of a 1-D input that starts at an entry of `offsets` (B,) (with
+    include_last_offset, offsets has B + 1 entries and the last one is dropped). An empty bag,
+    or one holding only padding_idx, gives zeros. per_sample_weights (the input's shape)
+    scales each row, for mode="sum" only.
+
+    Built from embedding and reductions: the bags are laid out as a padded (B, longest bag)
+    index table with a mask, so autograd handles it like any other composition.
+    """
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding_bag: max_norm, scale_grad_by_freq and sparse are "
+                                  "not supported in tinytorch; leave them at their defaults.")
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError(f"embedding_bag: mode must be 'sum', 'mean' or 'max', got {mode!r}")
+    if not _dt.is_integral(input.dtype):
+        raise TypeError(f"embedding_bag expects integer indices (int64 or int32), got "
+                        f"{input.dtype}. Convert them with indices.long().")
+    if weight.ndim != 2:
+        raise RuntimeError(f"embedding_bag expects a 2-D weight, got size {_size(weight)}")
+    _same_device("embedding_bag", input, weight)
+    scales = per_sample_weights
+    if scales is not None:
+        _need_tensors("embedding_bag", per_sample_weights=scales)
+        if mode != "sum":
+            raise ValueError(f"embedding_bag: per_sample_weights is only supported for "
+                             f"mode='sum', got mode={mode!r}; scale the result yourself, or "
+                             f"use mode='sum'.")
+        if scales.shape != input.shape:
+            raise ValueError(f"embedding_bag: per_sample_weights has shape {_size(scales)} but "
+                             f"the input has shape {_size(input)}; give one weight per index.")
+        _same_dtype("embedding_bag", scales, weight)
+    if input.ndim == 2:
+        if offsets is not None:
+            raise ValueError("embedding_bag: a 2-D input already holds one bag per row, so "
+                             "offsets must be None; pass a 1-D input to use offsets.")
+        bags, member = input, input >= 0   # all True (the range is checked by embedding)
+    elif input.ndim == 1:
+        bags, member, positions = _bags_from_offsets(input, offsets, include_last_offset)
+        if scales is not None:
+            scales = scales[positions]
+    else:
+        raise ValueError(f"embedding_bag expects a 1-D input with offsets, or a 2-D input "
+                         f"(bags, indices per bag), got size {_size(input)}")
+    if padding_idx is not None:
+        rows = weight.shape[0]
+        if not -rows <= padding_idx < rows:
+            raise ValueError(f"padding_idx must be within num_embeddings ({rows}), got "
+                             f"{padding_idx}")
+        member = member & (bags != padding_idx % rows)   # padding counts as absent
+    vectors = embedding(bags, weight)                      # (B, longest bag, D)
+    if mode == "max" and vectors.shape[1]:
+        best = where(member.unsqueeze(-1), vectors, -math.inf).max(1).values
+        return where(member.any(1, keepdim=True), best, 0.0)   # an empty bag gives zeros
+    if scales is not None:
+        vectors = vectors * scales.unsqueeze(-1)
+    # where, not a product with the mask: a nan or inf that a padding slot reads (a row, or a
+    # per-sample weight) must not reach the bag
+    total = where(member.unsqueeze(-1), vectors, 0.0).sum(1)
+    if mode != "mean":
+        return total
+    return total / member.sum(1, keepdim=True).clamp(min=1).to(weight.dtype)
+
+
+def _bags_from_offsets(input, offsets, include_last_offset):  # noqa: A002
+    """(bags, member, positions) for a 1-D input split at `offsets`: the indices of each bag in
+    one row of a (B, longest bag) table, `member` marking the real entries (the rest point at
+    position 0), and `positions` those entries' places in the input."""
+    if offsets is None:
+        raise ValueError("embedding_bag: a 1-D input needs offsets, the position where each bag "
+                         "starts (e.g. tensor([0, 3]) for bags input[0:3], input[3:]); or pass "
+                         "a 2-D input with one bag per row.")
+    _need_tensors("embedding_bag", offsets=offsets)
+    _same_device("embedding_bag", input, offsets, "offsets")
+    if offsets.ndim != 1 or not _dt.is_integral(offsets.dtype):
+        raise ValueError(f"embedding_bag: offsets must be a 1-D integer tensor, got "
+                         f"{offsets.dtype} of size {_size(offsets)}")
+    length = input.shape[0]
+    starts = offsets[:-1] if include_last_offset else offsets
+    # each bag ends where the next starts, the last at the end of the input (with
+    # include_last_offset too: PyTorch reads the extra offset as the input's length)
+    inner = offsets[1:-1] if include_last_offset else offsets[1:]
+    end = full((1,), length, dtype=offsets.dtype, device=offsets.device)
+    ends = cat([inner, end])[:starts.shape[0]]
+    if offsets.numel():
+        first, last = int(offsets[0].item()), int(offsets[-1].item())
+        if first != 0 or last > length or bool((ends < starts).any()):
+            raise RuntimeError(f"embedding_bag: offsets must start at 0, never decrease and "
+                               f"stay within the input's length {length}, got "
+                               f"{offsets.tolist()}")
+    sizes = ends - starts
+    longest = int(sizes.max().item()) if sizes.numel() else 0
+    columns = arange(longest, device=input.device)
+    member = columns.unsqueeze(0) < sizes.unsqueeze(1)
+    positions = where(member, starts.unsqueeze(1) + columns.unsqueeze(0), 0)
+    bags = input[positions] if length else positions   # no input: every bag is empty
+    return bags, member, positions
+
+
+__all__ += ["embedding_bag"]
+
+
 # ---- activations ---------------------------------------------------------------------------
 
 def relu(input, inplace=False):  # noqa: A002

@@ -422,6 +422,43 @@ def _np_poisson_full(a, t):
     return np.exp(a) - t * a + np.where(t > 1, stirling, 0.0)
 
 
+def _bag_ids(n):
+    """Ids for embedding_bag over n rows: 6 ids, with repeats once n is small."""
+    return [(3 * i + 1) % n for i in range(6)]
+
+
+def _embedding_bag_mean(a):
+    """Bags ids[0:2], (empty), ids[2:6] of the rows of a, averaged; the last row is padding."""
+    weight = _rows(a)
+    n = weight.shape[0]
+    return _F().embedding_bag(_index(_bag_ids(n), a), weight, _index([0, 2, 2], a),
+                              mode="mean", padding_idx=n - 1)
+
+
+def _np_embedding_bag_mean(a):
+    np = _np()
+    weight = a.reshape(a.shape[0], -1)
+    ids, n = _bag_ids(weight.shape[0]), weight.shape[0]
+    out = []
+    for bag in (ids[0:2], [], ids[2:6]):
+        kept = [i for i in bag if i != n - 1]
+        out.append(weight[kept].mean(0) if kept else np.zeros(weight.shape[1], a.dtype))
+    return np.stack(out)
+
+
+def _embedding_bag_max(a):
+    """Two bags of three ids each (a 2-D input), reduced by their maximum."""
+    weight = _rows(a)
+    ids = _bag_ids(weight.shape[0])
+    return _F().embedding_bag(_index(ids, a).reshape(2, 3), weight, mode="max")
+
+
+def _np_embedding_bag_max(a):
+    weight = a.reshape(a.shape[0], -1)
+    ids = _bag_ids(weight.shape[0])
+    return _np().stack([weight[ids[0:3]].max(0), weight[ids[3:6]].max(0)])
+
+
 # prod's gradient divides its result by each input: tiny inputs lose float32 precision
 _AWAY_FROM_ZERO = {"kinks": (0.0,), "margin": 0.05}
 _I = tuple(range(-3, 4))                        # integers: floor's jumps
@@ -1010,6 +1047,12 @@ OPS: list[OpSpec] = [
           lambda a, b: 0.5 * (_np().log(b * b + 0.1) + (a - b) ** 2 / (b * b + 0.1)
                               + math.log(2 * math.pi)),
           arity=2, shapes="same", functions=("Mul", "Add", "Log", "Sub", "Pow", "Div")),
+    _spec("embedding_bag_mean", _embedding_bag_mean, _np_embedding_bag_mean, shapes="single",
+          min_dims=2, extra={"min_side": 1},
+          functions=("Embedding", "Where", "Sum", "Div", "Reshape")),
+    _spec("embedding_bag_max", _embedding_bag_max, _np_embedding_bag_max, shapes="single",
+          min_dims=2, extra={"min_side": 1, "distinct": True},
+          functions=("Embedding", "Where", "Gather", "Reshape")),
 
     # ---- the rest of the array API's elementwise functions (ops/math.py) ----------------------
     *[_spec(name, (lambda n: lambda a: getattr(_tt(), n)(a))(name),
