@@ -48,7 +48,7 @@ from .activation import (
     Threshold,
 )
 from .attention import MultiheadAttention
-from .containers import ModuleDict, ModuleList, Sequential
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .conv import Conv2d
 from .dropout import Dropout
 from .embedding import Embedding, EmbeddingBag
@@ -103,4 +103,4 @@ __all__ += ["ReLU6", "Hardtanh", "Threshold", "ELU", "SELU", "CELU", "Softplus",
 __all__ += ["KLDivLoss", "SmoothL1Loss", "HuberLoss", "SoftMarginLoss", "MarginRankingLoss",
             "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
             "MultiLabelSoftMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
-__all__ += ["EmbeddingBag"]
+__all__ += ["EmbeddingBag", "ParameterList", "ParameterDict"]
