@@ -350,3 +350,32 @@ def test_reductions_weights_and_modules_match_torch():
     for ours, theirs, arrays in pairs:
         assert_close(ours(*map(tt.tensor, arrays)),
                      theirs(*map(torch.tensor, arrays)).numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_options_and_pos_weight_match_torch(reduction):
+    # the existing losses' less common options, checked here against PyTorch once more:
+    # probability targets with class weights and smoothing, spatial targets, pos_weight
+    torch = pytest.importorskip("torch")
+    T = torch.nn.functional
+    logits = RNG.standard_normal((4, 3, 2))
+    probs = RNG.dirichlet(np.ones(3), (4, 2)).transpose(0, 2, 1)
+    labels = RNG.integers(0, 3, (4, 2))
+    labels[0, 0] = -100
+    weight = RNG.random(3) + 0.5
+    for target in (probs, labels):
+        for smoothing in (0.0, 0.2):
+            expected = T.cross_entropy(torch.tensor(logits), torch.tensor(target),
+                                       torch.tensor(weight), reduction=reduction,
+                                       label_smoothing=smoothing)
+            got = F.cross_entropy(tt.tensor(logits), tt.tensor(target), tt.tensor(weight),
+                                  reduction=reduction, label_smoothing=smoothing)
+            assert_close(got, expected.numpy(), rtol=1e-10, atol=1e-12)
+    pos_weight = RNG.random(5) + 0.5
+    expected = T.binary_cross_entropy_with_logits(
+        torch.tensor(X), torch.tensor((SIGNS > 0).astype(float)), torch.tensor(WEIGHTS[0]),
+        reduction=reduction, pos_weight=torch.tensor(pos_weight))
+    got = F.binary_cross_entropy_with_logits(
+        tt.tensor(X), tt.tensor((SIGNS > 0).astype(float)), tt.tensor(WEIGHTS[0]),
+        reduction=reduction, pos_weight=tt.tensor(pos_weight))
+    assert_close(got, expected.numpy(), rtol=1e-10, atol=1e-12)
