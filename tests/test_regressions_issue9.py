@@ -555,3 +555,19 @@ def test_print_options_that_numpy_cannot_hold_are_refused_up_front():
         assert repr(tt.ones(2)).startswith("tensor(")
     finally:
         tt.set_printoptions(profile="default")
+
+
+def test_float_edge_cases_are_silent_like_pytorch_but_numpy_code_still_warns():
+    """log(0) and x/0 give -inf/inf without NumPy's RuntimeWarning text (PyTorch prints nothing);
+    the user's own NumPy calls in the same program keep their warnings."""
+    program = ("import numpy as np, tinytorch as tt\n"
+               "x = tt.tensor([0.0, 1.0], requires_grad=True)\n"
+               "(tt.log(x) / 0).sum().backward()\n"
+               "print(x.grad.tolist())\n"
+               "np.log(np.zeros(1))\n")
+    done = subprocess.run([sys.executable, "-W", "default", "-c", program], capture_output=True,
+                          text=True, timeout=120, cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[inf, inf]"
+    warned = [line for line in done.stderr.splitlines() if "RuntimeWarning" in line]
+    assert len(warned) == 1 and warned[0].startswith("<string>:5"), done.stderr

@@ -27,12 +27,22 @@ from __future__ import annotations
 
 from weakref import ref as _weakref
 
+from .anomaly import detect_anomaly, forward_stack, set_detect_anomaly
 from .device import check_same_device
-from .engine import Node, enable_grad, grad_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .tensor import Tensor, checked_hook_result
+from .engine import (
+    Node,
+    anomaly_mode,
+    enable_grad,
+    grad_mode,
+    is_grad_enabled,
+    no_grad,
+    run_backward,
+    set_grad_enabled,
+)
+from .tensor import NO_CREATE_GRAPH, Tensor, checked_hook_result
 
-__all__ = ["Function", "backward", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled"]
+__all__ = ["Function", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
+           "is_grad_enabled", "set_detect_anomaly", "detect_anomaly"]
 
 
 # Set by function_ctx.py (a module above this one) to its `adapt`, which gives a subclass with a
@@ -112,6 +122,8 @@ class Function(Node):
                              if isinstance(t, Tensor) and id(t._data) in saved_ids]
         result.grad_fn = self
         result.requires_grad = True
+        if anomaly_mode.enabled:  # remember where this op ran, for backward's errors
+            self.trace = forward_stack()
 
     def run_output_hooks(self, grad):
         """Run the output's hooks (register_hook) and keep its .grad if it called retain_grad()."""
@@ -125,11 +137,73 @@ class Function(Node):
         return grad
 
 
-def backward(tensors, grad_tensors=None, retain_graph=False):
+def backward(tensors, grad_tensors=None, retain_graph=False, create_graph=False, inputs=None):
     """`torch.autograd.backward`: call `t.backward(g)` for each output and its gradient."""
-    if isinstance(tensors, Tensor):
-        tensors, grad_tensors = [tensors], [grad_tensors]
-    if grad_tensors is None:
-        grad_tensors = [None] * len(tensors)
-    for tensor, grad in zip(tensors, grad_tensors):
-        tensor.backward(grad, retain_graph=retain_graph)
+    tensors = _tensor_list(tensors, "tensors")
+    grad_tensors = _gradient_list(grad_tensors, len(tensors))
+    for i, (tensor, grad) in enumerate(zip(tensors, grad_tensors)):
+        # the graph must outlive every output but the last, which may share it
+        keep = retain_graph or i < len(tensors) - 1
+        tensor.backward(grad, retain_graph=keep, create_graph=create_graph, inputs=inputs)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """`torch.autograd.grad`: the gradients of `outputs` with respect to `inputs`, returned as a
+    tuple (one per input) instead of accumulated into any `.grad`.
+
+    An input the outputs do not depend on gets None with `allow_unused=True`, zeros with
+    `materialize_grads=True`, and an error otherwise. No `create_graph` (see engine.py).
+    """
+    if create_graph:
+        raise RuntimeError(NO_CREATE_GRAPH)
+    if is_grads_batched:
+        raise RuntimeError("grad(is_grads_batched=True) is not supported: call grad once per "
+                           "row of grad_outputs")
+    outputs, inputs = _tensor_list(outputs, "outputs"), _tensor_list(inputs, "inputs")
+    grad_outputs = _gradient_list(grad_outputs, len(outputs))
+    for i, t in enumerate(inputs):
+        if not t.requires_grad:
+            raise RuntimeError(f"grad(): input {i} does not require grad, so it has no gradient. "
+                               f"Call requires_grad_() on it before computing the outputs.")
+    keep = create_graph if retain_graph is None else retain_graph
+    totals = {}
+    for i, (out, gradient) in enumerate(zip(outputs, grad_outputs)):
+        start = out._initial_gradient(gradient, f"element {i} of outputs")
+        captured = {id(t.grad_fn or t): None for t in inputs}
+        run_backward(out.grad_fn or out, start, keep or i < len(outputs) - 1, captured)
+        for key, g in captured.items():
+            if g is not None:
+                totals[key] = g if totals.get(key) is None else totals[key] + g
+    result = []
+    for i, t in enumerate(inputs):
+        total = totals.get(id(t.grad_fn or t))
+        if total is not None:
+            result.append(Tensor._wrap(total, t.device))
+        elif materialize_grads:
+            result.append(t.detach() * 0)
+        elif allow_unused:
+            result.append(None)
+        else:
+            raise RuntimeError(f"grad(): input {i} was not used to compute the outputs, so it "
+                               f"has no gradient. Pass allow_unused=True to get None for it "
+                               f"(or materialize_grads=True for zeros).")
+    return tuple(result)
+
+
+def _tensor_list(tensors, name):
+    items = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if not items or not all(isinstance(t, Tensor) for t in items):
+        raise TypeError(f"{name} must be a tensor or a non-empty sequence of tensors, got "
+                        f"{[type(t).__name__ for t in items]}")
+    return items
+
+
+def _gradient_list(gradients, count):
+    if gradients is None:
+        return [None] * count
+    items = [gradients] if isinstance(gradients, Tensor) else list(gradients)
+    if len(items) != count:
+        raise RuntimeError(f"got {len(items)} gradients for {count} outputs; pass one per output "
+                           f"(None for a one-element output)")
+    return items

@@ -29,10 +29,13 @@ import sys
 import weakref
 
 from . import dtypes as _dtypes
+from .backends import host
 from .device import cuda_device
 from .engine import is_grad_enabled, run_backward
+from .memory_format import check_memory_format as _check_memory_format
+from .memory_format import preserve_format as _preserve_format
 
-__all__ = ["Tensor"]
+__all__ = ["Tensor", "Size"]
 
 
 def _inplace_operator(op_name: str):
@@ -43,14 +46,37 @@ def _inplace_operator(op_name: str):
     return method
 
 
+class Size(tuple):
+    """PyTorch's torch.Size: a tuple of ints with `numel()`. `Tensor.shape` stays a plain
+    tuple (it is the backend's, and compares equal to a Size of the same ints)."""
+
+    def numel(self) -> int:
+        return math.prod(self)
+
+    def __repr__(self) -> str:
+        return f"tinytorch.Size({list(self)})"
+
+
 class Tensor:
     __slots__ = ("_data", "device", "dtype", "requires_grad", "grad", "grad_fn", "_counter",
                  "_hooks", "_post_accumulate_hooks", "__weakref__")
 
     __array_priority__ = 1000  # make NumPy scalars defer to Tensor's reflected operators
 
-    def __init__(self, data, dtype=None, device=None, requires_grad=False):
-        made = tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
+    def __init__(self, *args, dtype=None, device=None, requires_grad=False):
+        """PyTorch's legacy constructor: `Tensor(data)` copies a sequence into the default float
+        dtype (not the inferred one: Tensor([1, 2]) is float32), `Tensor(*sizes)` or
+        `Tensor(Size)` makes one of that shape (zero-filled here; PyTorch leaves it
+        uninitialised), and `Tensor()` is empty. `tinytorch.tensor(data)` infers the dtype."""
+        dtype = _dtypes.get_default_dtype() if dtype is None else dtype
+        if len(args) == 1 and not isinstance(args[0], (int, Size)):
+            if isinstance(args[0], (float, complex, bool)):
+                raise TypeError(f"Tensor(): a single {type(args[0]).__name__} is neither data "
+                                f"(a sequence) nor a size; use tinytorch.tensor({args[0]!r})")
+            made = tensor(args[0], dtype=dtype, device=device, requires_grad=requires_grad)
+        else:
+            sizes = args[0] if len(args) == 1 and isinstance(args[0], Size) else args or (0,)
+            made = zeros(*sizes, dtype=dtype, device=device, requires_grad=requires_grad)
         for slot in Tensor.__slots__[:-1]:
             setattr(self, slot, getattr(made, slot))
 
@@ -142,11 +168,34 @@ class Tensor:
         return transpose(self, -2, -1)
 
     # ---- autograd ---------------------------------------------------------------------------
-    def backward(self, gradient=None, retain_graph=False) -> None:
-        """Accumulate the gradient of this tensor into the `.grad` of every leaf that needs one."""
+    def backward(self, gradient=None, retain_graph=False, create_graph=False,
+                 inputs=None) -> None:
+        """Accumulate the gradient of this tensor into the `.grad` of every leaf that needs one
+        (with `inputs=`: of those tensors only, leaves or not)."""
+        if create_graph:
+            raise RuntimeError(NO_CREATE_GRAPH)
+        grad = self._initial_gradient(gradient, "element 0 of tensors")
+        if inputs is None:
+            run_backward(self.grad_fn or self, grad, retain_graph)
+            return
+        targets = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        # (a loop, not all(): this module's namespace ends up holding the op `all`)
+        wrong = [t for t in targets if not (isinstance(t, Tensor) and t.requires_grad)]
+        if wrong or not targets:
+            raise RuntimeError("backward(inputs=...) takes a non-empty sequence of tensors that "
+                               "require grad")
+        captured = {id(t.grad_fn or t): None for t in targets}
+        run_backward(self.grad_fn or self, grad, retain_graph, captured)
+        for t in dict.fromkeys(targets):  # each tensor once, even if listed twice
+            total = captured[id(t.grad_fn or t)]
+            if total is not None:
+                t._accumulate_grad(total)
+
+    def _initial_gradient(self, gradient, name):
+        """The array backward starts from: ones for a one-element output, else `gradient`."""
         if not self.requires_grad:
             raise RuntimeError(
-                "element 0 of tensors does not require grad and does not have a grad_fn: nothing "
+                f"{name} does not require grad and does not have a grad_fn: nothing "
                 "upstream was created with requires_grad=True (or it ran under no_grad()). Call "
                 "x.requires_grad_() on the inputs you want gradients for.")
         data = self._data
@@ -156,21 +205,19 @@ class Tensor:
                     f"grad can be implicitly created only for scalar outputs, but this output "
                     f"has shape {self.shape}. Pass backward(gradient=...) with a tensor of that "
                     f"shape, or reduce first, e.g. y.sum().backward().")
-            grad = self.device.xp.ones(data.shape, dtype=data.dtype, device=data.device)
-        else:
-            if not isinstance(gradient, Tensor):
-                raise TypeError(f"gradient must be a Tensor, got {type(gradient).__name__}")
-            if gradient.shape != self.shape:
-                raise RuntimeError(f"Mismatch in shape: gradient has shape {gradient.shape} but "
-                                   f"the output has shape {self.shape}. Pass a gradient of the "
-                                   f"output's shape.")
-            if gradient.device is not self.device:
-                raise RuntimeError(f"gradient is on {gradient.device} but the output is on "
-                                   f"{self.device}; move it with gradient.to('{self.device}').")
-            # a copy (leaves' .grad must not alias `gradient`) in the output's dtype: PyTorch
-            # accepts an int64 gradient for a float output; the strict backends refuse the mix
-            grad = self.device.xp.astype(gradient._data, data.dtype, copy=True)
-        run_backward(self.grad_fn or self, grad, retain_graph)
+            return self.device.xp.ones(data.shape, dtype=data.dtype, device=data.device)
+        if not isinstance(gradient, Tensor):
+            raise TypeError(f"gradient must be a Tensor, got {type(gradient).__name__}")
+        if gradient.shape != self.shape:
+            raise RuntimeError(f"Mismatch in shape: gradient has shape {gradient.shape} but "
+                               f"the output has shape {self.shape}. Pass a gradient of the "
+                               f"output's shape.")
+        if gradient.device is not self.device:
+            raise RuntimeError(f"gradient is on {gradient.device} but the output is on "
+                               f"{self.device}; move it with gradient.to('{self.device}').")
+        # a copy (leaves' .grad must not alias `gradient`) in the output's dtype: PyTorch
+        # accepts an int64 gradient for a float output; the strict backends refuse the mix
+        return self.device.xp.astype(gradient._data, data.dtype, copy=True)
 
     def _accumulate_grad(self, grad) -> None:
         """The engine's leaf protocol: this leaf's total gradient of one backward pass."""
@@ -250,7 +297,10 @@ class Tensor:
 
     # ---- conversion -------------------------------------------------------------------------
     def to(self, *args, **kwargs) -> Tensor:
-        """`to(device)`, `to(dtype)`, `to(device, dtype)` or `to(other_tensor)`; differentiable."""
+        """`to(device)`, `to(dtype)`, `to(device, dtype)` or `to(other_tensor)`; differentiable.
+
+        `memory_format=` (channels_last, ...) is accepted and changes nothing: there are no
+        strides to rearrange (see memory_format.py)."""
         device, dtype = _parse_to(args, kwargs)
         out = self
         if dtype is not None and dtype != self.dtype:
@@ -443,9 +493,11 @@ class Tensor:
     def __xor__(self, other): return bitwise_xor(self, other)
     def __rxor__(self, other): return bitwise_xor(other, self)
     def __eq__(self, other):
+        other = _comparable(other)
         return eq(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __ne__(self, other):
+        other = _comparable(other)
         return ne(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __lt__(self, other): return lt(self, other)
@@ -504,8 +556,18 @@ class Tensor:
     def logical_not(self): return logical_not(self)
     def logical_and(self, other): return logical_and(self, other)
     def logical_or(self, other): return logical_or(self, other)
-    def clone(self): return clone(self)
-    def contiguous(self): return self
+    def clone(self, *, memory_format=None):
+        _check_memory_format(memory_format, "clone")  # a layout hint: no strides here
+        return clone(self)
+
+    def contiguous(self, memory_format=None):
+        """self: tinytorch tensors are always contiguous, in every memory format."""
+        _check_memory_format(memory_format, "contiguous")
+        if memory_format is _preserve_format:
+            raise RuntimeError("contiguous() does not take preserve_format (as in PyTorch); "
+                               "pass contiguous_format or channels_last")
+        return self
+
     def type_as(self, other): return self.to(dtype=_tensor_other('type_as', other).dtype)
 
     def sum(self, *args, **kwargs): return method_sum(self, *args, **kwargs)
@@ -532,7 +594,9 @@ class Tensor:
     def flatten(self, start_dim=0, end_dim=-1): return flatten(self, start_dim, end_dim)
     def permute(self, *dims): return permute(self, *dims)
     def transpose(self, dim0, dim1): return transpose(self, dim0, dim1)
+    swapaxes = swapdims = transpose
     def t(self): return t(self)
+    def select(self, dim, index): return select(self, dim, index)
     def movedim(self, source, destination): return movedim(self, source, destination)
     def squeeze(self, dim=None): return squeeze(self, dim=dim)
     def unsqueeze(self, dim): return unsqueeze(self, dim)
@@ -632,7 +696,57 @@ class Tensor:
     def scatter(self, dim, index, src=None, value=None, *, reduce=None):
         return scatter(self, dim, index, src, value, reduce=reduce)
     def scatter_add(self, dim, index, src): return scatter_add(self, dim, index, src)
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+        return scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
     def masked_fill_(self, mask, value): return self._inplace(masked_fill(self, mask, value))
+    def masked_scatter(self, mask, source): return masked_scatter(self, mask, source)
+    def masked_scatter_(self, mask, source):
+        return self._inplace(masked_scatter(self, mask, source))
+    def index_put(self, indices, values, accumulate=False):
+        return index_put(self, indices, values, accumulate)
+    def index_put_(self, indices, values, accumulate=False):
+        return self._inplace(index_put(self, indices, values, accumulate))
+
+    # in-place changes of shape: self takes the new shape (and, under autograd, the new node)
+    def t_(self): return self._take_shape(t(self))
+    def transpose_(self, dim0, dim1): return self._take_shape(transpose(self, dim0, dim1))
+    swapaxes_ = swapdims_ = transpose_
+    def unsqueeze_(self, dim): return self._take_shape(unsqueeze(self, dim))
+    def squeeze_(self, dim=None): return self._take_shape(squeeze(self, dim=dim))
+
+    def resize_(self, *sizes):
+        """Take shape `sizes`, keeping the flat elements that fit and zero-filling the rest (a
+        larger size); as in PyTorch, not for a tensor that requires grad."""
+        if self.requires_grad:
+            raise RuntimeError("cannot resize variables that require grad: resize a detached "
+                               "copy, or use reshape")
+        shape = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        flat = self.detach().reshape(-1)
+        wanted = math.prod(shape)
+        if wanted > flat.numel():
+            flat = cat([flat, zeros(wanted - flat.numel(), dtype=self.dtype, device=self.device)])
+        self._data = flat[:wanted].reshape(*shape)._data
+        self._version += 1
+        return self
+
+    def apply_(self, callable):  # noqa: A002 - PyTorch's argument name
+        """Replace every element x by callable(x), a Python function of one number (slow: one
+        call per element, as in PyTorch, where it is CPU-only)."""
+        values = [callable(v) for v in self.detach().reshape(-1).tolist()]
+        return self.copy_(tensor(values, dtype=self.dtype, device=self.device).reshape(self.shape))
+
+    def is_nonzero(self) -> bool:
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self.numel() or 'no'} values is "
+                               f"ambiguous: is_nonzero() needs exactly one element")
+        return self.item() != 0
+
+    def _take_shape(self, result: Tensor) -> Tensor:
+        if self.requires_grad and self.grad_fn is None and is_grad_enabled():
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                               "operation. Reshape a non-leaf (x * 1) or use the out-of-place op.")
+        self._data, self.grad_fn = result._data, result.grad_fn
+        return self
     def index_fill_(self, dim, index, value):
         return self._inplace(index_fill(self, dim, index, value))
     def index_add_(self, dim, index, source, *, alpha=1):
@@ -643,6 +757,9 @@ class Tensor:
         return self._inplace(scatter(self, dim, index, src, value, reduce=reduce))
     def scatter_add_(self, dim, index, src):
         return self._inplace(scatter_add(self, dim, index, src))
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+        return self._inplace(scatter_reduce(self, dim, index, src, reduce,
+                                            include_self=include_self))
     def diag(self, diagonal=0): return diag(self, diagonal)
     def diagonal(self, offset=0, dim1=0, dim2=1): return diagonal(self, offset, dim1, dim2)
     def diag_embed(self, offset=0, dim1=-2, dim2=-1): return diag_embed(self, offset, dim1, dim2)
@@ -710,6 +827,7 @@ class Tensor:
     def tensor_split(self, indices_or_sections, dim=0):
         return tensor_split(self, indices_or_sections, dim)
     def unflatten(self, dim, sizes): return unflatten(self, dim, sizes)
+    def unfold(self, dimension, size, step): return method_unfold(self, dimension, size, step)
     def rot90(self, k=1, dims=(0, 1)): return rot90(self, k, dims)
     def fliplr(self): return fliplr(self)
     def flipud(self): return flipud(self)
@@ -803,6 +921,15 @@ class Tensor:
         """Bytes per element (1 for bool): the bit count in the dtype's name, over 8."""
         digits = "".join(c for c in self.dtype if c.isdigit())
         return int(digits) // 8 if digits else 1
+
+    @property
+    def itemsize(self) -> int:
+        return self.element_size()
+
+    @property
+    def nbytes(self) -> int:
+        return self.element_size() * self.numel()
+
     def char(self) -> Tensor: return self.to(dtype="int8")
     def bfloat16(self) -> Tensor:
         raise TypeError("bfloat16 is not supported: NumPy and the array API standard have no "
@@ -908,11 +1035,18 @@ _new_tensor = object.__new__
 _OPERANDS = (Tensor, int, float, complex)  # what == and != compare with (else NotImplemented)
 
 
+def _comparable(other):
+    """A NumPy scalar as its Python number (x == np.int64(3) compares like x == 3)."""
+    number = host.python_scalar(other) if not isinstance(other, _OPERANDS) else None
+    return other if number is None else number
+
+
 def _parse_to(args, kwargs):
     from .device import device as as_device
     device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
     kwargs.pop("copy", None)
     kwargs.pop("non_blocking", None)
+    _check_memory_format(kwargs.pop("memory_format", None), "to")  # layout only: nothing to do
     if kwargs:
         raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
     for arg in args:
@@ -926,6 +1060,13 @@ def _parse_to(args, kwargs):
         device = _device_or_explain(device)
     return (None if device is None else as_device(device),
             None if dtype is None else _dtypes.canonical_dtype(dtype))
+
+
+NO_CREATE_GRAPH = (
+    "create_graph=True asks for a differentiable backward pass, which tinytorch does not record: "
+    "backward functions compute on raw arrays (engine.py), so there are no second derivatives. "
+    "For a Hessian-vector product, differentiate numerically (finite differences of "
+    "torch.autograd.grad), or write the second derivative by hand.")
 
 
 def checked_hook_result(hook, result, grad, device):
@@ -1009,6 +1150,7 @@ from .ops import (  # noqa: E402 - creation functions, and the methods sum/prod,
     full,
     method_prod,  # Tensor.prod and Tensor.sum: PyTorch's integer dtypes (int64 for uint8)
     method_sum,
+    method_unfold,  # Tensor.unfold: PyTorch has no torch.unfold, nor tinytorch
     multinomial,
     ones,
     rand,

@@ -1,9 +1,11 @@
 """PyTorch's top-level utilities that sit above the ops: type checks, random state,
 printing options, creation helpers, and aliases of tinytorch.linalg and nn.functional.
 
-What it does: `is_tensor`, `numel`, `detach`; `seed`, `initial_seed`,
-`get_rng_state` and `set_rng_state` (the global streams of every device,
-saved and restored, through generator.default_generator);
+What it does: the legacy typed constructors (`FloatTensor([1, 2])`,
+`LongTensor(3)`, `isinstance(x, BoolTensor)`); `is_tensor`, `numel`,
+`detach`; `seed`, `initial_seed`, `get_rng_state` and `set_rng_state`
+(the global streams of every device, saved and restored, through
+generator.default_generator);
 `set_printoptions` (repr's precision, threshold, edgeitems, linewidth and
 sci_mode); `logspace`, `randint_like`, `bernoulli` and `normal`;
 `dropout(input, p, train)`; and `cross`, `det`, `inverse`, `matrix_power`,
@@ -33,9 +35,36 @@ from .generator import default_generator
 from .ops import broadcast_shapes, cast, pow
 from .tensor import Tensor
 
-__all__ = ["is_tensor", "numel", "detach", "seed", "initial_seed", "get_rng_state",
-           "set_rng_state", "set_printoptions", "logspace", "randint_like", "bernoulli", "normal",
-           "dropout", "cross", "det", "inverse", "matrix_power"]
+__all__ = ["FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor",
+           "CharTensor", "ByteTensor", "BoolTensor", "is_tensor", "numel", "detach", "seed",
+           "initial_seed", "get_rng_state", "set_rng_state", "set_printoptions", "logspace",
+           "randint_like", "bernoulli", "normal", "dropout", "cross", "det", "inverse",
+           "matrix_power"]
+
+
+# ---- PyTorch's legacy typed constructors ------------------------------------------------------
+
+class _LegacyTensorType(type):
+    """FloatTensor and friends: calling one builds a Tensor of its dtype with Tensor's legacy
+    constructor rules; isinstance(x, FloatTensor) asks whether x is a float32 tensor."""
+
+    def __call__(cls, *args, device=None):
+        return Tensor(*args, dtype=cls.dtype, device=device)
+
+    def __instancecheck__(cls, obj) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype
+
+
+def _legacy_type(name, dtype):
+    return _LegacyTensorType(name, (), {"dtype": dtype, "__module__": __name__})
+
+
+FloatTensor, DoubleTensor, HalfTensor = (_legacy_type(n, d) for n, d in (
+    ("FloatTensor", "float32"), ("DoubleTensor", "float64"), ("HalfTensor", "float16")))
+LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (
+    _legacy_type(n, d) for n, d in (
+        ("LongTensor", "int64"), ("IntTensor", "int32"), ("ShortTensor", "int16"),
+        ("CharTensor", "int8"), ("ByteTensor", "uint8"), ("BoolTensor", "bool")))
 
 
 def is_tensor(obj) -> bool:

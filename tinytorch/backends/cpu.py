@@ -8,8 +8,9 @@ creation functions: NumPy 2 already implements those as the standard says
 (`device=` included), and calling them directly halves their cost on the
 small arrays of a backward pass. array-api-compat itself is not modified.
 
-Loading the backend also tells glibc's malloc to keep freed memory (see
-`_keep_freed_memory`), assuming the process can spare it (at most 64 MiB
+Loading the backend silences NumPy's RuntimeWarnings for tinytorch's own
+calls (see `_quiet_float_edge_cases`), and tells glibc's malloc to keep
+freed memory (see `_keep_freed_memory`), assuming the process can spare it (at most 64 MiB
 above what is in use): every op returns a fresh array, a training step frees
 tens of megabytes of them, and by default glibc hands those pages back to
 the kernel at once, so the next step page-faults them all in again (15,000
@@ -25,6 +26,7 @@ import ctypes
 import os
 import sys
 import types
+import warnings
 
 import array_api_compat.numpy as compat
 import numpy as np
@@ -37,11 +39,23 @@ _NUMPY_CREATION = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", 
 
 def _namespace():
     _keep_freed_memory()
+    _quiet_float_edge_cases()
     xp = types.ModuleType("tinytorch.backends.cpu.namespace", compat.__doc__)
     xp.__dict__.update({k: v for k, v in vars(compat).items() if not k.startswith("__")})
     for name in _NUMPY_CREATION:
         setattr(xp, name, getattr(np, name))
     return xp
+
+
+def _quiet_float_edge_cases():
+    """Let tinytorch's own NumPy calls meet log(0), 0/0 and overflow silently, as PyTorch does.
+
+    NumPy warns (RuntimeWarning) where an operation gives inf or nan; PyTorch returns the same
+    IEEE values without a word, and a learner should not see NumPy's text for torch.log(0).
+    The filter matches warnings raised from tinytorch's modules only, so NumPy code elsewhere
+    in the program warns as before.
+    """
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tinytorch(\.|$)")
 
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameter numbers

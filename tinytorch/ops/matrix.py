@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from .. import dtypes as _dt
 from ..tensor import Tensor
-from .elementwise import add, mul
+from .elementwise import add, mul, pow
 from .index import getitem
 from .linalg import bmm, matmul, mm
 from .logic import eq
@@ -29,10 +29,10 @@ from .manipulation import movedim
 from .plumbing import normalize_dim, tensor_list
 from .reduce import sum as _sum
 from .select import where
-from .shape import broadcast_to, cat, permute, reshape
+from .shape import broadcast_to, cat, flip, permute, reshape
 
 __all__ = ["diagonal", "diag", "diag_embed", "trace", "inner", "addmm", "baddbmm", "kron",
-           "block_diag", "einsum"]
+           "block_diag", "einsum", "vander"]
 
 
 def _arange(n, device, offset=0):
@@ -332,3 +332,21 @@ def _prod(sizes):
     for n in sizes:
         out *= n
     return out
+
+
+def vander(x, N=None, increasing=False):  # noqa: N803 - PyTorch's argument name
+    """The Vandermonde matrix of the 1-D `x`: column j is x ** (N-1-j), or x ** j when
+    `increasing` (N columns, default len(x))."""
+    from ..creation import arange
+    if not isinstance(x, Tensor) or x.ndim != 1:
+        shape = list(x.shape) if isinstance(x, Tensor) else type(x).__name__
+        raise ValueError(f"vander: x must be a 1-D tensor, got {shape}")
+    n = x.shape[0] if N is None else _int("vander", "N", N)
+    if n < 0:
+        raise ValueError(f"vander: N must be non-negative, got {N}")
+    powers = arange(n, device=x.device)
+    if not increasing:
+        powers = flip(powers, (0,))
+    # an integer x keeps its dtype, as in PyTorch (int64 powers of ints)
+    base = x if _dt.is_inexact(x.dtype) else x.to(dtype="int64")
+    return pow(reshape(base, (-1, 1)), reshape(powers, (1, -1)))

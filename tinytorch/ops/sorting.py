@@ -32,8 +32,8 @@ from .convert import cast
 from .index import gather
 from .plumbing import check_same_device, real_only
 
-__all__ = ["sort", "argsort", "searchsorted", "unique_all", "unique_counts", "unique_inverse",
-           "unique_values", "unique", "isin", "msort"]
+__all__ = ["sort", "argsort", "searchsorted", "bucketize", "unique_all", "unique_counts",
+           "unique_inverse", "unique_values", "unique", "isin", "msort"]
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
 UniqueAll = namedtuple("UniqueAll", ["values", "indices", "inverse_indices", "counts"])
@@ -107,6 +107,18 @@ def searchsorted(x1, x2, /, *, side="left", sorter=None, right=None):
     xp = x1.device.xp
     kwargs = {} if sorter is None else {"sorter": sorter._data}
     return cast(_wrap(x1, xp.searchsorted(a._data, b._data, side=side, **kwargs)), "int64")
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):  # noqa: A002
+    """The bucket of each value of `input` between the sorted 1-D `boundaries`: index i with
+    boundaries[i-1] < v <= boundaries[i] (right=True: boundaries[i-1] <= v < boundaries[i]).
+    It is searchsorted with the arguments swapped, and `right` meaning side="right"."""
+    if not isinstance(boundaries, Tensor) or boundaries.ndim != 1:
+        shape = list(boundaries.shape) if isinstance(boundaries, Tensor) else None
+        raise ValueError(f"bucketize: boundaries must be a 1-D tensor, got "
+                         f"{shape if shape is not None else type(boundaries).__name__}")
+    out = searchsorted(boundaries, input, side="right" if right else "left")
+    return cast(out, "int32") if out_int32 else out
 
 
 def _unique_parts(x):

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import operator
 
+from ..creation import arange
 from ..tensor import Tensor
-from .manipulation import meshgrid
+from .index import take
+from .manipulation import meshgrid, movedim
 from .plumbing import int_tuple, normalize_dim, tensor_list
 from .shape import cat, flatten, flip, narrow, reshape, stack, transpose
 
 __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "row_stack", "dstack",
            "column_stack", "tensor_split", "unflatten", "cartesian_prod", "rot90", "fliplr",
-           "flipud"]
+           "flipud", "combinations"]
 
 
 def _at_least(name, tensors, shape_of):
@@ -141,6 +143,30 @@ def unflatten(input, dim, sizes):  # noqa: A002
     return reshape(x, x.shape[:dim] + sizes + x.shape[dim + 1:])
 
 
+def method_unfold(input, dimension, size, step):  # noqa: A002
+    """Tensor.unfold (a method only, as in PyTorch): the windows of `size` consecutive entries,
+    `step` apart, along `dimension`, which becomes the window count, with a new last axis of
+    `size`. One `take` of every window's positions, so the gradient adds overlaps back up."""
+    x = reshape(input, (1,)) if input.ndim == 0 else input
+    dim = normalize_dim(dimension, x.ndim, "dimension")
+    size, step = int_tuple("unfold", "size", size), int_tuple("unfold", "step", step)
+    if len(size) != 1 or len(step) != 1:
+        raise TypeError(f"unfold(): size and step must be ints, got {size} and {step}")
+    (size,), (step,) = size, step
+    length = x.shape[dim]
+    if not 0 <= size <= length:
+        raise RuntimeError(f"unfold: maximum size for tensor at dimension {dim} is {length} but "
+                           f"size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"unfold: step is {step} but must be > 0")
+    count = (length - size) // step + 1
+    device = x.device
+    positions = (reshape(arange(count, device=device) * step, (count, 1))
+                 + reshape(arange(size, device=device), (1, size)))
+    out = movedim(take(x, positions, dim), dim + 1, -1)
+    return reshape(out, (size,)) if input.ndim == 0 else out
+
+
 def cartesian_prod(*tensors):
     """Every combination of one entry from each 1-d tensor, as rows (a 1-d input is returned)."""
     tensors = _sequence("cartesian_prod", tensors)
@@ -151,6 +177,28 @@ def cartesian_prod(*tensors):
         return tensors[0]
     grids = meshgrid(*tensors, indexing="ij")
     return stack([flatten(g) for g in grids], 1)
+
+
+def combinations(input, r=2, with_replacement=False):  # noqa: A002
+    """The r-length combinations of the entries of the 1-d `input`, as rows, in itertools'
+    order (with_replacement: entries may repeat). Gradients flow back to the chosen entries."""
+    import itertools
+
+    from ..creation import tensor
+    from .index import take
+    if not isinstance(input, Tensor) or input.ndim != 1:
+        shape = list(input.shape) if isinstance(input, Tensor) else type(input).__name__
+        raise ValueError(f"combinations: input must be a 1-d tensor, got {shape}")
+    r = operator.index(r) if not isinstance(r, bool) else r
+    if isinstance(r, bool) or r < 0:
+        raise ValueError(f"combinations: r must be a non-negative int, got {r!r}")
+    pick = itertools.combinations_with_replacement if with_replacement else \
+        itertools.combinations
+    rows = list(pick(range(input.shape[0]), r)) if r else []
+    if not rows:  # r = 0 gives PyTorch's empty 1-d result
+        return input[:0] if r == 0 else reshape(input[:0], (0, r))
+    index = tensor(rows, dtype="int64", device=input.device)
+    return reshape(take(input, reshape(index, (-1,))), (len(rows), r))
 
 
 def rot90(input, k=1, dims=(0, 1)):  # noqa: A002

@@ -1,6 +1,7 @@
 """Statistics and distances PyTorch has at the top level: cummax, cummin, logcumsumexp,
 nansum, nanmean, median, nanmedian, quantile, nanquantile, bincount, histc, std_mean,
-var_mean, norm, dist, cdist, cosine_similarity and pairwise_distance.
+var_mean, norm, dist, cdist, cosine_similarity, pairwise_distance, and the trapezoid
+rule (trapezoid, cumulative_trapezoid).
 
 What it does: the order statistics (median, quantile, cummax) first find
 *indices* without a graph (a sort, or a scan), then `gather` the values, so
@@ -32,7 +33,9 @@ from .convert import cast
 from .elementwise import abs, add, div, mul, pow, sub
 from .index import gather
 from .logic import eq, isnan, logical_not, lt, ne
+from .manipulation import cumsum
 from .math import logaddexp
+from .matrix_norm import matrix_norm_of
 from .plumbing import normalize_axes, normalize_dim, real_only
 from .reduce import amax, amin, any, mean, std, sum, var
 from .select import clamp, where
@@ -41,7 +44,8 @@ from .unary import sqrt
 
 __all__ = ["cummax", "cummin", "logcumsumexp", "nansum", "nanmean", "median", "nanmedian",
            "quantile", "nanquantile", "bincount", "histc", "std_mean", "var_mean", "norm",
-           "dist", "cdist", "cosine_similarity", "pairwise_distance"]
+           "dist", "cdist", "cosine_similarity", "pairwise_distance", "trapezoid", "trapz",
+           "cumulative_trapezoid"]
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
 
@@ -391,15 +395,16 @@ def _p(name, p):
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
     """The p-norm of all entries, or over `dim`: 'fro' and 2 are the Euclidean norm; 1, inf,
-    -inf, 0 and any p > 0 are vector p-norms (PyTorch's torch.norm)."""
+    -inf, 0 and any p > 0 are vector p-norms; 'nuc' is the nuclear norm of a 2-d input (or
+    of the two dims in `dim`), the sum of its singular values (PyTorch's torch.norm)."""
     if dtype is not None:
         input = cast(input, dtype)  # noqa: A001
     if not _dt.is_inexact(input.dtype):
         raise TypeError(f"norm(): input dtype should be floating point or complex, got "
                         f"{input.dtype}; convert first, e.g. x.float()")
-    if p == "nuc":
-        raise ValueError("norm(p='nuc') needs singular values: use "
-                         "tinytorch.linalg.matrix_norm(x, ord='nuc')")
+    if isinstance(p, str) and p == "nuc":  # the sum of singular values of a 2-d input or dim
+        dims = tuple(range(input.ndim)) if dim is None else dim
+        return matrix_norm_of("norm", input, "nuc", dims, bool(keepdim))
     p = 2.0 if p == "fro" or p is None else _p("norm", p)
     axes = normalize_axes(input.ndim, dim)
     return _pnorm(input, p, axes, bool(keepdim))
@@ -445,3 +450,54 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
         return abs(diff)
     return _pnorm(diff, _p("pairwise_distance", p), (diff.ndim - 1,), bool(keepdim))
 
+
+
+# ---- the trapezoid rule ----------------------------------------------------------------------
+
+def _trapezoids(name, y, x, dx, dim):
+    """The area of each trapezoid between neighbouring samples of `y` along `dim`."""
+    if not isinstance(y, Tensor):
+        raise TypeError(f"{name}() expects y to be a tensor, got {type(y).__name__}")
+    d = normalize_dim(dim, y.ndim)
+    n = y.shape[d]
+    if n == 0:
+        raise RuntimeError(f"{name}(): y has no samples along dim {dim}")
+    pairs = add(narrow(y, d, 1, n - 1), narrow(y, d, 0, n - 1))
+    if x is None:
+        step = 1 if dx is None else dx
+        if isinstance(step, bool) or not isinstance(step, (int, float)):
+            raise TypeError(f"{name}(): dx must be a number, got {type(step).__name__}")
+        return mul(pairs, step / 2), d
+    if dx is not None:
+        raise TypeError(f"{name}(): pass the sample points x or the spacing dx, not both")
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}(): x must be a tensor of sample points, got "
+                        f"{type(x).__name__}")
+    if x.ndim == 1:
+        if x.shape[0] != n:
+            raise RuntimeError(f"{name}(): x has {x.shape[0]} points but y has {n} samples "
+                               f"along dim {dim}")
+        x = reshape(x, (n,) + (1,) * (y.ndim - 1 - d))
+        xd = 0
+    else:
+        xd = normalize_dim(dim, x.ndim)
+    widths = sub(narrow(x, xd, 1, n - 1), narrow(x, xd, 0, n - 1))
+    return div(mul(pairs, widths), 2), d
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The integral of samples `y` along `dim` by the trapezoid rule, at points `x` (a 1-D
+    tensor, or one shaped like y) or spaced `dx` apart (default 1)."""
+    areas, d = _trapezoids("trapezoid", y, x, dx, dim)
+    return sum(areas, d)
+
+
+def trapz(y, x=None, *, dx=None, dim=-1):
+    """PyTorch's older name for trapezoid."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The running trapezoid-rule integral along `dim` (one entry fewer than y)."""
+    areas, d = _trapezoids("cumulative_trapezoid", y, x, dx, dim)
+    return cumsum(areas, d)
