@@ -167,6 +167,8 @@ class Hardtanh(_Elementwise):
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
         super().__init__()
+        min_val, max_val = F._number("Hardtanh", "min_val", min_val), F._number(
+            "Hardtanh", "max_val", max_val)
         if min_val > max_val:
             raise ValueError(f"Hardtanh: min_val ({min_val}) cannot be greater than max_val "
                              f"({max_val})")

@@ -161,6 +161,14 @@ def _as_parameter(container, value):
                     f"{type(value).__name__}; wrap data with nn.Parameter(tinytorch.tensor(...)).")
 
 
+def _iterate(container, values):
+    try:
+        return iter(values)
+    except TypeError:
+        raise TypeError(f"{container} takes an iterable of tensors, got "
+                        f"{type(values).__name__}") from None
+
+
 def _describe(param) -> str:
     if param is None:
         return "None"
@@ -201,7 +209,7 @@ class ParameterList(Module):
         if isinstance(values, Tensor):  # iterating would split it into rows: almost never meant
             raise TypeError("ParameterList.extend takes an iterable of tensors, got one tensor; "
                             "use append(tensor)")
-        for value in values:
+        for value in _iterate("ParameterList", values):
             self.append(value)
         return self
 
@@ -221,6 +229,9 @@ class ParameterDict(Module):
         return self._parameters[key]
 
     def __setitem__(self, key: str, value) -> None:
+        if not isinstance(key, str):
+            raise TypeError(f"ParameterDict keys are strings (they name the parameters in the "
+                            f"state_dict), got {key!r}")
         self.register_parameter(key, _as_parameter("ParameterDict", value))
 
     def __delitem__(self, key: str) -> None:
@@ -264,9 +275,12 @@ class ParameterDict(Module):
         elif isinstance(parameters, Mapping):  # a plain dict: sorted keys, as in PyTorch
             pairs = sorted(parameters.items())
         else:
-            pairs = parameters
-        for key, value in pairs:
-            self[key] = value
+            pairs = _iterate("ParameterDict", parameters)
+        for pair in pairs:
+            if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+                raise TypeError(f"ParameterDict.update takes a mapping or (key, tensor) pairs, "
+                                f"got an item {pair!r}")
+            self[pair[0]] = pair[1]
 
     def extra_repr(self) -> str:
         return "\n".join(f"({k}): {_describe(p)}" for k, p in self.items())

@@ -165,7 +165,7 @@ class TripletMarginLoss(_Loss):
     def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6,
                  swap: bool = False, *, reduction: str = "mean"):
         super().__init__(reduction)
-        if not margin > 0:
+        if not F._number("TripletMarginLoss", "margin", margin) > 0:
             raise ValueError(f"TripletMarginLoss: margin must be greater than 0, got {margin}")
         self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
 
