@@ -124,6 +124,10 @@ class LayerNorm(Module):
                  bias: bool = True, device=None, dtype=None):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
+        if not isinstance(shape, (tuple, list)) or not all(
+                isinstance(n, int) and not isinstance(n, bool) for n in shape):
+            raise TypeError(f"RMSNorm: normalized_shape must be an int or a sequence of ints, "
+                            f"got {normalized_shape!r}")
         self.normalized_shape = tuple(shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         if elementwise_affine:
@@ -230,6 +234,10 @@ class RMSNorm(Module):
                  elementwise_affine: bool = True, device=None, dtype=None):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
+        if not isinstance(shape, (tuple, list)) or not all(
+                isinstance(n, int) and not isinstance(n, bool) for n in shape):
+            raise TypeError(f"RMSNorm: normalized_shape must be an int or a sequence of ints, "
+                            f"got {normalized_shape!r}")
         self.normalized_shape = tuple(shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         if elementwise_affine:
