@@ -126,6 +126,8 @@ def test_gradcheck_every_tensor_argument(name):
         leaves = tuple(tt.tensor(a, requires_grad=True) for a in inputs)
         assert gradcheck(lambda *t: ours(*t, tt.tensor(target), "mean"), leaves)
         return
+    if name == "kl_div":  # row 0 holds a target probability 0, where log has no derivative
+        arrays = tuple(a[1:] for a in arrays)
     leaves = tuple(tt.tensor(a, requires_grad=True) for a in arrays)
     assert gradcheck(lambda *t: ours(*t, "sum"), leaves)
 
