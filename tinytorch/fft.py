@@ -26,6 +26,7 @@ __all__ = ["fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfftn", "
 
 _ADJOINT = {"fft": "ifft", "ifft": "fft", "fftn": "ifftn", "ifftn": "fftn"}
 _SWAP_NORM = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
+_LARGEST = 2**48  # a transform length past any memory (and past what NumPy's C code takes)
 
 
 class Transform(Function):
@@ -82,8 +83,8 @@ def _checked(name, x, n, axis, norm):
         raise RuntimeError(f"fft.{name}() needs a tensor with at least one dimension, got a 0-d "
                            f"tensor; reshape it, e.g. x.reshape(1)")
     axis = normalize_dim(axis, x.ndim, "dim")
-    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
-        raise RuntimeError(f"fft.{name}(): n must be a positive int, got {n!r}")
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or not 0 < n < _LARGEST):
+        raise RuntimeError(f"fft.{name}(): n must be a positive int below 2**48, got {n!r}")
     return n, axis, _norm(name, norm)
 
 
@@ -96,9 +97,9 @@ def _checked_axes(name, x, s, axes, norm):
             raise TypeError(f"fft.{name}(): s must be an int or a sequence of ints, got {s!r}")
         s = (s,) if isinstance(s, int) else tuple(s)
         for n in s:
-            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-                raise RuntimeError(f"fft.{name}(): every size in s must be a positive int, got "
-                                   f"{s!r}")
+            if isinstance(n, bool) or not isinstance(n, int) or not 0 < n < _LARGEST:
+                raise RuntimeError(f"fft.{name}(): every size in s must be a positive int below "
+                                   f"2**48, got {s!r}")
     if axes is None:
         axes = tuple(range(-len(s), 0)) if s is not None else tuple(range(x.ndim))
     if not isinstance(axes, (int, tuple, list, range)):
@@ -173,8 +174,9 @@ def _frequencies(name):
     def frequencies(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
         from .creation import _device, zeros
         from .dtypes import canonical_dtype, get_default_dtype, is_floating_point
-        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-            raise RuntimeError(f"fft.{name}(): n must be a non-negative int, got {n!r}")
+        if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n < _LARGEST:
+            raise RuntimeError(f"fft.{name}(): n must be a non-negative int below 2**48, got "
+                               f"{n!r}")
         if isinstance(d, bool) or not isinstance(d, (int, float)) or d == 0 or d != d:
             raise ValueError(f"fft.{name}(): the sample spacing d must be a non-zero number, "
                              f"got {d!r}")

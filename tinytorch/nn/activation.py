@@ -18,6 +18,7 @@ from __future__ import annotations
 from ..autograd import no_grad
 from ..creation import full
 from . import functional as F
+from .arguments import number, size
 from .module import Module
 from .parameter import Parameter
 
@@ -167,8 +168,8 @@ class Hardtanh(_Elementwise):
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
         super().__init__()
-        min_val, max_val = F._number("Hardtanh", "min_val", min_val), F._number(
-            "Hardtanh", "max_val", max_val)
+        min_val = number("Hardtanh", "min_val", min_val)
+        max_val = number("Hardtanh", "max_val", max_val)
         if min_val > max_val:
             raise ValueError(f"Hardtanh: min_val ({min_val}) cannot be greater than max_val "
                              f"({max_val})")
@@ -229,7 +230,8 @@ class PReLU(Module):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None):
         super().__init__()
-        self.num_parameters, self.init = num_parameters, init
+        self.num_parameters = size("PReLU", "num_parameters", num_parameters)
+        self.init = number("PReLU", "init", init)
         self.weight = Parameter(full((num_parameters,), init, device=device, dtype=dtype))
 
     def reset_parameters(self) -> None:

@@ -90,6 +90,9 @@ class ModuleList(_Numbered):
         self.add_module(str(_index(index, len(self))), module)
 
     def extend(self, modules) -> ModuleList:
+        if not hasattr(modules, "__iter__"):
+            raise TypeError(f"ModuleList.extend should be called with an iterable of modules, "
+                            f"but got {type(modules).__name__}")
         for module in modules:
             self.append(module)
         return self
@@ -141,8 +144,14 @@ class ModuleDict(Module):
 
     def update(self, modules) -> None:
         pairs = modules.items() if hasattr(modules, "items") else modules
-        for key, module in pairs:
-            self.add_module(key, module)
+        if not hasattr(pairs, "__iter__"):
+            raise TypeError(f"ModuleDict.update should be called with a mapping or an iterable "
+                            f"of (key, module) pairs, but got {type(modules).__name__}")
+        for pair in pairs:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(f"ModuleDict.update: each item must be a (key, module) pair, "
+                                f"got {pair!r}")
+            self.add_module(*pair)
 
 
 def _index(index: int, length: int, what: str = "modules") -> int:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from ..creation import empty
 from . import functional as F
 from . import init
+from .arguments import size
 from .module import Module
 from .parameter import Parameter
 
@@ -40,6 +41,9 @@ class _ConvNd(Module):
         if padding_mode != "zeros":
             raise NotImplementedError(f"padding_mode={padding_mode!r} is not supported; "
                                       f"tinytorch pads with zeros only")
+        owner = type(self).__name__
+        in_channels = size(owner, "in_channels", in_channels)
+        out_channels = size(owner, "out_channels", out_channels)
         groups = F._groups(groups)
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"in_channels ({in_channels}) and out_channels ({out_channels}) "

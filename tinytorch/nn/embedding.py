@@ -18,6 +18,7 @@ from ..autograd import no_grad
 from ..creation import empty
 from . import functional as F
 from . import init
+from .arguments import size
 from .module import Module
 from .parameter import Parameter
 
@@ -60,18 +61,13 @@ def _table(module, num_embeddings, embedding_dim, padding_idx, max_norm, scale_g
            sparse, _weight, _freeze, device, dtype):
     """Check the options shared by Embedding and EmbeddingBag and create `module.weight`."""
     name = type(module).__name__
-    for what, value in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name}: {what} must be an int, got {value!r}")
-        if value < 0:
-            raise ValueError(f"{name}: {what} must be non-negative, got {value}")
-    if padding_idx is not None and (isinstance(padding_idx, bool)
-                                    or not isinstance(padding_idx, int)):
-        raise TypeError(f"{name}: padding_idx must be an int or None, got {padding_idx!r}")
     if max_norm is not None or scale_grad_by_freq or sparse:
         raise NotImplementedError(f"{name}: max_norm, scale_grad_by_freq and sparse are not "
                                   f"supported in tinytorch")
+    num_embeddings = size(name, "num_embeddings", num_embeddings, minimum=0)
+    embedding_dim = size(name, "embedding_dim", embedding_dim, minimum=0)
     if padding_idx is not None:
+        padding_idx = size(name, "padding_idx", padding_idx, minimum=-num_embeddings)
         if not -num_embeddings <= padding_idx < num_embeddings:
             raise ValueError(f"padding_idx must be within num_embeddings "
                              f"({num_embeddings}), got {padding_idx}")

@@ -156,6 +156,8 @@ def _check_number(owner, **values):
     for name, value in values.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
             raise TypeError(f"{owner}(): {name} must be a number, got {value!r}")
+        if isinstance(value, int) and abs(value) > 2**1023:
+            raise ValueError(f"{owner}(): {name} = {value} is too large for a float")
 
 
 def _normal_cdf(x: float) -> float:

@@ -19,6 +19,7 @@ more losses (CTC, multi-margin, ...) and the legacy size_average/reduce pair.
 from __future__ import annotations
 
 from . import functional as F
+from .arguments import number
 from .module import Module
 
 __all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss", "BCELoss",
@@ -165,7 +166,7 @@ class TripletMarginLoss(_Loss):
     def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6,
                  swap: bool = False, *, reduction: str = "mean"):
         super().__init__(reduction)
-        if not F._number("TripletMarginLoss", "margin", margin) > 0:
+        if not number("TripletMarginLoss", "margin", margin) > 0:
             raise ValueError(f"TripletMarginLoss: margin must be greater than 0, got {margin}")
         self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
 

@@ -38,6 +38,7 @@ import warnings
 from ..creation import ones, tensor, zeros
 from . import functional as F
 from . import init
+from .arguments import shape, size
 from .module import Module
 from .parameter import Parameter
 
@@ -60,6 +61,7 @@ class _BatchNorm(Module):
                  affine: bool = True, track_running_stats: bool = True, device=None,
                  dtype=None, *, bias: bool = True):
         super().__init__()
+        num_features = size(type(self).__name__, "num_features", num_features, minimum=0)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         _affine_parameters(self, affine, bias, (num_features,), device, dtype)
@@ -123,12 +125,7 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
                  bias: bool = True, device=None, dtype=None):
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
-        if not isinstance(shape, (tuple, list)) or not all(
-                isinstance(n, int) and not isinstance(n, bool) for n in shape):
-            raise TypeError(f"RMSNorm: normalized_shape must be an int or a sequence of ints, "
-                            f"got {normalized_shape!r}")
-        self.normalized_shape = tuple(shape)
+        self.normalized_shape = shape(type(self).__name__, "normalized_shape", normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         if elementwise_affine:
             self.weight = Parameter(ones(self.normalized_shape, device=device, dtype=dtype))
@@ -233,12 +230,7 @@ class RMSNorm(Module):
     def __init__(self, normalized_shape, eps: float | None = None,
                  elementwise_affine: bool = True, device=None, dtype=None):
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
-        if not isinstance(shape, (tuple, list)) or not all(
-                isinstance(n, int) and not isinstance(n, bool) for n in shape):
-            raise TypeError(f"RMSNorm: normalized_shape must be an int or a sequence of ints, "
-                            f"got {normalized_shape!r}")
-        self.normalized_shape = tuple(shape)
+        self.normalized_shape = shape(type(self).__name__, "normalized_shape", normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         if elementwise_affine:
             self.weight = Parameter(ones(self.normalized_shape, device=device, dtype=dtype))

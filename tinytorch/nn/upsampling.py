@@ -13,6 +13,7 @@ with bicubic mode and antialiasing as well.
 from __future__ import annotations
 
 from . import functional as F
+from .arguments import number
 from .module import Module
 
 __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
@@ -26,9 +27,10 @@ class Upsample(Module):
         self.size = size
         # stored as floats, as PyTorch does, so the repr reads the same
         if isinstance(scale_factor, (tuple, list)):
-            scale_factor = tuple(float(f) for f in scale_factor)
-        elif isinstance(scale_factor, (int, float)) and not isinstance(scale_factor, bool):
-            scale_factor = float(scale_factor)
+            scale_factor = tuple(float(number(self.name, "scale_factor", f))
+                                 for f in scale_factor)
+        elif scale_factor is not None:
+            scale_factor = float(number(self.name, "scale_factor", scale_factor))
         self.scale_factor, self.mode = scale_factor, mode
         self.align_corners, self.recompute_scale_factor = align_corners, recompute_scale_factor
 

@@ -60,6 +60,9 @@ class Optimizer:
             raise TypeError(f"params argument given to the optimizer should be an iterable of "
                             f"Tensors or dicts, but got a {type(params).__name__} module. Pass "
                             f"model.parameters(), e.g. SGD(model.parameters(), lr=0.1).")
+        if not isinstance(defaults, dict):
+            raise TypeError(f"Optimizer(params, defaults): defaults must be a dict of "
+                            f"hyperparameters such as {{'lr': 0.1}}, got {type(defaults).__name__}")
         self.defaults = dict(defaults)
         self.param_groups: list[dict] = []
         self.state: dict[Tensor, dict] = {}  # keyed by the parameter itself (hash is identity)
