@@ -27,13 +27,27 @@ import warnings
 from .. import autocast_state
 from .. import dtypes as _dt
 from ..autograd import no_grad
-from ..creation import arange, full, rand
+from ..creation import arange, full, full_like, rand
 from ..creation import tensor as _tensor
 from ..errors import TensorIndexError, tensor_arguments
-from ..ops import cat, erf, log_softmax, matmul, movedim, reshape, softmax, where
+from ..ops import (
+    cat,
+    erf,
+    expm1,
+    log_softmax,
+    logaddexp,
+    matmul,
+    minimum,
+    movedim,
+    reshape,
+    softmax,
+    where,
+    xlogy,
+)
 from ..ops import relu as _relu
 from ..ops import sigmoid as _sigmoid
 from ..ops import tanh as _tanh
+from ..ops.plumbing import normalize_dim
 from ..tensor import Tensor
 from .ops.activation import Gelu, GeluTanh
 from .ops.conv import Conv2d
@@ -1047,6 +1061,110 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # 
     return Embedding.apply(weight, input, padding_idx=padding_idx)
 
 
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,  # noqa: A002
+                  scale_grad_by_freq=False, mode="mean", sparse=False, per_sample_weights=None,
+                  include_last_offset=False, padding_idx=None):
+    """The sum, mean or max of the embedding rows of each bag of indices: each row of a 2-D
+    input (B, N), or each run of a 1-D input that starts at an entry of `offsets` (B,) (with
+    include_last_offset, offsets has B + 1 entries and the last one is dropped). An empty bag,
+    or one holding only padding_idx, gives zeros. per_sample_weights (the input's shape)
+    scales each row, for mode="sum" only.
+
+    Built from embedding and reductions: the bags are laid out as a padded (B, longest bag)
+    index table with a mask, so autograd handles it like any other composition.
+    """
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding_bag: max_norm, scale_grad_by_freq and sparse are "
+                                  "not supported in tinytorch; leave them at their defaults.")
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError(f"embedding_bag: mode must be 'sum', 'mean' or 'max', got {mode!r}")
+    if not _dt.is_integral(input.dtype):
+        raise TypeError(f"embedding_bag expects integer indices (int64 or int32), got "
+                        f"{input.dtype}. Convert them with indices.long().")
+    if weight.ndim != 2:
+        raise RuntimeError(f"embedding_bag expects a 2-D weight, got size {_size(weight)}")
+    _same_device("embedding_bag", input, weight)
+    scales = per_sample_weights
+    if scales is not None:
+        _need_tensors("embedding_bag", per_sample_weights=scales)
+        if mode != "sum":
+            raise ValueError(f"embedding_bag: per_sample_weights is only supported for "
+                             f"mode='sum', got mode={mode!r}; scale the result yourself, or "
+                             f"use mode='sum'.")
+        if scales.shape != input.shape:
+            raise ValueError(f"embedding_bag: per_sample_weights has shape {_size(scales)} but "
+                             f"the input has shape {_size(input)}; give one weight per index.")
+        _same_dtype("embedding_bag", scales, weight)
+    if input.ndim == 2:
+        if offsets is not None:
+            raise ValueError("embedding_bag: a 2-D input already holds one bag per row, so "
+                             "offsets must be None; pass a 1-D input to use offsets.")
+        bags, member = input, input >= 0   # all True (the range is checked by embedding)
+    elif input.ndim == 1:
+        bags, member, positions = _bags_from_offsets(input, offsets, include_last_offset)
+        if scales is not None:
+            scales = scales[positions]
+    else:
+        raise ValueError(f"embedding_bag expects a 1-D input with offsets, or a 2-D input "
+                         f"(bags, indices per bag), got size {_size(input)}")
+    if padding_idx is not None:
+        rows = weight.shape[0]
+        if not -rows <= padding_idx < rows:
+            raise ValueError(f"padding_idx must be within num_embeddings ({rows}), got "
+                             f"{padding_idx}")
+        member = member & (bags != padding_idx % rows)   # padding counts as absent
+    vectors = embedding(bags, weight)                      # (B, longest bag, D)
+    if mode == "max" and vectors.shape[1]:
+        best = where(member.unsqueeze(-1), vectors, -math.inf).max(1).values
+        return where(member.any(1, keepdim=True), best, 0.0)   # an empty bag gives zeros
+    if scales is not None:
+        vectors = vectors * scales.unsqueeze(-1)
+    # where, not a product with the mask: a nan or inf that a padding slot reads (a row, or a
+    # per-sample weight) must not reach the bag
+    total = where(member.unsqueeze(-1), vectors, 0.0).sum(1)
+    if mode != "mean":
+        return total
+    return total / member.sum(1, keepdim=True).clamp(min=1).to(weight.dtype)
+
+
+def _bags_from_offsets(input, offsets, include_last_offset):  # noqa: A002
+    """(bags, member, positions) for a 1-D input split at `offsets`: the indices of each bag in
+    one row of a (B, longest bag) table, `member` marking the real entries (the rest point at
+    position 0), and `positions` those entries' places in the input."""
+    if offsets is None:
+        raise ValueError("embedding_bag: a 1-D input needs offsets, the position where each bag "
+                         "starts (e.g. tensor([0, 3]) for bags input[0:3], input[3:]); or pass "
+                         "a 2-D input with one bag per row.")
+    _need_tensors("embedding_bag", offsets=offsets)
+    _same_device("embedding_bag", input, offsets, "offsets")
+    if offsets.ndim != 1 or not _dt.is_integral(offsets.dtype):
+        raise ValueError(f"embedding_bag: offsets must be a 1-D integer tensor, got "
+                         f"{offsets.dtype} of size {_size(offsets)}")
+    length = input.shape[0]
+    starts = offsets[:-1] if include_last_offset else offsets
+    # each bag ends where the next starts, the last at the end of the input (with
+    # include_last_offset too: PyTorch reads the extra offset as the input's length)
+    inner = offsets[1:-1] if include_last_offset else offsets[1:]
+    end = full((1,), length, dtype=offsets.dtype, device=offsets.device)
+    ends = cat([inner, end])[:starts.shape[0]]
+    if offsets.numel():
+        first, last = int(offsets[0].item()), int(offsets[-1].item())
+        if first != 0 or last > length or bool((ends < starts).any()):
+            raise RuntimeError(f"embedding_bag: offsets must start at 0, never decrease and "
+                               f"stay within the input's length {length}, got "
+                               f"{offsets.tolist()}")
+    sizes = ends - starts
+    longest = int(sizes.max().item()) if sizes.numel() else 0
+    columns = arange(longest, device=input.device)
+    member = columns.unsqueeze(0) < sizes.unsqueeze(1)
+    positions = where(member, starts.unsqueeze(1) + columns.unsqueeze(0), 0)
+    bags = input[positions] if length else positions   # no input: every bag is empty
+    return bags, member, positions
+
+
+__all__ += ["embedding_bag"]
+
+
 # ---- activations ---------------------------------------------------------------------------
 
 def relu(input, inplace=False):  # noqa: A002
@@ -1080,6 +1198,161 @@ def tanh(input):  # noqa: A002
     return _tanh(input)
 
 
+# ---- more activations ----------------------------------------------------------------------
+# Each is a composition of tinytorch ops, so autograd and every device come for free. Piecewise
+# ones pick their branch with `where`; a branch that would overflow where it is not picked gets
+# a clamped input, because `where` sends that branch a zero gradient and 0 * inf would be nan.
+
+_SELU_ALPHA = 1.6732632423543772848170429916717   # the self-normalising constants of SELU
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def threshold(input, threshold, value, inplace=False):  # noqa: A002
+    """`value` where input <= threshold, input elsewhere (nan stays nan)."""
+    _float_input("threshold", input)
+    threshold, value = _number("threshold", "threshold", threshold), _number("threshold",
+                                                                             "value", value)
+    return where(input <= threshold, value, input)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
+    """input clipped to [min_val, max_val]; the gradient is 0 at and beyond either end."""
+    _float_input("hardtanh", input)
+    low, high = _number("hardtanh", "min_val", min_val), _number("hardtanh", "max_val", max_val)
+    if low > high:
+        raise ValueError(f"hardtanh: min_val ({low}) cannot be greater than max_val ({high})")
+    # not clamp: clamp passes the gradient at the ends, PyTorch's hardtanh does not
+    return where(input <= low, low, where(input >= high, high, input))
+
+
+def relu6(input, inplace=False):  # noqa: A002
+    _float_input("relu6", input)
+    return hardtanh(input, 0.0, 6.0)
+
+
+def elu(input, alpha=1.0, inplace=False):  # noqa: A002
+    """input where positive, alpha * (exp(input) - 1) elsewhere."""
+    _float_input("elu", input)
+    alpha = _number("elu", "alpha", alpha)
+    return where(input > 0, input, alpha * expm1(input.clamp(max=0.0)))
+
+
+def selu(input, inplace=False):  # noqa: A002
+    _float_input("selu", input)
+    return elu(input, _SELU_ALPHA) * _SELU_SCALE
+
+
+def celu(input, alpha=1.0, inplace=False):  # noqa: A002
+    """input where positive, alpha * (exp(input / alpha) - 1) elsewhere."""
+    _float_input("celu", input)
+    alpha = _number("celu", "alpha", alpha)
+    if alpha == 0:
+        raise ValueError("celu: alpha cannot be 0 (the input is divided by it); pass a "
+                         "nonzero alpha")
+    return where(input > 0, input, alpha * expm1(input.clamp(max=0.0) / alpha))
+
+
+def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
+    """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold (PyTorch's cut-off)."""
+    _float_input("softplus", input)
+    beta = _number("softplus", "beta", beta)
+    threshold = _number("softplus", "threshold", threshold)
+    if beta == 0:
+        raise ValueError("softplus: beta must be nonzero (the result is divided by it)")
+    scaled = input * beta
+    # logaddexp(z, 0) = log(1 + e^z) without overflow, with the exact gradient sigmoid(z)
+    smooth = logaddexp(scaled.clamp(max=threshold), 0.0) / beta
+    return where(scaled > threshold, input, smooth)
+
+
+def logsigmoid(input):  # noqa: A002
+    """log(sigmoid(x)) = -log(1 + exp(-x)), finite for any finite x."""
+    _float_input("logsigmoid", input)
+    return -logaddexp(-input, 0.0)
+
+
+def hardsigmoid(input, inplace=False):  # noqa: A002
+    """x / 6 + 1/2 clipped to [0, 1]: a piecewise-linear sigmoid."""
+    _float_input("hardsigmoid", input)
+    return where(input <= -3.0, 0.0, where(input >= 3.0, 1.0, input / 6.0 + 0.5))
+
+
+def hardswish(input, inplace=False):  # noqa: A002
+    _float_input("hardswish", input)
+    return input * hardsigmoid(input)
+
+
+def mish(input, inplace=False):  # noqa: A002
+    """x * tanh(softplus(x))."""
+    _float_input("mish", input)
+    return input * _tanh(softplus(input))
+
+
+def softsign(input):  # noqa: A002
+    _float_input("softsign", input)
+    return input / (input.abs() + 1.0)
+
+
+def tanhshrink(input):  # noqa: A002
+    _float_input("tanhshrink", input)
+    return input - _tanh(input)
+
+
+def softshrink(input, lambd=0.5):  # noqa: A002
+    """input moved lambd towards 0, and 0 within [-lambd, lambd]."""
+    _float_input("softshrink", input)
+    lambd = _number("softshrink", "lambd", lambd)
+    if lambd < 0:
+        raise ValueError(f"softshrink: lambd must be non-negative, got {lambd}")
+    # input * 0, not 0: a nan input stays nan
+    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, input * 0))
+
+
+def hardshrink(input, lambd=0.5):  # noqa: A002
+    """input where |input| > lambd, 0 elsewhere."""
+    _float_input("hardshrink", input)
+    lambd = _number("hardshrink", "lambd", lambd)
+    return where(input.abs() > lambd, input, input * 0)
+
+
+def glu(input, dim=-1):  # noqa: A002
+    """a * sigmoid(b) for the two halves a, b of input along dim."""
+    if input.ndim == 0:
+        raise RuntimeError("glu needs an axis to halve, but got a 0-d tensor")
+    axis = normalize_dim(dim, input.ndim)
+    if input.shape[axis] % 2:
+        raise RuntimeError(f"glu halves dim {dim}, so its size must be even, but it is "
+                           f"{input.shape[axis]} (input of size {_size(input)})")
+    _float_input("glu", input)
+    first, second = input.chunk(2, axis)
+    return first * _sigmoid(second)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """softmax(-input): the smallest entries get the largest weights."""
+    return softmax(-input, dim, dtype=dtype)
+
+
+def prelu(input, weight):  # noqa: A002
+    """input where positive, weight * input elsewhere; weight has 1 entry or one per channel
+    (axis 1 of the input)."""
+    _float_input("prelu", input)
+    _same_dtype("prelu", input, weight)
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    if weight.numel() not in (1, channels):
+        raise RuntimeError(f"prelu: weight has {weight.numel()} entries but the input "
+                           f"{_size(input)} has {channels} channels (axis 1); give one weight, "
+                           f"or one per channel (PReLU(num_parameters={channels})).")
+    if weight.numel() == 1:
+        slope = weight.reshape(())
+    else:
+        slope = weight.reshape((channels,) + (1,) * (input.ndim - 2))
+    return where(input > 0, input, input * slope)
+
+
+__all__ += ["threshold", "hardtanh", "relu6", "elu", "selu", "celu", "softplus", "logsigmoid",
+            "hardsigmoid", "hardswish", "mish", "softsign", "tanhshrink", "softshrink",
+            "hardshrink", "glu", "softmin", "prelu"]
 
 
 # ---- losses --------------------------------------------------------------------------------
@@ -1252,10 +1525,235 @@ def mse_loss(input, target, reduction="mean"):  # noqa: A002
     return _reduce(difference * difference, reduction)
 
 
-def l1_loss(input, target, reduction="mean"):  # noqa: A002
-    """Mean (or sum) of absolute differences."""
+def l1_loss(input, target, reduction="mean", weight=None):  # noqa: A002
+    """Mean (or sum) of absolute differences; with `weight` (the input's shape), the weighted
+    sum, divided by the sum of the weights for "mean"."""
     _warn_broadcast("l1_loss", input, target)
-    return _reduce((input - target).abs(), reduction)
+    loss = (input - target).abs()
+    if weight is None:
+        return _reduce(loss, reduction)
+    _check_reduction(reduction)
+    _loss_weight("l1_loss", input, weight)
+    loss = loss * weight
+    if reduction == "mean":
+        return loss.sum() / weight.sum()
+    return _reduce(loss, reduction)
+
+
+# ---- more losses ---------------------------------------------------------------------------
+# Compositions of tinytorch ops (gradients and devices for free). Arguments that PyTorch takes
+# after its deprecated size_average/reduce pair are keyword-only here, so a positional call
+# that PyTorch accepts either means the same thing or raises, never something else.
+
+def _need_tensors(function, **named):
+    """TypeError for arguments that must be tensors but whose names the generic check
+    (errors.tensor_arguments) does not know (input1, anchor, var, ...)."""
+    for name, value in named.items():
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{function}(): argument '{name}' must be a Tensor, not "
+                            f"{type(value).__name__}. Wrap data with tinytorch.tensor(...) "
+                            f"first.")
+
+
+def _loss_weight(function, input, weight):  # noqa: A002
+    if weight.shape != input.shape:
+        raise ValueError(f"{function}: weight has shape {_size(weight)} but the input has shape "
+                         f"{_size(input)}; give one weight per element.")
+
+
+def kl_div(input, target, *, reduction="mean", log_target=False):  # noqa: A002
+    """Pointwise KL divergence target * (log target - input), `input` holding log-probabilities
+    (and `target` too with log_target=True). reduction="batchmean" divides the sum by the
+    batch size (axis 0), which is the KL divergence per sample; "mean" divides by every
+    element."""
+    _float_input("kl_div", input)
+    if reduction == "mean":
+        warnings.warn("kl_div(reduction='mean') averages over every element, not over samples; "
+                      "for the KL divergence per sample, pass reduction='batchmean'.",
+                      stacklevel=3)
+    elif reduction != "batchmean":
+        _check_reduction(reduction)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = xlogy(target, target) - target * input   # xlogy: 0 log 0 = 0
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+    return _reduce(loss, reduction)
+
+
+def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):  # noqa: A002
+    """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (d = input - target)."""
+    beta = _number("smooth_l1_loss", "beta", beta)
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
+    _warn_broadcast("smooth_l1_loss", input, target)
+    distance = (input - target).abs()
+    if beta == 0:  # the quadratic piece vanishes: plain L1
+        return _reduce(distance, reduction)
+    return _reduce(where(distance < beta, 0.5 * distance * distance / beta,
+                         distance - 0.5 * beta), reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
+    """0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere: smooth_l1_loss times
+    delta. With `weight` (the input's shape), each term is weighted and "mean" divides by the
+    number of elements."""
+    delta = _number("huber_loss", "delta", delta)
+    if not delta > 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta}")
+    _warn_broadcast("huber_loss", input, target)
+    distance = (input - target).abs()
+    loss = where(distance < delta, 0.5 * distance * distance, delta * (distance - 0.5 * delta))
+    if weight is not None:
+        _loss_weight("huber_loss", input, weight)
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def soft_margin_loss(input, target, *, reduction="mean"):  # noqa: A002
+    """log(1 + exp(-target * input)) for targets +1/-1: a smooth hinge."""
+    _float_input("soft_margin_loss", input)
+    return _reduce(logaddexp(-target * input, 0.0), reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, *, reduction="mean"):
+    """max(0, margin - target * (input1 - input2)): target 1 asks for input1 > input2 by at
+    least margin, -1 for the opposite."""
+    _need_tensors("margin_ranking_loss", input1=input1, input2=input2)
+    margin = _number("margin_ranking_loss", "margin", margin)
+    if not input1.ndim == input2.ndim == target.ndim:
+        raise RuntimeError(f"margin_ranking_loss: input1, input2 and target must have the same "
+                           f"number of dimensions, got sizes {_size(input1)}, {_size(input2)} "
+                           f"and {_size(target)}")
+    # clamp, not relu: at exactly 0 the gradient passes, as in PyTorch
+    return _reduce((margin - target * (input1 - input2)).clamp(min=0.0), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, *, reduction="mean"):  # noqa: A002
+    """input where target is 1, max(0, margin - input) where it is -1 (input usually a
+    distance between two embeddings)."""
+    _float_input("hinge_embedding_loss", input)
+    margin = _number("hinge_embedding_loss", "margin", margin)
+    below_margin = (margin - input).clamp(min=0.0)
+    # any other target value counts both terms, as PyTorch's does
+    loss = where(target != 1, below_margin, 0.0) + where(target != -1, input, 0.0)
+    return _reduce(loss, reduction)
+
+
+_COSINE_EPS = 1e-12  # added to each squared norm: a zero vector gives cosine 0, not nan
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, *, reduction="mean"):
+    """1 - cos(input1, input2) where target is 1, max(0, cos - margin) where it is -1; inputs
+    (N, D) with target (N,), or one pair (D,) with a 0-d target."""
+    _need_tensors("cosine_embedding_loss", input1=input1, input2=input2)
+    margin = _number("cosine_embedding_loss", "margin", margin)
+    if input1.shape != input2.shape or input1.ndim not in (1, 2) or \
+            target.ndim != input1.ndim - 1:
+        raise RuntimeError(f"cosine_embedding_loss expects inputs of one shape, (N, D) with a "
+                           f"target (N,) or (D,) with a 0-d target, got {_size(input1)}, "
+                           f"{_size(input2)} and target {_size(target)}")
+    _float_input("cosine_embedding_loss", input1)
+    axis = input1.ndim - 1
+    squared = ((input1 * input1).sum(axis) + _COSINE_EPS) * ((input2 * input2).sum(axis)
+                                                             + _COSINE_EPS)
+    cosine = (input1 * input2).sum(axis) / squared.sqrt()
+    loss = where(target == 1, 1.0 - cosine, 0.0) + where(target == -1,
+                                                         (cosine - margin).clamp(min=0.0), 0.0)
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6,  # noqa: A002
+                        swap=False, *, reduction="mean"):
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)), d the p-norm distance
+    (pairwise_distance); swap=True uses the closer of d(anchor, negative) and
+    d(positive, negative)."""
+    _need_tensors("triplet_margin_loss", anchor=anchor, positive=positive, negative=negative)
+    margin = _number("triplet_margin_loss", "margin", margin)
+    if not margin > 0:
+        raise ValueError(f"triplet_margin_loss: margin must be greater than 0, got {margin}")
+    if not anchor.ndim == positive.ndim == negative.ndim or anchor.ndim not in (1, 2):
+        raise RuntimeError(f"triplet_margin_loss expects anchor, positive and negative of the "
+                           f"same number of dimensions, (N, D) or (D,), got {_size(anchor)}, "
+                           f"{_size(positive)} and {_size(negative)}")
+    _float_input("triplet_margin_loss", anchor)
+    to_positive = pairwise_distance(anchor, positive, p, eps)
+    to_negative = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        to_negative = minimum(to_negative, pairwise_distance(positive, negative, p, eps))
+    return _reduce((margin + to_positive - to_negative).clamp(min=0.0), reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, *, reduction="mean"):  # noqa: A002
+    """Binary cross-entropy of logits against 0/1 targets, averaged over the classes (the
+    last axis): one loss per sample, then reduced."""
+    _float_input("multilabel_soft_margin_loss", input)
+    if input.ndim == 0:
+        raise RuntimeError("multilabel_soft_margin_loss expects input (N, C) or (C,), got a "
+                           "0-d tensor")
+    # log sigmoid(x) = -log(1 + exp(-x)), computed without overflow by logaddexp
+    loss = target * logaddexp(-input, 0.0) + (1.0 - target) * logaddexp(input, 0.0)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss.mean(-1), reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, *, eps=1e-8,  # noqa: A002
+                     reduction="mean"):
+    """Negative log-likelihood of a Poisson count `target` with rate exp(input) (log_input)
+    or input (+ eps inside the log), without the constant log(target!) unless full=True,
+    which adds its Stirling approximation where target > 1."""
+    _float_input("poisson_nll_loss", input)
+    eps = _number("poisson_nll_loss", "eps", eps)
+    if not _dt.is_floating_point(target.dtype):  # counts often arrive as integers
+        target = target.to(input.dtype)
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        counts = target.clamp(min=1.0)  # the term is 0 for target <= 1; keep log away from 0
+        stirling = counts * counts.log() - counts + 0.5 * (2 * math.pi * counts).log()
+        loss = loss + where(target > 1, stirling, 0.0)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):  # noqa: A002
+    """Negative log-likelihood of `target` under a normal with mean `input` and variance
+    `var`: 0.5 (log var + (input - target)^2 / var), plus 0.5 log(2 pi) with full=True.
+    var has the input's shape, or one entry per sample (the input's shape without its last
+    axis, or with it 1), or is a number; it is clamped to at least eps."""
+    _float_input("gaussian_nll_loss", input)
+    if isinstance(var, (int, float)) and not isinstance(var, bool):
+        var = full_like(input, var)
+    _need_tensors("gaussian_nll_loss", var=var)
+    eps = _number("gaussian_nll_loss", "eps", eps)
+    _check_reduction(reduction)
+    if var.shape != input.shape:
+        if input.ndim and var.shape == input.shape[:-1]:
+            var = var.unsqueeze(-1)       # one variance per sample
+        elif not (input.ndim and var.ndim and var.shape[:-1] == input.shape[:-1]
+                  and var.shape[-1] == 1):
+            raise ValueError(f"gaussian_nll_loss: var of shape {_size(var)} does not fit the "
+                             f"input's shape {_size(input)}; give the input's shape, or that "
+                             f"shape without its last axis (or with it 1).")
+    with no_grad():
+        if bool((var < 0).any()):
+            raise ValueError("gaussian_nll_loss: var has negative entries; variances must be "
+                             "non-negative (e.g. pass softplus(raw) or raw.exp()).")
+        floor = var.clamp(min=eps) - var
+    # clamped in value only: the gradient reaches var as if it had not been clamped
+    var = var + floor
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+__all__ += ["kl_div", "smooth_l1_loss", "huber_loss", "soft_margin_loss", "margin_ranking_loss",
+            "hinge_embedding_loss", "cosine_embedding_loss", "triplet_margin_loss",
+            "multilabel_soft_margin_loss", "poisson_nll_loss", "gaussian_nll_loss"]
 
 
 # ---- attention -----------------------------------------------------------------------------

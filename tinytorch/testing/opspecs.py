@@ -520,6 +520,117 @@ def _np_bce(p, y):
     return -np.mean(y * np.maximum(np.log(p), -100) + (1 - y) * np.maximum(np.log1p(-p), -100))
 
 
+# ---- helpers for nn's composed activations and losses: options fixed, NumPy references ------
+
+_SELU = (1.6732632423543772848170429916717, 1.0507009873554804934193349852946)
+
+
+def _np_elu(a, alpha):
+    np = _np()
+    return np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0)))
+
+
+def _np_softplus(a, beta=1.0, threshold=math.inf):
+    np = _np()
+    return np.where(a * beta > threshold, a, np.logaddexp(0, a * beta) / beta)
+
+
+def _np_hardsigmoid(a):
+    return _np().clip(a / 6 + 0.5, 0, 1)
+
+
+def _channels(a):
+    return a.shape[1] if a.ndim >= 2 else 1
+
+
+def _prelu_slopes(a):
+    """One slope per channel (axis 1), taken from the input so gradients reach them too."""
+    return a.reshape(-1)[:_channels(a)] * 0.1 + 0.25
+
+
+def _np_prelu(a):
+    np = _np()
+    slopes = _prelu_slopes(a).reshape((-1,) + (1,) * max(a.ndim - 2, 0)) if a.ndim >= 2 else \
+        _prelu_slopes(a).reshape(())
+    return np.where(a > 0, a, a * slopes)
+
+
+def _signs(a):
+    """+1, -1, +1, ... in a's shape, on a's device (targets of the margin losses)."""
+    tt = _tt()
+    positions = tt.arange(a.numel(), device=a.device).reshape(a.shape)
+    return (1 - 2 * (positions % 2)).to(a.dtype)
+
+
+def _np_signs(a):
+    np = _np()
+    return (1 - 2 * (np.arange(a.size).reshape(a.shape) % 2)).astype(a.dtype)
+
+
+def _np_xlogx(s):
+    np = _np()
+    return np.where(s == 0, 0.0, s * np.log(np.where(s == 0, 1.0, s)))
+
+
+def _np_cosine_embedding(a, b, margin=0.1):
+    np = _np()
+    a, b = a.reshape(a.shape[0], -1), b.reshape(b.shape[0], -1)
+    cos = (a * b).sum(-1) / np.sqrt(((a * a).sum(-1) + 1e-12) * ((b * b).sum(-1) + 1e-12))
+    t = _np_signs(cos)
+    return np.where(t == 1, 1 - cos, np.maximum(cos - margin, 0)), cos - margin
+
+
+def _np_triplet(a, p, n, margin=1.0):
+    np = _np()
+    a, p, n = (x.reshape(x.shape[0], -1) for x in (a, p, n))
+    inner = margin + np.linalg.norm(a - p + 1e-6, axis=-1) - np.linalg.norm(a - n + 1e-6, axis=-1)
+    return np.maximum(inner, 0), inner
+
+
+def _np_poisson_full(a, t):
+    np = _np()
+    counts = np.maximum(t, 1.0)
+    stirling = counts * np.log(counts) - counts + 0.5 * np.log(2 * math.pi * counts)
+    return np.exp(a) - t * a + np.where(t > 1, stirling, 0.0)
+
+
+def _bag_ids(n):
+    """Ids for embedding_bag over n rows: 6 ids, with repeats once n is small."""
+    return [(3 * i + 1) % n for i in range(6)]
+
+
+def _embedding_bag_mean(a):
+    """Bags ids[0:2], (empty), ids[2:6] of the rows of a, averaged; the last row is padding."""
+    weight = _rows(a)
+    n = weight.shape[0]
+    return _F().embedding_bag(_index(_bag_ids(n), a), weight, _index([0, 2, 2], a),
+                              mode="mean", padding_idx=n - 1)
+
+
+def _np_embedding_bag_mean(a):
+    np = _np()
+    weight = a.reshape(a.shape[0], -1)
+    ids, n = _bag_ids(weight.shape[0]), weight.shape[0]
+    out = []
+    for bag in (ids[0:2], [], ids[2:6]):
+        kept = [i for i in bag if i != n - 1]
+        out.append(weight[kept].mean(0) if kept else np.zeros(weight.shape[1], a.dtype))
+    return np.stack(out)
+
+
+def _embedding_bag_max(a):
+    """Two bags of three ids each (a 2-D input), reduced by their maximum."""
+    weight = _rows(a)
+    ids = _bag_ids(weight.shape[0])
+    return _F().embedding_bag(_index(ids, a).reshape(2, 3), weight, mode="max")
+
+
+def _np_embedding_bag_max(a):
+    weight = a.reshape(a.shape[0], -1)
+    ids = _bag_ids(weight.shape[0])
+    return _np().stack([weight[ids[0:3]].max(0), weight[ids[3:6]].max(0)])
+
+
 # prod's gradient divides its result by each input: tiny inputs lose float32 precision
 _AWAY_FROM_ZERO = {"kinks": (0.0,), "margin": 0.05}
 _I = tuple(range(-3, 4))                        # integers: floor's jumps
@@ -1046,6 +1157,118 @@ OPS: list[OpSpec] = [
           lambda a: _np_bce(_np_sigmoid(a), (a > 0).astype(a.dtype)), shapes="single",
           extra={"kinks": (0.0,), "min_side": 1},
           functions=("BinaryCrossEntropy", "Sigmoid")),
+    # ---- nn: activations and losses composed of the ops above (nn/functional.py) -------------
+    _spec("threshold", lambda a: _F().threshold(a, 0.5, -2.0),
+          lambda a: _np().where(a <= 0.5, -2.0, a), shapes="single", extra={"kinks": (0.5,)},
+          functions=("Where",)),
+    _spec("hardtanh", lambda a: _F().hardtanh(a), lambda a: _np().clip(a, -1, 1),
+          shapes="single", extra={"kinks": (-1.0, 1.0)}, functions=("Where",)),
+    _spec("relu6", lambda a: _F().relu6(a), lambda a: _np().clip(a, 0, 6), shapes="single",
+          low=-3.0, high=8.0, extra={"kinks": (0.0, 6.0)}, functions=("Where",)),
+    _spec("elu", lambda a: _F().elu(a, 1.5), lambda a: _np_elu(a, 1.5), shapes="single",
+          extra={"kinks": (0.0,)}, functions=("Where", "Clamp", "Elementwise", "Mul")),
+    _spec("selu", lambda a: _F().selu(a), lambda a: _SELU[1] * _np_elu(a, _SELU[0]),
+          shapes="single", extra={"kinks": (0.0,)},
+          functions=("Where", "Clamp", "Elementwise", "Mul")),
+    _spec("celu", lambda a: _F().celu(a, 2.0), lambda a: _np_elu(a / 2.0, 1.0) * 2.0,
+          shapes="single", functions=("Where", "Clamp", "Div", "Elementwise", "Mul")),
+    _spec("softplus", lambda a: _F().softplus(a, 2.0, 3.0), lambda a: _np_softplus(a, 2.0, 3.0),
+          shapes="single", extra={"kinks": (1.5,)},
+          functions=("Where", "Clamp", "Elementwise2", "Mul", "Div")),
+    _spec("logsigmoid", lambda a: _F().logsigmoid(a), lambda a: -_np().logaddexp(0, -a),
+          shapes="single", functions=("Elementwise2", "Neg")),
+    _spec("hardsigmoid", lambda a: _F().hardsigmoid(a), _np_hardsigmoid, shapes="single",
+          low=-5.0, high=5.0, extra={"kinks": (-3.0, 3.0)}, functions=("Where", "Add", "Div")),
+    _spec("hardswish", lambda a: _F().hardswish(a), lambda a: a * _np_hardsigmoid(a),
+          shapes="single", low=-5.0, high=5.0, extra={"kinks": (-3.0, 3.0)},
+          functions=("Where", "Add", "Div", "Mul")),
+    _spec("mish", lambda a: _F().mish(a), lambda a: a * _np().tanh(_np_softplus(a)),
+          shapes="single", functions=("Where", "Elementwise2", "Tanh", "Mul")),
+    _spec("softsign", lambda a: _F().softsign(a), lambda a: a / (1 + _np().abs(a)),
+          shapes="single", functions=("Abs", "Add", "Div")),
+    _spec("tanhshrink", lambda a: _F().tanhshrink(a), lambda a: a - _np().tanh(a),
+          shapes="single", functions=("Sub", "Tanh")),
+    _spec("softshrink", lambda a: _F().softshrink(a),
+          lambda a: _np().where(a > 0.5, a - 0.5, _np().where(a < -0.5, a + 0.5, a * 0)),
+          shapes="single", extra={"kinks": (-0.5, 0.5)},
+          functions=("Where", "Add", "Sub", "Mul")),
+    _spec("hardshrink", lambda a: _F().hardshrink(a),
+          lambda a: _np().where(_np().abs(a) > 0.5, a, a * 0), shapes="single",
+          extra={"kinks": (-0.5, 0.5)}, functions=("Where", "Mul")),
+    _spec("glu", lambda a: _F().glu(_tt().cat([a, a * 2.0], -1)),
+          lambda a: a * _np_sigmoid(2.0 * a), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("Concat", "BasicIndex", "Sigmoid", "Mul")),
+    _spec("softmin", lambda a: _F().softmin(a, -1), lambda a: _np().exp(-a - _lse(-a, -1, True)),
+          shapes="single", min_dims=1, extra={"min_side": 1}, functions=("Neg", "Softmax")),
+    _spec("prelu", lambda a: _F().prelu(a, _prelu_slopes(a)), _np_prelu, shapes="single",
+          extra={"kinks": (0.0,), "min_side": 1},
+          functions=("Where", "Mul", "Add", "Reshape", "BasicIndex")),
+    # the losses with reduction="none", so every element is compared (reductions: unit tests)
+    _spec("kl_div", lambda a, b: _F().kl_div(a, b.sigmoid(), reduction="none"),
+          lambda a, b: _np_xlogx(_np_sigmoid(b)) - _np_sigmoid(b) * a, arity=2, shapes="same",
+          functions=("Sigmoid", "Log", "Where", "Mul", "Sub")),
+    _spec("kl_div_log_target",
+          lambda a, b: _F().kl_div(a, b, reduction="none", log_target=True),
+          lambda a, b: _np().exp(b) * (b - a), arity=2, shapes="same",
+          functions=("Exp", "Sub", "Mul")),
+    _spec("smooth_l1_loss", lambda a, b: _F().smooth_l1_loss(a, b, reduction="none", beta=0.5),
+          lambda a, b: _np().where(_np().abs(a - b) < 0.5, (a - b) ** 2, _np().abs(a - b) - 0.25),
+          arity=2, shapes="same", functions=("Abs", "Sub", "Mul", "Div", "Where")),
+    _spec("huber_loss", lambda a, b: _F().huber_loss(a, b, "none", 0.5),
+          lambda a, b: _np().where(_np().abs(a - b) < 0.5, 0.5 * (a - b) ** 2,
+                                   0.5 * (_np().abs(a - b) - 0.25)),
+          arity=2, shapes="same", functions=("Abs", "Sub", "Mul", "Where")),
+    _spec("soft_margin_loss", lambda a, b: _F().soft_margin_loss(a, b, reduction="none"),
+          lambda a, b: _np().logaddexp(0, -b * a), arity=2, shapes="same",
+          functions=("Neg", "Mul", "Elementwise2")),
+    _spec("margin_ranking_loss",
+          lambda a, b: _F().margin_ranking_loss(a, b, _signs(a), 0.2, reduction="none"),
+          lambda a, b: _np().maximum(0.2 - _np_signs(a) * (a - b), 0), arity=2, shapes="same",
+          extra={"valid": lambda a, b: bool(_np().all(
+              _np().abs(0.2 - _np_signs(a) * (a - b)) > MARGIN))},
+          functions=("Sub", "Mul", "Clamp")),
+    _spec("hinge_embedding_loss",
+          lambda a: _F().hinge_embedding_loss(a, _signs(a), 1.0, reduction="none"),
+          lambda a: _np().where(_np_signs(a) == 1, a, _np().maximum(1.0 - a, 0)),
+          shapes="single", extra={"kinks": (1.0,)}, functions=("Sub", "Clamp", "Where", "Add")),
+    _spec("cosine_embedding_loss",
+          lambda a, b: _F().cosine_embedding_loss(_rows(a), _rows(b), _signs(_rows(a)[:, 0]), 0.1,
+                                                  reduction="none"),
+          lambda a, b: _np_cosine_embedding(a, b)[0], arity=2, shapes="same", min_dims=2,
+          extra={"min_side": 1, "kinks": (0.0,), "margin": 0.1,
+                 "valid": lambda a, b: bool(_np().all(
+                     _np().abs(_np_cosine_embedding(a, b)[1]) > MARGIN))},
+          functions=("Mul", "Sum", "Add", "Sqrt", "Div", "Sub", "Clamp", "Where")),
+    _spec("triplet_margin_loss",
+          lambda a, p, n: _F().triplet_margin_loss(_rows(a), _rows(p), _rows(n),
+                                                   reduction="none"),
+          lambda a, p, n: _np_triplet(a, p, n)[0], arity=3, shapes="same", min_dims=2,
+          extra={"min_side": 1, "distinct": True,
+                 "valid": lambda a, p, n: bool(_np().all(_np().abs(_np_triplet(a, p, n)[1])
+                                                         > MARGIN))},
+          functions=("Sub", "Add", "Sum", "Sqrt", "Clamp")),
+    _spec("multilabel_soft_margin_loss",
+          lambda a, b: _F().multilabel_soft_margin_loss(a, b.sigmoid(), reduction="none"),
+          lambda a, b: (_np_sigmoid(b) * _np().logaddexp(0, -a) + (1 - _np_sigmoid(b))
+                        * _np().logaddexp(0, a)).mean(-1),
+          arity=2, shapes="same", min_dims=1, extra={"min_side": 1},
+          functions=("Sigmoid", "Neg", "Elementwise2", "Mul", "Add", "Sum", "Div")),
+    _spec("poisson_nll_loss",
+          lambda a, b: _F().poisson_nll_loss(a, b * b * 2.0, full=True, reduction="none"),
+          lambda a, b: _np_poisson_full(a, b * b * 2.0), arity=2, shapes="same",
+          extra={"kinks": (-0.5 ** 0.5, 0.5 ** 0.5)},
+          functions=("Exp", "Mul", "Sub", "Clamp", "Log", "Add", "Where")),
+    _spec("gaussian_nll_loss",
+          lambda a, b: _F().gaussian_nll_loss(a, b, b * b + 0.1, full=True, reduction="none"),
+          lambda a, b: 0.5 * (_np().log(b * b + 0.1) + (a - b) ** 2 / (b * b + 0.1)
+                              + math.log(2 * math.pi)),
+          arity=2, shapes="same", functions=("Mul", "Add", "Log", "Sub", "Pow", "Div")),
+    _spec("embedding_bag_mean", _embedding_bag_mean, _np_embedding_bag_mean, shapes="single",
+          min_dims=2, extra={"min_side": 1},
+          functions=("Embedding", "Where", "Sum", "Div", "Reshape")),
+    _spec("embedding_bag_max", _embedding_bag_max, _np_embedding_bag_max, shapes="single",
+          min_dims=2, extra={"min_side": 1, "distinct": True},
+          functions=("Embedding", "Where", "Gather", "Reshape")),
 
     # ---- the rest of the array API's elementwise functions (ops/math.py) ----------------------
     *[_spec(name, (lambda n: lambda a: getattr(_tt(), n)(a))(name),
