@@ -307,6 +307,50 @@ def _np_erfc(a):
     return np.vectorize(math.erfc, otypes=[a.dtype])(a)
 
 
+def _np_lgamma(a):
+    """math.lgamma, elementwise, with PyTorch's +inf at the poles (math raises there)."""
+    np = _np()
+
+    def one(v):
+        pole = math.isinf(v) or (v <= 0 and v == math.floor(v))
+        return math.inf if pole else math.lgamma(v)
+    return np.vectorize(one, otypes=[a.dtype])(a)
+
+
+def _sp():
+    import scipy.special  # tests only, as NumPy: the reference for the gamma family
+    return scipy.special
+
+
+def _np_polygamma(n, a):
+    """SciPy's polygamma, except nan at -inf (no limit there; SciPy gives +-inf)."""
+    np = _np()
+    return np.where(a == -np.inf, np.nan, _sp().polygamma(n, a)).astype(a.dtype)
+
+
+def _np_i0(a):
+    """NumPy's i0 with the limit +inf at +-inf (NumPy, SciPy and PyTorch give nan there)."""
+    np = _np()
+    return np.where(np.isinf(a), np.inf, np.i0(a)).astype(a.dtype)
+
+
+def _np_i1(a):
+    """SciPy's i1 with the limits +-inf at +-inf (SciPy gives nan there)."""
+    np = _np()
+    return np.where(np.isinf(a), a, _sp().i1(a)).astype(a.dtype)
+
+
+def _np_mvlgamma(a, p):
+    np = _np()
+    if not np.all(a > (p - 1) / 2):
+        raise ValueError(f"mvlgamma needs every element above {(p - 1) / 2}")
+    total = sum(_np_lgamma(a - j / 2) for j in range(p))
+    return (total + p * (p - 1) / 4 * math.log(math.pi)).astype(a.dtype)
+
+
+_GAMMA_POLES = {"kinks": (0.0, -1.0, -2.0, -3.0), "margin": 0.05}
+
+
 def _np_normalize(a, axes, eps=1e-5):
     np = _np()
     mean = a.mean(axis=axes, keepdims=True)
@@ -793,6 +837,23 @@ OPS: list[OpSpec] = [
           shapes="single", functions=("GeluTanh",)),
     _spec("erf", lambda a: _F().erf(a), _np_erf, shapes="single", functions=("Erf",)),
     _spec("erfc", lambda a: _tt().erfc(a), _np_erfc, shapes="single", functions=("Erfc",)),
+    # the gamma family (ops/gamma.py), erfinv and i0: SciPy, NumPy and math as references
+    _spec("lgamma", lambda a: a.lgamma(), _np_lgamma, shapes="single", extra=_GAMMA_POLES,
+          functions=("Lgamma",)),
+    _spec("digamma", lambda a: _tt().digamma(a), lambda a: _sp().digamma(a).astype(a.dtype),
+          shapes="single", extra=_GAMMA_POLES, functions=("Digamma",)),
+    _spec("polygamma_1", lambda a: _tt().polygamma(1, a), lambda a: _np_polygamma(1, a),
+          shapes="single", extra={**_GAMMA_POLES, "margin": 0.1}, functions=("Polygamma",)),
+    _spec("polygamma_3", lambda a: a.polygamma(3), lambda a: _np_polygamma(3, a),
+          shapes="single", low=0.5, high=6.0, functions=("Polygamma",)),
+    _spec("mvlgamma", lambda a: _tt().mvlgamma(a, 3), lambda a: _np_mvlgamma(a, 3),
+          shapes="single", low=1.05, high=6.0, functions=("Lgamma", "Add")),
+    _spec("erfinv", lambda a: a.erfinv(), lambda a: _sp().erfinv(a).astype(a.dtype),
+          shapes="single", low=-0.95, high=0.95, functions=("Erfinv",)),
+    _spec("i0", lambda a: _tt().i0(a), _np_i0, shapes="single", low=-8.0, high=8.0,
+          functions=("I0",)),
+    _spec("i1", lambda a: _tt().ops.bessel.i1(a), _np_i1,
+          shapes="single", low=-8.0, high=8.0, functions=("I1",)),
     _spec("linear", _linear, _np_linear, shapes="single", min_dims=2, extra={"min_side": 1},
           functions=("Linear",)),
     _spec("conv2d_stride2", _conv2d, _np_conv2d, arity=2, shapes="image",
