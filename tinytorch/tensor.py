@@ -699,6 +699,13 @@ class Tensor:
     def kron(self, other): return kron(self, other)
     def addmm(self, mat1, mat2, *, beta=1, alpha=1):
         return addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+    def mv(self, vec): return mv(self, vec)
+    def addmv(self, mat, vec, *, beta=1, alpha=1): return addmv(self, mat, vec, beta=beta, alpha=alpha)  # noqa: E501
+    def addr(self, vec1, vec2, *, beta=1, alpha=1): return addr(self, vec1, vec2, beta=beta, alpha=alpha)  # noqa: E501
+    def addmv_(self, mat, vec, *, beta=1, alpha=1):
+        return self._inplace(addmv(self, mat, vec, beta=beta, alpha=alpha))
+    def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+        return self._inplace(addr(self, vec1, vec2, beta=beta, alpha=alpha))
     def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
         return baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
@@ -772,6 +779,10 @@ class Tensor:
     def det(self): return sys.modules[__package__].det(self)  # tinytorch.linalg sits above
     def inverse(self): return sys.modules[__package__].inverse(self)
     def matrix_power(self, n): return sys.modules[__package__].matrix_power(self, n)
+    def logdet(self): return sys.modules[__package__].logdet(self)
+    def cholesky_solve(self, input2, upper=False):
+        return sys.modules[__package__].cholesky_solve(self, input2, upper)
+    def matrix_exp(self): return sys.modules[__package__].linalg.matrix_exp(self)
     def cross(self, other, dim=None): return sys.modules[__package__].cross(self, other, dim)
 
     # in-place versions of the math functions: the out-of-place op, then swapped in (_inplace)
