@@ -7,8 +7,9 @@ Documented types: TypeError, ValueError, RuntimeError, IndexError (indexing and 
 OverflowError or MemoryError, and never a backend's raw message (NumPy's, array-api-strict's)
 or Python's generic one ("'<' not supported between instances of ...").
 
-The callables are found by introspection (the `tinytorch` namespace, `tinytorch.nn.functional`
-and the methods of `Tensor`), so a function added later is fuzzed without touching this file.
+The callables are found by introspection (the `tinytorch` namespace, `tinytorch.nn.functional`,
+`tinytorch.special` and the methods of `Tensor`), so a function added later is fuzzed without
+touching this file.
 Arguments come from a pool of wrong types, bad shapes, out-of-range dims, 0-d and empty
 tensors, nan/inf, huge integers and tensors on another device.
 
@@ -49,7 +50,7 @@ LEAKS = [
     "cannot convert float infinity to integer", "integer division or modulo by zero",
     "float division by zero", "list index out of range",
     "tuple index out of range", "Unable to allocate", "numpy.core", "numpy._core",
-    "array must not contain infs or NaNs", "must be an integer, not",
+    "array must not contain infs or NaNs", "must be an integer, not", "array is too big",
 ]
 
 SCALE = int(os.environ.get("TINYTORCH_FUZZ_SCALE", "1"))
@@ -75,6 +76,11 @@ def _public(namespace, names):
 
 FUNCTIONS = _public(tt, dir(tt))
 NN_FUNCTIONS = _public(F, getattr(F, "__all__", dir(F)))
+# The other public namespaces, and nn's layer constructors (MultiheadAttention(4, 0), ...).
+SUBMODULES = {"linalg": tt.linalg, "fft": tt.fft, "special": tt.special, "nn.init": tt.nn.init,
+              "nn": tt.nn, "optim": tt.optim, "random": tt.random}
+SUBMODULE_FUNCTIONS = [f"{prefix}.{name}" for prefix, module in SUBMODULES.items()
+                       for name in _public(module, getattr(module, "__all__", dir(module)))]
 DUNDERS = ["__getitem__", "__setitem__", "__add__", "__sub__", "__mul__", "__truediv__",
            "__floordiv__", "__mod__", "__pow__", "__matmul__", "__lt__", "__and__", "__neg__",
            "__iadd__", "__len__", "__float__", "__index__", "__bool__"]
@@ -186,6 +192,15 @@ def test_functional_keeps_the_error_contract(name, args, kwargs):
     _check_call(_label(f"F.{name}", args, kwargs), lambda: function(*args, **kwargs))
 
 
+@pytest.mark.parametrize("name", SUBMODULE_FUNCTIONS)
+@_SETTINGS
+@given(args=st.lists(_argument(), max_size=3), kwargs=_keywords())
+def test_submodule_function_keeps_the_error_contract(name, args, kwargs):
+    prefix, _, attribute = name.rpartition(".")
+    function = getattr(SUBMODULES[prefix], attribute)
+    _check_call(_label(f"tinytorch.{name}", args, kwargs), lambda: function(*args, **kwargs))
+
+
 @pytest.mark.parametrize("name", METHODS)
 @_SETTINGS
 @given(self=_tensors(), args=st.lists(_argument(), max_size=3), kwargs=_keywords())
@@ -199,6 +214,8 @@ def test_the_fuzz_reaches_every_kind_of_callable():
     # introspection found the public surface: if it finds nothing, the tests above prove nothing
     assert {"exp", "reshape", "tensor"} <= set(FUNCTIONS)
     assert {"softmax", "cross_entropy"} <= set(NN_FUNCTIONS)
+    assert {"special.entr", "linalg.inv", "nn.init.uniform_", "nn.Linear"} <= set(
+        SUBMODULE_FUNCTIONS)
     assert {"sum", "view", "__getitem__"} <= set(METHODS)
     assert all(inspect.isroutine(getattr(tt.Tensor, m)) for m in METHODS)
 

@@ -21,7 +21,8 @@ from .dtypes import (
 from .dtypes import complex64, complex128, finfo, iinfo, isdtype
 from .ops import *  # noqa: F403
 from .interop import __array_namespace_info__, from_dlpack
-from . import data, fft, linalg, nn, optim, utils
+from . import data, fft, linalg, nn, optim, special, utils
+from . import distributions
 from . import distributed
 from . import viz
 from .generator import Generator, default_generator, manual_seed
@@ -32,6 +33,13 @@ from .backends import cuda as _cuda_backend, cudnn as _cudnn, mps as _mps  # noq
 from .amp import autocast
 from .modes import inference_mode, is_inference_mode_enabled
 from .serialization import load, save
+# PyTorch's switches that only choose how fast things run (they change no value here): compile,
+# the float32 matmul precision and memory formats; and anomaly mode (tinytorch.autograd).
+from .compat import compile, get_float32_matmul_precision, set_float32_matmul_precision
+from .memory_format import (
+    channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format,
+)
+from .anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled
 
 # The array API's constants (newaxis is None, as in NumPy and the standard). Defined before the
 # PyTorch aliases below, which rebind the names `float` and `int` in this module.

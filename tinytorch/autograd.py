@@ -27,9 +27,11 @@ from __future__ import annotations
 
 from weakref import ref as _weakref
 
+from .anomaly import detect_anomaly, forward_stack, set_detect_anomaly
 from .device import check_same_device
 from .engine import (
     Node,
+    anomaly_mode,
     enable_grad,
     grad_mode,
     is_grad_enabled,
@@ -40,7 +42,7 @@ from .engine import (
 from .tensor import NO_CREATE_GRAPH, Tensor, checked_hook_result
 
 __all__ = ["Function", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled"]
+           "is_grad_enabled", "set_detect_anomaly", "detect_anomaly"]
 
 
 # Set by function_ctx.py (a module above this one) to its `adapt`, which gives a subclass with a
@@ -120,6 +122,8 @@ class Function(Node):
                              if isinstance(t, Tensor) and id(t._data) in saved_ids]
         result.grad_fn = self
         result.requires_grad = True
+        if anomaly_mode.enabled:  # remember where this op ran, for backward's errors
+            self.trace = forward_stack()
 
     def run_output_hooks(self, grad):
         """Run the output's hooks (register_hook) and keep its .grad if it called retain_grad()."""

@@ -61,17 +61,20 @@ def parse_sizes(args, *, negative_ok=()):
 
 @contextlib.contextmanager
 def _allocating(shape, dtype):
-    """Turn the backend's MemoryError into a RuntimeError that says how much was asked for."""
+    """Turn the backend's MemoryError into a RuntimeError that says how much was asked for,
+    and refuse up front a size no array can have (NumPy's limit: bytes must fit an int64)."""
+    count = 1
+    for n in shape:
+        count *= n
+    size = count * _dt._BITS.get(dtype, 8) // 8
+    message = (f"can't allocate memory: a {dtype} tensor of shape {tuple(shape)} holds {count} "
+               f"elements, {size} bytes. Ask for a smaller tensor.")
+    if size >= 2**63:
+        raise RuntimeError(message)
     try:
         yield
     except (MemoryError, OverflowError):
-        count = 1
-        for n in shape:
-            count *= n
-        size = count * _dt._BITS.get(dtype, 8) // 8
-        raise RuntimeError(f"can't allocate memory: a {dtype} tensor of shape {tuple(shape)} "
-                           f"holds {count} elements, {size} bytes. Ask for a smaller "
-                           f"tensor.") from None
+        raise RuntimeError(message) from None
 
 
 def _finish(array, dev, requires_grad):
@@ -288,8 +291,9 @@ def linspace(start, stop=None, num=None, *, dtype=None, device=None, requires_gr
         raise RuntimeError(f"linspace(): number of steps must be a non-negative int, got "
                            f"{steps!r}")
     cast = complex if _dt.is_complex(dtype) else float
-    array = dev.xp.linspace(cast(start), cast(end), int(steps), endpoint=endpoint,
-                            dtype=dev._backend.dtype(dtype), device=dev.native)
+    with _allocating((steps,), dtype):
+        array = dev.xp.linspace(cast(start), cast(end), int(steps), endpoint=endpoint,
+                                dtype=dev._backend.dtype(dtype), device=dev.native)
     return _finish(array, dev, requires_grad)
 
 

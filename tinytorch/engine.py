@@ -21,7 +21,10 @@ Node protocol: `edges`, `backward(grad)`, `xp`; optional `hooks` /
 `retained` (then `run_output_hooks(grad)` is called first), `versions`
 (then `_check_versions()`), `_freed`, `_release()`. A backward returns, per
 input, an array, None, or a `SliceGradient` (zero outside a basic index).
-Leaf protocol: `_accumulate_grad(array)`. With `capture=` the walk only
+Leaf protocol: `_accumulate_grad(array)`. In anomaly mode (`anomaly_mode`,
+switched by anomaly.py) each
+node's gradients are checked for nan and its errors carry the node's
+optional `trace`, where its op ran. With `capture=` the walk only
 collects the gradients of chosen nodes and leaves, accumulating nothing
 (what `torch.autograd.grad` and `backward(inputs=...)` need).
 
@@ -41,7 +44,7 @@ import functools
 import threading
 
 __all__ = ["Node", "SliceGradient", "run_backward", "sum_to_shape", "no_grad", "enable_grad",
-           "set_grad_enabled", "is_grad_enabled"]
+           "set_grad_enabled", "is_grad_enabled", "anomaly_mode"]
 
 
 # ---- grad mode ----------------------------------------------------------------------------
@@ -51,6 +54,15 @@ class _GradMode(threading.local):
 
 
 grad_mode = _GradMode()
+
+
+class _AnomalyMode(threading.local):
+    """Anomaly mode's switches (anomaly.py turns them on and off): per thread, like grad mode."""
+    enabled = False
+    check_nan = True
+
+
+anomaly_mode = _AnomalyMode()
 
 
 def is_grad_enabled() -> bool:
@@ -143,12 +155,12 @@ class Node:
         """The nodes (or leaves) this node sends gradients to, one per argument."""
         return tuple(edge and edge[0] for edge in self.edges)
 
-    @property
     def name(self) -> str:
+        """PyTorch's `grad_fn.name()`: the op's name with "Backward", e.g. "MulBackward"."""
         return type(self).__name__ + "Backward"
 
     def __repr__(self) -> str:
-        return f"<{self.name}>"
+        return f"<{self.name()}>"
 
     def _check_versions(self):
         """Raise if a tensor whose buffer this node saved was modified in place since."""
@@ -160,7 +172,7 @@ class Node:
                     f"one of the variables needed for gradient computation has been modified by "
                     f"an inplace operation: [{tensor.dtype} {shape}] is at version "
                     f"{tensor._version}; expected version {version} instead. The op that saved it "
-                    f"is {self.name}. Use an out-of-place op (x = x + y instead of x += y) or "
+                    f"is {self.name()}. Use an out-of-place op (x = x + y instead of x += y) or "
                     f"clone() the tensor before modifying it.")
 
     def _release(self):
@@ -219,7 +231,7 @@ def run_backward(root, grad, retain_graph=False, capture=None):
         if fn._freed:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time (or directly access saved "
-                f"tensors after they have already been freed) at {fn.name}. Saved intermediate "
+                f"tensors after they have already been freed) at {fn.name()}. Saved intermediate "
                 f"values of the graph are freed when you call .backward(). Specify "
                 f"retain_graph=True if you need to backward through the graph a second time.")
         if fn.hooks or fn.retained is not None:
@@ -228,7 +240,10 @@ def run_backward(root, grad, retain_graph=False, capture=None):
             capture[id(fn)] = grad
         if fn.versions:
             fn._check_versions()
-        input_grads = fn.backward(grad)
+        if anomaly_mode.enabled:
+            input_grads = _backward_in_anomaly_mode(fn, grad)
+        else:
+            input_grads = fn.backward(grad)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
         for edge, g in zip(fn.edges, input_grads):
@@ -271,6 +286,29 @@ def run_backward(root, grad, retain_graph=False, capture=None):
             fn._release()
     for leaf, total in leaf_grads.values():  # leaves under a node that received no gradient
         _deliver(leaf, total, capture)
+
+
+def _backward_in_anomaly_mode(fn, grad):
+    """fn.backward(grad), its result checked for nan and its errors told where fn's op ran
+    (the optional `trace` a node keeps, see autograd.py)."""
+    where = getattr(fn, "trace", None)
+    try:
+        grads = fn.backward(grad)
+    except Exception as exc:
+        if where and hasattr(exc, "add_note"):  # Python 3.11+
+            exc.add_note(f"(anomaly mode) {fn.name()}'s op was created at:\n{where}")
+        raise
+    if anomaly_mode.check_nan:
+        xp = fn.xp
+        for i, g in enumerate(grads if type(grads) is tuple else (grads,)):
+            values = g.values if type(g) is SliceGradient else g
+            if values is not None and xp.isdtype(values.dtype, ("real floating",
+                                                                "complex floating")) \
+                    and bool(xp.any(xp.isnan(values))):
+                raise RuntimeError(
+                    f"Function '{fn.name()}' returned nan values in its gradient for input {i} "
+                    f"(anomaly mode)." + (f" The op was created at:\n{where}" if where else ""))
+    return grads
 
 
 def _deliver(leaf, total, capture):

@@ -35,7 +35,7 @@ class DLPackError(BufferError, RuntimeError):
 # Parameters that must hold a Tensor whenever they are given (None is fine where it is the
 # default), and the partners of a binary op, of which one must be a Tensor.
 _TENSOR_PARAMETERS = {"input", "x", "x1", "x2", "tensor", "target", "index", "mask", "condition",
-                      "query", "weight", "bias", "mat2", "vec", "vec2"}
+                      "query", "weight", "bias", "mat2", "vec", "vec2", "A", "B"}
 _ATTENTION = {"key", "value"}  # tensors next to a `query` (elsewhere an index, a fill value)
 _PARTNERS = {"other", "exponent"}
 _MISSING = object()

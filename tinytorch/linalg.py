@@ -7,10 +7,12 @@ Gradients (real and complex, PyTorch's convention):
   log-determinant, dA = G A^-H (the sign gets none); solve: dB = A^-H G,
   dA = -dB X^H; cholesky: the standard formula through L^-1 (positive
   definite input); eigh: eigenvalues and eigenvectors with distinct eigenvalues.
-- norms, trace, diagonal, cross, outer, matrix_power, tensordot and vecdot are
-  compositions of differentiable ops.
-- qr, svd, svdvals, pinv and matrix_rank compute forward only; backward
-  through them raises, saying so.
+- svdvals: dA = U diag(G) V^H (ops/matrix_norm.py), so the 'nuc', 2 and -2
+  matrix norms are differentiable too.
+- the other norms, trace, diagonal, cross, outer, matrix_power, tensordot and
+  vecdot are compositions of differentiable ops.
+- qr, svd, pinv and matrix_rank compute forward only; backward through them
+  raises, saying so.
 
 Beyond the standard (its extension has none of these but eig):
 - solve_triangular: the triangle of A (unit diagonal if asked), then solve; its
@@ -58,6 +60,7 @@ from . import dtypes as _dt
 from .autograd import Function
 from .creation import arange, eye
 from .errors import TensorIndexError
+from .ops.convert import cast
 from .ops.elementwise import abs, add, mul, pow
 from .ops.index import getitem
 from .ops.linalg import matmul, outer
@@ -68,6 +71,7 @@ from .ops.manipulation import (
     tensordot,
     vecdot,
 )
+from .ops.matrix_norm import matrix_norm_of, singular_values
 from .ops.plumbing import promote, to_float
 from .ops.positional import tril, triu
 from .ops.reduce import amax, amin, sum
@@ -295,7 +299,8 @@ def svd(A, full_matrices=True):  # noqa: N803
 
 
 def svdvals(A):  # noqa: N803
-    return ForwardOnly.apply(to_float(A), "svdvals", None, {})
+    """The singular values, largest first; differentiable (dA = U diag(g) V^H)."""
+    return singular_values(A, "linalg.svdvals")
 
 
 def pinv(A, *, rtol=None):  # noqa: N803
@@ -316,7 +321,6 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2, dim=None, keepdim=Non
     if ord == float("-inf"):
         return amin(a, axis=axis, keepdims=keepdims)
     if ord == 0:
-        from .ops.convert import cast
         from .ops.logic import ne
         return sum(cast(ne(a, 0), a.dtype), axis=axis, keepdims=keepdims)
     if ord == 2:
@@ -324,35 +328,45 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2, dim=None, keepdim=Non
     return pow(sum(pow(a, ord), axis=axis, keepdims=keepdims), 1.0 / ord)
 
 
-def matrix_norm(x, /, *, keepdims=False, ord="fro"):  # noqa: A002
-    """Frobenius ("fro"), nuclear ("nuc"), 1, -1, inf, -inf or 2/-2 (singular values) norms."""
-    a = to_float(x)
-    if ord == "fro":
-        return vector_norm(a, axis=(-2, -1), keepdims=keepdims)
-    if ord in (1, -1, float("inf"), float("-inf")):
-        inner, outer_axis = (-2, -1) if ord in (1, -1) else (-1, -2)
-        sums = sum(abs(a), axis=inner, keepdims=True)
-        pick = amax if ord > 0 else amin
-        out = pick(sums, axis=outer_axis, keepdims=True)
-        return out if keepdims else reshape(out, out.shape[:-2])
-    if ord in ("nuc", 2, -2):
-        values = svdvals(a)
-        out = sum(values, axis=-1) if ord == "nuc" else (amax if ord == 2 else amin)(values,
-                                                                                      axis=-1)
-        return reshape(out, out.shape + (1, 1)) if keepdims else out
-    raise ValueError(f"matrix_norm ord must be 'fro', 'nuc', 1, -1, 2, -2, inf or -inf; got "
-                     f"{ord!r}")
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None,  # noqa: A002,N803
+                keepdims=None):
+    """The Frobenius ('fro'), nuclear ('nuc'), 1, -1, inf, -inf, 2 or -2 norm of the matrices
+    in the dimensions `dim` (rows, columns); differentiable, 'nuc', 2 and -2 through svdvals.
+
+    PyTorch's signature (ord, dim and keepdim may be positional; dtype casts A first), and the
+    array API's `keepdims=` keyword for keepdim.
+    """
+    if keepdims is not None:
+        if keepdim and not keepdims:
+            raise TypeError("linalg.matrix_norm(): keepdim=True and keepdims=False disagree; "
+                            "pass one of them (keepdim is PyTorch's name, keepdims the array "
+                            "API's)")
+        keepdim = keepdims
+    if not isinstance(A, Tensor):
+        raise TypeError(f"linalg.matrix_norm(): A must be a Tensor, not {type(A).__name__}")
+    if dtype is not None:
+        A = cast(A, dtype)  # noqa: N806
+    return matrix_norm_of("linalg.matrix_norm", A, ord, dim, bool(keepdim))
 
 
-def norm(x, ord=None, dim=None, keepdim=False):  # noqa: A002 - torch.linalg.norm
-    if ord is None or (isinstance(ord, (int, float)) and (dim is None or isinstance(dim, int))
-                       and x.ndim != 2):
-        return vector_norm(x, axis=dim, keepdims=keepdim, ord=2 if ord is None else ord)
-    return matrix_norm(x, keepdims=keepdim, ord=ord)
+def norm(x, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A002 - torch.linalg.norm
+    """A matrix norm when `ord` is a string, or a number with a 2-tuple `dim` (or a 2-d x and
+    no dim); otherwise the vector norm (of all entries when dim is None)."""
+    if dtype is not None:
+        x = cast(x, dtype)
+    two = (isinstance(dim, (tuple, list)) and len(dim) == 2) or (dim is None and x.ndim == 2)
+    if isinstance(ord, str) or (ord is not None and two):
+        return matrix_norm(x, ord, (-2, -1) if dim is None else dim, keepdim)
+    return vector_norm(x, axis=dim, keepdims=keepdim, ord=2 if ord is None else ord)
 
 
 def diagonal(x, /, *, offset=0):
     """The diagonal of the last two axes (differentiable: a gather by index)."""
+    if x.ndim < 2:
+        raise RuntimeError(f"linalg.diagonal: x must have at least 2 dimensions (a stack of "
+                           f"matrices), got shape {list(x.shape)}")
+    if isinstance(offset, bool) or not isinstance(offset, int):
+        raise TypeError(f"linalg.diagonal: offset must be an int, got {offset!r}")
     n, m = x.shape[-2], x.shape[-1]
     start_row, start_col = (0, offset) if offset >= 0 else (-offset, 0)
     length = max(0, min(n - start_row, m - start_col))
@@ -945,3 +959,8 @@ def cholesky_solve(B, L, upper=False):  # noqa: N803
     B, L = _batched(B, L)  # noqa: N806
     return CholeskySolve.apply(B, L, upper)
 
+
+# Each public function checks that its tensor arguments are tensors (errors.tensor_arguments).
+from .errors import tensor_arguments  # noqa: E402
+
+tensor_arguments(globals(), __all__, Tensor)

@@ -29,8 +29,11 @@ import sys
 import weakref
 
 from . import dtypes as _dtypes
+from .backends import host
 from .device import cuda_device
 from .engine import is_grad_enabled, run_backward
+from .memory_format import check_memory_format as _check_memory_format
+from .memory_format import preserve_format as _preserve_format
 
 __all__ = ["Tensor", "Size"]
 
@@ -46,6 +49,13 @@ def _inplace_operator(op_name: str):
 class Size(tuple):
     """PyTorch's torch.Size: a tuple of ints with `numel()`. `Tensor.shape` stays a plain
     tuple (it is the backend's, and compares equal to a Size of the same ints)."""
+
+    def __new__(cls, sizes=()):
+        items = tuple(sizes) if isinstance(sizes, (tuple, list, range)) else (None,)
+        for n in items:  # (a loop: this module's namespace ends up holding the op `any`)
+            if isinstance(n, bool) or not hasattr(n, "__index__"):
+                raise TypeError(f"Size() takes a sequence of ints, got {sizes!r}")
+        return super().__new__(cls, (n.__index__() for n in items))
 
     def numel(self) -> int:
         return math.prod(self)
@@ -294,7 +304,10 @@ class Tensor:
 
     # ---- conversion -------------------------------------------------------------------------
     def to(self, *args, **kwargs) -> Tensor:
-        """`to(device)`, `to(dtype)`, `to(device, dtype)` or `to(other_tensor)`; differentiable."""
+        """`to(device)`, `to(dtype)`, `to(device, dtype)` or `to(other_tensor)`; differentiable.
+
+        `memory_format=` (channels_last, ...) is accepted and changes nothing: there are no
+        strides to rearrange (see memory_format.py)."""
         device, dtype = _parse_to(args, kwargs)
         out = self
         if dtype is not None and dtype != self.dtype:
@@ -487,9 +500,11 @@ class Tensor:
     def __xor__(self, other): return bitwise_xor(self, other)
     def __rxor__(self, other): return bitwise_xor(other, self)
     def __eq__(self, other):
+        other = _comparable(other)
         return eq(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __ne__(self, other):
+        other = _comparable(other)
         return ne(self, other) if isinstance(other, _OPERANDS) else NotImplemented
 
     def __lt__(self, other): return lt(self, other)
@@ -548,8 +563,18 @@ class Tensor:
     def logical_not(self): return logical_not(self)
     def logical_and(self, other): return logical_and(self, other)
     def logical_or(self, other): return logical_or(self, other)
-    def clone(self): return clone(self)
-    def contiguous(self): return self
+    def clone(self, *, memory_format=None):
+        _check_memory_format(memory_format, "clone")  # a layout hint: no strides here
+        return clone(self)
+
+    def contiguous(self, memory_format=None):
+        """self: tinytorch tensors are always contiguous, in every memory format."""
+        _check_memory_format(memory_format, "contiguous")
+        if memory_format is _preserve_format:
+            raise RuntimeError("contiguous() does not take preserve_format (as in PyTorch); "
+                               "pass contiguous_format or channels_last")
+        return self
+
     def type_as(self, other): return self.to(dtype=_tensor_other('type_as', other).dtype)
 
     def sum(self, *args, **kwargs): return method_sum(self, *args, **kwargs)
@@ -576,7 +601,9 @@ class Tensor:
     def flatten(self, start_dim=0, end_dim=-1): return flatten(self, start_dim, end_dim)
     def permute(self, *dims): return permute(self, *dims)
     def transpose(self, dim0, dim1): return transpose(self, dim0, dim1)
+    swapaxes = swapdims = transpose
     def t(self): return t(self)
+    def select(self, dim, index): return select(self, dim, index)
     def movedim(self, source, destination): return movedim(self, source, destination)
     def squeeze(self, dim=None): return squeeze(self, dim=dim)
     def unsqueeze(self, dim): return unsqueeze(self, dim)
@@ -639,11 +666,8 @@ class Tensor:
         _inplace_operator, ("matmul", "bitwise_and", "bitwise_or", "bitwise_xor",
                             "bitwise_left_shift", "bitwise_right_shift"))
 
-    def add_(self, other, *, alpha=1):
-        return self._inplace(add(self, other if alpha == 1 else mul(other, alpha)))
-
-    def sub_(self, other, *, alpha=1):
-        return self._inplace(sub(self, other if alpha == 1 else mul(other, alpha)))
+    def add_(self, other, *, alpha=1): return self._inplace(add(self, other, alpha=alpha))
+    def sub_(self, other, *, alpha=1): return self._inplace(sub(self, other, alpha=alpha))
 
     def mul_(self, other): return self._inplace(mul(self, other))
     def div_(self, other): return self._inplace(div(self, other))
@@ -676,7 +700,61 @@ class Tensor:
     def scatter(self, dim, index, src=None, value=None, *, reduce=None):
         return scatter(self, dim, index, src, value, reduce=reduce)
     def scatter_add(self, dim, index, src): return scatter_add(self, dim, index, src)
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+        return scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
     def masked_fill_(self, mask, value): return self._inplace(masked_fill(self, mask, value))
+    def masked_scatter(self, mask, source): return masked_scatter(self, mask, source)
+    def masked_scatter_(self, mask, source):
+        return self._inplace(masked_scatter(self, mask, source))
+    def index_put(self, indices, values, accumulate=False):
+        return index_put(self, indices, values, accumulate)
+    def index_put_(self, indices, values, accumulate=False):
+        return self._inplace(index_put(self, indices, values, accumulate))
+
+    # in-place changes of shape: self takes the new shape (and, under autograd, the new node)
+    def t_(self): return self._take_shape(t(self))
+    def transpose_(self, dim0, dim1): return self._take_shape(transpose(self, dim0, dim1))
+    swapaxes_ = swapdims_ = transpose_
+    def unsqueeze_(self, dim): return self._take_shape(unsqueeze(self, dim))
+    def squeeze_(self, dim=None): return self._take_shape(squeeze(self, dim=dim))
+
+    def resize_(self, *sizes):
+        """Take shape `sizes`, keeping the flat elements that fit and zero-filling the rest (a
+        larger size); as in PyTorch, not for a tensor that requires grad."""
+        if self.requires_grad:
+            raise RuntimeError("cannot resize variables that require grad: resize a detached "
+                               "copy, or use reshape")
+        shape = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        shape = Size(shape)  # ints only, or a TypeError naming them
+        for n in shape:
+            if n < 0:
+                raise RuntimeError(f"resize_(): sizes must be non-negative, got {list(shape)}")
+        flat = self.detach().reshape(-1)
+        wanted = math.prod(shape)
+        if wanted > flat.numel():
+            flat = cat([flat, zeros(wanted - flat.numel(), dtype=self.dtype, device=self.device)])
+        self._data = flat[:wanted].reshape(*shape)._data
+        self._version += 1
+        return self
+
+    def apply_(self, callable):  # noqa: A002 - PyTorch's argument name
+        """Replace every element x by callable(x), a Python function of one number (slow: one
+        call per element, as in PyTorch, where it is CPU-only)."""
+        values = [callable(v) for v in self.detach().reshape(-1).tolist()]
+        return self.copy_(tensor(values, dtype=self.dtype, device=self.device).reshape(self.shape))
+
+    def is_nonzero(self) -> bool:
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self.numel() or 'no'} values is "
+                               f"ambiguous: is_nonzero() needs exactly one element")
+        return self.item() != 0
+
+    def _take_shape(self, result: Tensor) -> Tensor:
+        if self.requires_grad and self.grad_fn is None and is_grad_enabled():
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                               "operation. Reshape a non-leaf (x * 1) or use the out-of-place op.")
+        self._data, self.grad_fn = result._data, result.grad_fn
+        return self
     def index_fill_(self, dim, index, value):
         return self._inplace(index_fill(self, dim, index, value))
     def index_add_(self, dim, index, source, *, alpha=1):
@@ -687,6 +765,9 @@ class Tensor:
         return self._inplace(scatter(self, dim, index, src, value, reduce=reduce))
     def scatter_add_(self, dim, index, src):
         return self._inplace(scatter_add(self, dim, index, src))
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+        return self._inplace(scatter_reduce(self, dim, index, src, reduce,
+                                            include_self=include_self))
     def diag(self, diagonal=0): return diag(self, diagonal)
     def diagonal(self, offset=0, dim1=0, dim2=1): return diagonal(self, offset, dim1, dim2)
     def diag_embed(self, offset=0, dim1=-2, dim2=-1): return diag_embed(self, offset, dim1, dim2)
@@ -773,6 +854,7 @@ class Tensor:
     def tensor_split(self, indices_or_sections, dim=0):
         return tensor_split(self, indices_or_sections, dim)
     def unflatten(self, dim, sizes): return unflatten(self, dim, sizes)
+    def unfold(self, dimension, size, step): return method_unfold(self, dimension, size, step)
     def rot90(self, k=1, dims=(0, 1)): return rot90(self, k, dims)
     def fliplr(self): return fliplr(self)
     def flipud(self): return flipud(self)
@@ -984,11 +1066,18 @@ _new_tensor = object.__new__
 _OPERANDS = (Tensor, int, float, complex)  # what == and != compare with (else NotImplemented)
 
 
+def _comparable(other):
+    """A NumPy scalar as its Python number (x == np.int64(3) compares like x == 3)."""
+    number = host.python_scalar(other) if not isinstance(other, _OPERANDS) else None
+    return other if number is None else number
+
+
 def _parse_to(args, kwargs):
     from .device import device as as_device
     device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
     kwargs.pop("copy", None)
     kwargs.pop("non_blocking", None)
+    _check_memory_format(kwargs.pop("memory_format", None), "to")  # layout only: nothing to do
     if kwargs:
         raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
     for arg in args:
@@ -1092,6 +1181,7 @@ from .ops import (  # noqa: E402 - creation functions, and the methods sum/prod,
     full,
     method_prod,  # Tensor.prod and Tensor.sum: PyTorch's integer dtypes (int64 for uint8)
     method_sum,
+    method_unfold,  # Tensor.unfold: PyTorch has no torch.unfold, nor tinytorch
     multinomial,
     ones,
     rand,

@@ -99,6 +99,7 @@ ALIASES = {
     "repeat_interleave": (lambda x: tt.repeat_interleave(x, 2, 1),
                           lambda x: tt.repeat(x, 2, axis=1)),
     "astype": (lambda x: tt.astype(x, "float64"), lambda x: x.to("float64")),
+    "trapz": (lambda x: tt.trapz(x, dx=0.5), lambda x: tt.trapezoid(x, dx=0.5)),
 }
 
 # Public names of tinytorch.ops that are not tensor operations. Each needs a

@@ -32,6 +32,7 @@ from ..creation import empty, full
 from ..ops import where
 from . import functional as F
 from . import init
+from .arguments import probability, size
 from .linear import Linear
 from .module import Module
 from .parameter import Parameter
@@ -50,9 +51,9 @@ class MultiheadAttention(Module):
         if kdim not in (None, embed_dim) or vdim not in (None, embed_dim):
             raise NotImplementedError("MultiheadAttention: kdim/vdim different from embed_dim "
                                       "are not supported; project key and value first")
-        if embed_dim <= 0 or num_heads <= 0:
-            raise ValueError(f"embed_dim and num_heads must be greater than 0, got embed_dim="
-                             f"{embed_dim} and num_heads={num_heads}")
+        embed_dim = size("MultiheadAttention", "embed_dim", embed_dim)
+        num_heads = size("MultiheadAttention", "num_heads", num_heads)
+        probability("MultiheadAttention", "dropout", dropout)
         if embed_dim % num_heads:
             raise ValueError(f"embed_dim ({embed_dim}) must be divisible by num_heads "
                              f"({num_heads})")

@@ -10,6 +10,7 @@ and AlphaDropout, and draws masks on the device.
 from __future__ import annotations
 
 from . import functional as F
+from .arguments import probability
 from .module import Module
 
 __all__ = ["Dropout"]
@@ -18,8 +19,7 @@ __all__ = ["Dropout"]
 class Dropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False):
         super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        probability(type(self).__name__, "p", p)
         self.p, self.inplace = p, inplace
 
     def forward(self, x):

@@ -9,6 +9,7 @@ Production does instead: PyTorch returns a view whenever the strides allow.
 
 from __future__ import annotations
 
+from .arguments import shape, size
 from .module import Module
 
 __all__ = ["Flatten", "Unflatten"]
@@ -29,7 +30,9 @@ class Flatten(Module):
 class Unflatten(Module):
     def __init__(self, dim: int, unflattened_size):
         super().__init__()
-        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+        dim = size("Unflatten", "dim", dim, minimum=-2**31)
+        self.dim, self.unflattened_size = dim, shape("Unflatten", "unflattened_size",
+                                                     unflattened_size, minimum=-1)
 
     def forward(self, x):
         dim = self.dim % x.ndim

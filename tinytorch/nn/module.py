@@ -272,6 +272,10 @@ class Module:
                     module._buffers[name] = convert(buffer)
         return self
 
+    def compile(self, *args, **kwargs) -> None:
+        """PyTorch compiles forward in place; tinytorch has no compiler (see
+        tinytorch.compile), so this accepts torch.compile's arguments and changes nothing."""
+
     def cpu(self) -> Module:
         return self.to("cpu")
 

@@ -35,6 +35,7 @@ from ..creation import empty, zeros
 from ..ops import cat, flip, sigmoid, stack, tanh
 from . import functional as F
 from . import init
+from .arguments import probability, size
 from .module import Module
 from .parameter import Parameter
 
@@ -80,12 +81,11 @@ class RNNBase(Module):
         if proj_size:
             raise ValueError("LSTM(proj_size=...) is not supported by tinytorch; leave "
                              "proj_size=0 and add a Linear layer after the LSTM instead")
-        if not isinstance(hidden_size, int) or hidden_size <= 0:
-            raise ValueError(f"hidden_size must be a positive integer, got {hidden_size!r}")
-        if not isinstance(num_layers, int) or num_layers <= 0:
-            raise ValueError(f"num_layers must be a positive integer, got {num_layers!r}")
-        if not 0 <= dropout <= 1:
-            raise ValueError(f"dropout should be a number in [0, 1], got {dropout}")
+        owner = type(self).__name__
+        input_size = size(owner, "input_size", input_size, minimum=0)
+        hidden_size = size(owner, "hidden_size", hidden_size)
+        num_layers = size(owner, "num_layers", num_layers)
+        probability(owner, "dropout", dropout)
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
         self.dropout, self.bidirectional, self.proj_size = float(dropout), bidirectional, 0
@@ -233,6 +233,9 @@ class GRU(RNNBase):
 class _CellBase(Module):
     def __init__(self, mode, input_size, hidden_size, bias, device, dtype):
         super().__init__()
+        owner = type(self).__name__
+        input_size = size(owner, "input_size", input_size, minimum=0)
+        hidden_size = size(owner, "hidden_size", hidden_size)
         self.mode, self.input_size, self.hidden_size, self.bias = (mode, input_size,
                                                                    hidden_size, bias)
         gate_size = _GATES[mode] * hidden_size

@@ -31,6 +31,7 @@ from ..creation import full
 from ..ops import triu
 from . import functional as F
 from . import init
+from .arguments import module, number, probability, size
 from .attention import MultiheadAttention
 from .containers import ModuleList
 from .dropout import Dropout
@@ -54,6 +55,12 @@ class _TransformerLayer(Module):
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True,
                  device=None, dtype=None):
         super().__init__()
+        owner = type(self).__name__
+        for name, value in (("d_model", d_model), ("nhead", nhead),
+                            ("dim_feedforward", dim_feedforward)):
+            size(owner, name, value)
+        probability(owner, "dropout", dropout)
+        number(owner, "layer_norm_eps", layer_norm_eps)
         options = {"device": device, "dtype": dtype}
 
         def attention():
@@ -108,6 +115,8 @@ class TransformerEncoder(Module):
     def __init__(self, encoder_layer: TransformerEncoderLayer, num_layers: int, norm=None,
                  enable_nested_tensor: bool = True, mask_check: bool = True):
         super().__init__()  # the last two options exist for PyTorch compatibility only
+        module("TransformerEncoder", "encoder_layer", encoder_layer)
+        num_layers = size("TransformerEncoder", "num_layers", num_layers, minimum=0)
         self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
         self.num_layers = num_layers
         self.norm = norm
@@ -165,6 +174,8 @@ class TransformerDecoder(Module):
 
     def __init__(self, decoder_layer: TransformerDecoderLayer, num_layers: int, norm=None):
         super().__init__()
+        module("TransformerDecoder", "decoder_layer", decoder_layer)
+        num_layers = size("TransformerDecoder", "num_layers", num_layers, minimum=0)
         self.layers = ModuleList([copy.deepcopy(decoder_layer) for _ in range(num_layers)])
         self.num_layers = num_layers
         self.norm = norm
@@ -190,6 +201,11 @@ class Transformer(Module):
                  layer_norm_eps: float = 1e-5, batch_first: bool = False,
                  norm_first: bool = False, bias: bool = True, device=None, dtype=None):
         super().__init__()
+        for name, value in (("d_model", d_model), ("nhead", nhead)):
+            size("Transformer", name, value)
+        for name, value in (("num_encoder_layers", num_encoder_layers),
+                            ("num_decoder_layers", num_decoder_layers)):
+            size("Transformer", name, value, minimum=0)
         options = dict(dim_feedforward=dim_feedforward, dropout=dropout, activation=activation,
                        layer_norm_eps=layer_norm_eps, batch_first=batch_first,
                        norm_first=norm_first, bias=bias, device=device, dtype=dtype)

@@ -63,6 +63,7 @@ from .special import *  # noqa: E402,F403
 from .special import __all__ as _special  # noqa: E402
 from .stacking import *  # noqa: E402,F403
 from .stacking import __all__ as _stacking  # noqa: E402
+from .stacking import method_unfold  # noqa: E402,F401 - Tensor.unfold (no torch.unfold)
 from .statistics import *  # noqa: E402,F403
 from .statistics import __all__ as _statistics  # noqa: E402
 

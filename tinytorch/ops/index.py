@@ -435,3 +435,4 @@ def _arange_like(x):
     xp = x.device.xp
     return Tensor._wrap(xp.arange(x.numel(), dtype=x.device._backend.dtype("int64"),
                                   device=x.device.native), x.device)
+

@@ -340,8 +340,8 @@ def repeat(x, repeats, /, *sizes, axis=None):
                         f"or a tensor of counts. For PyTorch's tiling Tensor.repeat(*sizes) "
                         f"call the method x.repeat(...) or tinytorch.tile(x, sizes); got sizes "
                         f"{(repeats, *sizes)}.")
-    if axis is None:
-        x, axis = reshape(x, (-1,)), 0
+    if axis is None or x.ndim == 0:  # a 0-d tensor repeats as the 1-element vector it holds
+        x, axis = reshape(x, (-1,)), 0 if axis is None or axis in (0, -1) else axis
     axis = _axis(x.ndim, axis, "repeat")
     n = x.shape[axis]
     if isinstance(repeats, Tensor):

@@ -28,12 +28,13 @@ from __future__ import annotations
 import operator
 
 from .. import dtypes as _dt
+from ..backends import host
 from ..device import check_same_device
 from ..errors import TensorIndexError
 from ..tensor import Tensor
 from .convert import cast
 
-__all__ = ["SCALARS", "check_operand", "check_broadcast", "int_tuple", "tensor_list", "promote",
+__all__ = ["SCALARS", "as_operand", "check_broadcast", "int_tuple", "tensor_list", "promote",
            "scalar_for", "to_float",
            "float_pair", "bool_pair", "no_bool", "real_only", "nondifferentiable", "normalize_dim",
            "normalize_axes", "check_same_device", "conj"]
@@ -43,10 +44,16 @@ SCALARS = (int, float, bool, complex)
 
 # ---- operands and dtypes -------------------------------------------------------------------
 
-def check_operand(x):
-    if not isinstance(x, (Tensor, *SCALARS)):
+def as_operand(x):
+    """A Tensor or Python scalar as it is; a NumPy scalar (np.float32(2.5)) as the Python number
+    it holds, since PyTorch takes those as Python scalars; anything else is a TypeError."""
+    if isinstance(x, (Tensor, *SCALARS)):
+        return x
+    number = host.python_scalar(x)
+    if number is None:
         raise TypeError(f"unsupported operand type {type(x).__name__}; expected a Tensor or a "
                         f"Python scalar. Wrap data with tinytorch.tensor(...) first.")
+    return number
 
 
 def check_broadcast(a_shape, b_shape):
@@ -94,11 +101,10 @@ def promote(a, b, broadcast=True):
             common = _dt.promote_types(a.dtype, b.dtype)
             return (a if a.dtype == common else cast(a, common),
                     b if b.dtype == common else cast(b, common))
-        check_operand(b)
+        b = as_operand(b)
         common = _dt.promote_with_scalar(a.dtype, b)
         return (a if a.dtype == common else cast(a, common)), scalar_for(b, common)
-    check_operand(a)
-    check_operand(b)
+    a, b = as_operand(a), as_operand(b)
     common = _dt.promote_with_scalar(b.dtype, a)
     return scalar_for(a, common), (b if b.dtype == common else cast(b, common))
 

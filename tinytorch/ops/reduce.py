@@ -34,6 +34,7 @@ from .convert import cast
 from .elementwise import div
 from .index import gather
 from .plumbing import nondifferentiable, normalize_axes, normalize_dim, real_only
+from .select import maximum, minimum
 from .shape import squeeze
 
 __all__ = ["sum", "mean", "var", "std", "prod", "max", "min", "amax", "amin", "argmax",
@@ -279,6 +280,8 @@ amin = _extreme("amin", False)
 
 
 def _max_or_min(input, dim, keepdim, axis, keepdims, largest):  # noqa: A002
+    if isinstance(dim, Tensor):  # torch.max(a, b): PyTorch's elementwise form (maximum)
+        return (maximum if largest else minimum)(input, dim)
     if dim is None or not isinstance(dim, int):
         return (amax if largest else amin)(input, dim, keepdim, axis=axis, keepdims=keepdims)
     indices = (argmax if largest else argmin)(input, dim, keepdim=True)
@@ -289,12 +292,14 @@ def _max_or_min(input, dim, keepdim, axis, keepdims, largest):  # noqa: A002
 
 
 def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001,A002
-    """Largest value(s). With an int `dim`, returns (values, indices) as in PyTorch."""
+    """Largest value(s). With an int `dim`, returns (values, indices) as in PyTorch; with a
+    tensor in place of `dim`, the elementwise maximum of the two (torch.max(a, b))."""
     return _max_or_min(input, dim, keepdim, axis, keepdims, True)
 
 
 def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001,A002
-    """Smallest value(s). With an int `dim`, returns (values, indices) as in PyTorch."""
+    """Smallest value(s). With an int `dim`, returns (values, indices) as in PyTorch; with a
+    tensor in place of `dim`, the elementwise minimum of the two (torch.min(a, b))."""
     return _max_or_min(input, dim, keepdim, axis, keepdims, False)
 
 

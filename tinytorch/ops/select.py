@@ -14,7 +14,7 @@ from ..autograd import Function
 from ..tensor import Tensor
 from .convert import cast
 from .elementwise import neg
-from .plumbing import check_broadcast, no_bool, promote, real_only, scalar_for
+from .plumbing import as_operand, check_broadcast, no_bool, promote, real_only, scalar_for
 
 __all__ = [
     "maximum", "minimum", "clamp", "clip", "where", "masked_fill",
@@ -78,6 +78,8 @@ def clamp(input, min=None, max=None):  # noqa: A001,A002
     """Limit values to [min, max]; bounds may be Python scalars or tensors."""
     if min is None and max is None:
         raise ValueError("clamp needs at least one of min and max, e.g. x.clamp(min=0)")
+    # bounds are numbers or tensors (a string would otherwise read as a dtype below)
+    min, max = (None if v is None else as_operand(v) for v in (min, max))  # noqa: A001
     real_only("clamp", input, min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         out = input if min is None else maximum(input, min)

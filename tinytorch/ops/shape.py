@@ -24,7 +24,8 @@ from ..errors import TensorIndexError
 from .convert import cast
 from .plumbing import normalize_dim, tensor_list
 
-__all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose", "swapaxes", "t",  # noqa: E501
+__all__ = ["reshape", "view", "flatten", "permute", "permute_dims", "transpose", "swapaxes",
+           "swapdims", "select", "t",
            "squeeze", "unsqueeze", "expand_dims", "expand", "broadcast_to", "cat", "concat",
            "concatenate", "stack", "split", "chunk", "tile", "flip", "narrow", "unbind"]
 
@@ -112,7 +113,23 @@ def transpose(input, dim0, dim1):  # noqa: A002
     return permute(input, dims)
 
 
-swapaxes = transpose
+swapaxes = swapdims = transpose
+
+
+def select(input, dim, index):  # noqa: A002
+    """The slice at `index` along `dim`, with that dimension removed (x.select(1, 0) is
+    x[:, 0])."""
+    d = normalize_dim(dim, input.ndim)
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise TypeError(f"select(): index must be an int, got {type(index).__name__}")
+    size = input.shape[d]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {dim}")
+    return input[(slice(None),) * d + (index,)]
+
+
+select.scalar_parameters = ("index",)  # an int here (errors.tensor_arguments)
 
 
 def t(input):  # noqa: A002

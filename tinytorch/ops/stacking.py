@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import operator
 
+from ..creation import arange
 from ..tensor import Tensor
-from .manipulation import meshgrid
+from .index import take
+from .manipulation import meshgrid, movedim
 from .plumbing import int_tuple, normalize_dim, tensor_list
 from .shape import cat, flatten, flip, narrow, reshape, stack, transpose
 
@@ -141,6 +143,30 @@ def unflatten(input, dim, sizes):  # noqa: A002
     return reshape(x, x.shape[:dim] + sizes + x.shape[dim + 1:])
 
 
+def method_unfold(input, dimension, size, step):  # noqa: A002
+    """Tensor.unfold (a method only, as in PyTorch): the windows of `size` consecutive entries,
+    `step` apart, along `dimension`, which becomes the window count, with a new last axis of
+    `size`. One `take` of every window's positions, so the gradient adds overlaps back up."""
+    x = reshape(input, (1,)) if input.ndim == 0 else input
+    dim = normalize_dim(dimension, x.ndim, "dimension")
+    size, step = int_tuple("unfold", "size", size), int_tuple("unfold", "step", step)
+    if len(size) != 1 or len(step) != 1:
+        raise TypeError(f"unfold(): size and step must be ints, got {size} and {step}")
+    (size,), (step,) = size, step
+    length = x.shape[dim]
+    if not 0 <= size <= length:
+        raise RuntimeError(f"unfold: maximum size for tensor at dimension {dim} is {length} but "
+                           f"size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"unfold: step is {step} but must be > 0")
+    count = (length - size) // step + 1
+    device = x.device
+    positions = (reshape(arange(count, device=device) * step, (count, 1))
+                 + reshape(arange(size, device=device), (1, size)))
+    out = movedim(take(x, positions, dim), dim + 1, -1)
+    return reshape(out, (size,)) if input.ndim == 0 else out
+
+
 def cartesian_prod(*tensors):
     """Every combination of one entry from each 1-d tensor, as rows (a 1-d input is returned)."""
     tensors = _sequence("cartesian_prod", tensors)
@@ -163,9 +189,9 @@ def combinations(input, r=2, with_replacement=False):  # noqa: A002
     if not isinstance(input, Tensor) or input.ndim != 1:
         shape = list(input.shape) if isinstance(input, Tensor) else type(input).__name__
         raise ValueError(f"combinations: input must be a 1-d tensor, got {shape}")
-    r = operator.index(r) if not isinstance(r, bool) else r
-    if isinstance(r, bool) or r < 0:
+    if isinstance(r, bool) or not hasattr(r, "__index__") or operator.index(r) < 0:
         raise ValueError(f"combinations: r must be a non-negative int, got {r!r}")
+    r = operator.index(r)
     pick = itertools.combinations_with_replacement if with_replacement else \
         itertools.combinations
     rows = list(pick(range(input.shape[0]), r)) if r else []

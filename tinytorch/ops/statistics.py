@@ -35,6 +35,7 @@ from .index import gather
 from .logic import eq, isnan, logical_not, lt, ne
 from .manipulation import cumsum
 from .math import logaddexp
+from .matrix_norm import matrix_norm_of
 from .plumbing import normalize_axes, normalize_dim, real_only
 from .reduce import amax, amin, any, mean, std, sum, var
 from .select import clamp, where
@@ -394,15 +395,16 @@ def _p(name, p):
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
     """The p-norm of all entries, or over `dim`: 'fro' and 2 are the Euclidean norm; 1, inf,
-    -inf, 0 and any p > 0 are vector p-norms (PyTorch's torch.norm)."""
+    -inf, 0 and any p > 0 are vector p-norms; 'nuc' is the nuclear norm of a 2-d input (or
+    of the two dims in `dim`), the sum of its singular values (PyTorch's torch.norm)."""
     if dtype is not None:
         input = cast(input, dtype)  # noqa: A001
     if not _dt.is_inexact(input.dtype):
         raise TypeError(f"norm(): input dtype should be floating point or complex, got "
                         f"{input.dtype}; convert first, e.g. x.float()")
-    if p == "nuc":
-        raise ValueError("norm(p='nuc') needs singular values: use "
-                         "tinytorch.linalg.matrix_norm(x, ord='nuc')")
+    if isinstance(p, str) and p == "nuc":  # the sum of singular values of a 2-d input or dim
+        dims = tuple(range(input.ndim)) if dim is None else dim
+        return matrix_norm_of("norm", input, "nuc", dims, bool(keepdim))
     p = 2.0 if p == "fro" or p is None else _p("norm", p)
     axes = normalize_axes(input.ndim, dim)
     return _pnorm(input, p, axes, bool(keepdim))
@@ -456,6 +458,9 @@ def _trapezoids(name, y, x, dx, dim):
     """The area of each trapezoid between neighbouring samples of `y` along `dim`."""
     if not isinstance(y, Tensor):
         raise TypeError(f"{name}() expects y to be a tensor, got {type(y).__name__}")
+    if y.ndim == 0:
+        raise RuntimeError(f"{name}(): y must have at least one dimension of samples, got a 0-d "
+                           f"tensor")
     d = normalize_dim(dim, y.ndim)
     n = y.shape[d]
     if n == 0:

@@ -1,5 +1,6 @@
-"""Optimizers (SGD, Adam, AdamW, RMSprop, Adadelta, LBFGS) and learning-rate schedules
-(`tinytorch.optim.lr_scheduler`).
+"""Optimizers (SGD, Adam, AdamW, RMSprop, Adadelta, Adagrad, Adamax, NAdam, RAdam, LBFGS),
+learning-rate schedules (`tinytorch.optim.lr_scheduler`) and weight averaging
+(`tinytorch.optim.swa_utils`).
 
 The training loop they serve::
 
@@ -15,11 +16,14 @@ The training loop they serve::
 Read optimizer.py first (groups, state, state dicts), then sgd.py and adam.py.
 """
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
+from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .adam_variants import Adamax, NAdam, RAdam
 from .lbfgs import LBFGS
 from .optimizer import Optimizer
 from .rmsprop import Adadelta, RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adadelta", "LBFGS", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adadelta", "Adagrad", "Adamax",
+           "NAdam", "RAdam", "LBFGS", "lr_scheduler", "swa_utils"]

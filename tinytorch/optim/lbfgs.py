@@ -31,7 +31,7 @@ import math
 
 from ..autograd import enable_grad, no_grad
 from ..ops import cat, reshape
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_hyperparameter
 
 __all__ = ["LBFGS"]
 
@@ -40,8 +40,17 @@ class LBFGS(Optimizer):
     def __init__(self, params, lr: float = 1, max_iter: int = 20, max_eval=None,
                  tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9,
                  history_size: int = 100, line_search_fn=None):
+        check_hyperparameter("learning rate", lr)
         if not lr > 0:
             raise ValueError(f"Invalid learning rate: {lr}")
+        for name, value in (("tolerance_grad", tolerance_grad),
+                            ("tolerance_change", tolerance_change)):
+            check_hyperparameter(name, value)
+        for name, value in (("max_iter", max_iter), ("history_size", history_size),
+                            ("max_eval", max_eval)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or value < 1):
+                raise ValueError(f"LBFGS: {name} must be a positive int, got {value!r}")
         if line_search_fn not in (None, "strong_wolfe"):
             raise ValueError(f"LBFGS: line_search_fn must be None or 'strong_wolfe', got "
                              f"{line_search_fn!r}")

@@ -20,6 +20,13 @@ holds no tensors of the model, only the optimizer's own state:
 moves each state tensor to its parameter's device (and floating state to
 its dtype) and takes the hyperparameters from the saved groups.
 
+PyTorch's implementation switches are accepted (`implementation_flags`):
+`foreach`, `fused` and `capturable` choose how PyTorch runs the same
+formulas (multi-tensor kernels, one fused kernel, CUDA-graph capture), so
+True changes nothing here (a step is one loop whatever they say);
+`differentiable=True` asks for a step that autograd records, which these
+in-place updates under no_grad cannot give, so it is refused.
+
 Assumes: dense gradients of the parameter's dtype and device (autograd
 guarantees this); one parameter appears in one group only; a step is a
 loop over parameters in Python.
@@ -38,7 +45,7 @@ from ..autograd import enable_grad, no_grad
 from ..dtypes import is_floating_point
 from ..tensor import Tensor
 
-__all__ = ["Optimizer"]
+__all__ = ["Optimizer", "implementation_flags", "check_hyperparameter", "check_betas"]
 
 
 class Optimizer:
@@ -53,10 +60,18 @@ class Optimizer:
             raise TypeError(f"params argument given to the optimizer should be an iterable of "
                             f"Tensors or dicts, but got a {type(params).__name__} module. Pass "
                             f"model.parameters(), e.g. SGD(model.parameters(), lr=0.1).")
+        if not isinstance(defaults, dict):
+            raise TypeError(f"Optimizer(params, defaults): defaults must be a dict of "
+                            f"hyperparameters such as {{'lr': 0.1}}, got {type(defaults).__name__}")
         self.defaults = dict(defaults)
         self.param_groups: list[dict] = []
         self.state: dict[Tensor, dict] = {}  # keyed by the parameter itself (hash is identity)
-        groups = list(params)
+        try:
+            groups = list(params)
+        except TypeError:
+            raise TypeError(f"params argument given to the optimizer should be an iterable of "
+                            f"Tensors or dicts, but got {type(params).__name__}. Pass "
+                            f"model.parameters() or a list of tensors.") from None
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(groups[0], dict):
@@ -172,8 +187,10 @@ class Optimizer:
             param = by_index[int(key)]
             self.state[param] = {name: _onto(value, param, name)
                                  for name, value in buffers.items()}
+        # The saved values win; a key the checkpoint lacks (one written before an option
+        # existed) keeps this optimizer's value, so old checkpoints still step.
         self.param_groups = [
-            {**copy.deepcopy({k: v for k, v in saved.items() if k != "params"}),
+            {**group, **copy.deepcopy({k: v for k, v in saved.items() if k != "params"}),
              "params": group["params"]}
             for saved, group in zip(saved_groups, self.param_groups)]
 
@@ -211,3 +228,55 @@ def _check_state_device(param, state):
                 f"{param.device} (the model was moved after the optimizer stepped). Create the "
                 f"optimizer after model.to(...), or reload its state with "
                 f"optimizer.load_state_dict(...) after moving the model.")
+
+
+# ---- arguments every optimizer shares -------------------------------------------------------
+
+_FLAG_DEFAULTS = {"foreach": None, "fused": None, "capturable": False, "differentiable": False}
+
+
+def implementation_flags(owner: str, **flags) -> dict:
+    """Check PyTorch's implementation switches and return them for the defaults (as PyTorch
+    keeps them in every param group).
+
+    foreach, fused and capturable only choose how PyTorch runs the same formulas, so any
+    value is accepted and changes nothing here; differentiable=True is refused, because a
+    step that writes raw arrays under no_grad is never recorded in the graph.
+    """
+    for name, value in flags.items():
+        if name not in _FLAG_DEFAULTS:
+            raise TypeError(f"{owner}() got an unexpected keyword argument {name!r}")
+        if value is not None and not isinstance(value, bool):
+            raise TypeError(f"{owner}(): {name} must be True, False or None, got {value!r}")
+    if flags.get("foreach") and flags.get("fused"):
+        raise RuntimeError(f"{owner}(): `fused` and `foreach` cannot be `True` together; pass "
+                           f"one of them (both only pick PyTorch kernels: tinytorch steps the "
+                           f"same way whatever they say).")
+    if flags.get("differentiable"):
+        raise ValueError(f"{owner}(differentiable=True) is not supported: tinytorch's "
+                         f"optimizers update parameters in place under no_grad, so autograd "
+                         f"never sees the step. To differentiate through an update, write it "
+                         f"with tensor ops, e.g. new_w = w - lr * w.grad.")
+    return {name: (_FLAG_DEFAULTS[name] if name == "differentiable" and value is None else value)
+            for name, value in flags.items()}
+
+
+def check_hyperparameter(name: str, value, low: float = 0.0) -> None:
+    """A number >= low, or a ValueError in PyTorch's words ("Invalid learning rate: -1")."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not value >= low:  # also catches nan
+        raise ValueError(f"Invalid {name}: {value} (it must be at least {low})")
+
+
+def check_betas(betas) -> tuple:
+    """Two numbers in [0, 1), as a tuple."""
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"betas must be a pair of numbers such as (0.9, 0.999), got {betas!r}")
+    for i, beta in enumerate(betas):
+        if isinstance(beta, bool) or not isinstance(beta, (int, float)):
+            raise TypeError(f"betas[{i}] must be a number, got {type(beta).__name__}")
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta} (each must be in "
+                             f"[0, 1)), got betas={tuple(betas)}")
+    return tuple(betas)

@@ -22,25 +22,25 @@ implementations that update all parameters in a few kernel launches.
 from __future__ import annotations
 
 from ..creation import zeros_like
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_hyperparameter, implementation_flags
 
 __all__ = ["RMSprop", "Adadelta"]
 
 
-def _check(name, value, low=0.0):
-    if not value >= low:
-        raise ValueError(f"Invalid {name} value: {value}")
-
-
 class RMSprop(Optimizer):
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False, *,
-                 maximize: bool = False):
-        for name, value in (("learning rate", lr), ("epsilon", eps), ("momentum", momentum),
-                            ("weight_decay", weight_decay), ("alpha", alpha)):
-            _check(name, value)
+                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False,
+                 capturable: bool = False, foreach: bool | None = None, maximize: bool = False,
+                 differentiable: bool = False):
+        for name, value in (("learning rate", lr), ("epsilon value", eps),
+                            ("momentum value", momentum), ("weight_decay value", weight_decay),
+                            ("alpha value", alpha)):
+            check_hyperparameter(name, value)
+        flags = implementation_flags("RMSprop", capturable=capturable, foreach=foreach,
+                                     differentiable=differentiable)
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                                      momentum=momentum, centered=centered, maximize=maximize))
+                                      momentum=momentum, centered=centered, maximize=maximize,
+                                      **flags))
 
     def _update(self, param, grad, state, group):
         xp = param.device.xp
@@ -75,14 +75,18 @@ class RMSprop(Optimizer):
 
 class Adadelta(Optimizer):
     def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
-                 weight_decay: float = 0.0, *, maximize: bool = False):
-        for name, value in (("learning rate", lr), ("epsilon", eps),
-                            ("weight_decay", weight_decay)):
-            _check(name, value)
-        if not 0.0 <= rho <= 1.0:
+                 weight_decay: float = 0.0, foreach: bool | None = None, *,
+                 capturable: bool = False, maximize: bool = False, differentiable: bool = False):
+        for name, value in (("learning rate", lr), ("epsilon value", eps),
+                            ("weight_decay value", weight_decay)):
+            check_hyperparameter(name, value)
+        check_hyperparameter("rho value", rho)
+        if not rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho} (it must be between 0 and 1)")
+        flags = implementation_flags("Adadelta", foreach=foreach, capturable=capturable,
+                                     differentiable=differentiable)
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
-                                      maximize=maximize))
+                                      maximize=maximize, **flags))
 
     def _update(self, param, grad, state, group):
         xp = param.device.xp

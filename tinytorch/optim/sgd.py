@@ -24,25 +24,26 @@ in one fused kernel (`fused=True`).
 from __future__ import annotations
 
 from ..creation import zeros_like
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_hyperparameter, implementation_flags
 
 __all__ = ["SGD"]
 
 
 class SGD(Optimizer):
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
-                 weight_decay: float = 0.0, nesterov: bool = False, *, maximize: bool = False):
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+                 weight_decay: float = 0.0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False,
+                 fused: bool | None = None):
+        check_hyperparameter("learning rate", lr)
+        check_hyperparameter("momentum value", momentum)
+        check_hyperparameter("weight_decay value", weight_decay)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        flags = implementation_flags("SGD", foreach=foreach, differentiable=differentiable,
+                                     fused=fused)
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
                                       weight_decay=weight_decay, nesterov=nesterov,
-                                      maximize=maximize))
+                                      maximize=maximize, **flags))
 
     def _update(self, param, grad, state, group):
         lr, momentum = group["lr"], group["momentum"]

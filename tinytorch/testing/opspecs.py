@@ -356,6 +356,15 @@ def _np_logdet(a):
     return np.where(sign < 0, np.nan, logabsdet)
 
 
+def _np_svdvals(a):
+    """Singular values, and nan for a matrix holding nan or inf (tinytorch's rule: LAPACK
+    refuses such a matrix or not, depending on the matrix and on compute_uv)."""
+    np = _np()
+    bad = ~np.isfinite(a).all(axis=(-2, -1))
+    values = np.linalg.svd(np.where(bad[..., None, None], 0, a), compute_uv=False)
+    return np.where(bad[..., None], np.nan, values).astype(a.dtype)
+
+
 def _parts(z):
     """(real, imag) of a complex result, so the suite compares floats with tolerances."""
     tt = _tt()
@@ -410,6 +419,169 @@ def _np_conv2d(x, w):
 
 def _conv2d(x, w):
     return _F().conv2d(x, w, w.sum((1, 2, 3)), stride=2, padding=1)
+
+
+# The 1-D nn ops read an image (N, C, H, W) as signals (N, C, H*W), and take a (OC, C, 3) weight
+# from the (OC, C, 3, 3) one; the transposed convolutions read it as (C, OC, ...).
+
+def _signals(x):
+    return x.reshape(x.shape[0], x.shape[1], -1)
+
+
+def _np_conv1d(x, w):
+    """conv1d with stride 2, padding 1, dilation 2 and bias w.sum((1, 2, 3)), as _conv1d."""
+    np = _np()
+    x, k = np.pad(_signals(x), ((0, 0), (0, 0), (1, 1))), w[..., 1]
+    count = (x.shape[2] - 5) // 2 + 1
+    out = np.stack([np.einsum("nct,oct->no", x[:, :, 2 * i:2 * i + 5:2], k)
+                    for i in range(count)], axis=-1)
+    return out + w.sum(axis=(1, 2, 3))[None, :, None]
+
+
+def _conv1d(x, w):
+    return _F().conv1d(_signals(x), w[..., 1], w.sum((1, 2, 3)), stride=2, padding=1,
+                       dilation=2)
+
+
+def _np_conv_transpose2d(x, w):
+    """conv_transpose2d, stride 2, padding 1, output_padding 1, bias w.sum((1, 2, 3)): each
+    input pixel adds its channels times the 3x3 kernels at 2x its position, then the frame
+    of width 1 is cut off."""
+    np = _np()
+    n, _, h, wd = x.shape
+    full = np.zeros((n, w.shape[0], 2 * h + 2, 2 * wd + 2))
+    for i in range(h):
+        for j in range(wd):
+            full[:, :, 2 * i:2 * i + 3, 2 * j:2 * j + 3] += np.einsum("nc,ocij->noij",
+                                                                     x[:, :, i, j], w)
+    return full[:, :, 1:2 * h + 1, 1:2 * wd + 1] + w.sum(axis=(1, 2, 3))[None, :, None, None]
+
+
+def _conv_transpose2d(x, w):
+    return _F().conv_transpose2d(x, w.transpose(0, 1), w.sum((1, 2, 3)), stride=2, padding=1,
+                                 output_padding=1)
+
+
+def _np_conv_transpose1d(x, w):
+    """conv_transpose1d, stride 3, padding 2, output_padding 1, dilation 2, no bias."""
+    np = _np()
+    x, k = _signals(x), w[..., 1]
+    length = x.shape[2]
+    full = np.zeros((x.shape[0], k.shape[0], 3 * length + 3))
+    for i in range(length):
+        for t in range(3):
+            full[:, :, 3 * i + 2 * t] += np.einsum("nc,oc->no", x[:, :, i], k[:, :, t])
+    return full[:, :, 2:3 * length + 1]
+
+
+def _conv_transpose1d(x, w):
+    return _F().conv_transpose1d(_signals(x), w[..., 1].transpose(0, 1), stride=3, padding=2,
+                                 output_padding=1, dilation=2)
+
+
+def _np_pool1d(x, reduce, pad_value):
+    """Windows of 3, stride 2, padding 1 over the signals, reduced by `reduce`."""
+    np = _np()
+    x = np.pad(_signals(x), ((0, 0), (0, 0), (1, 1)), constant_values=pad_value)
+    count = (x.shape[2] - 3) // 2 + 1
+    return np.stack([reduce(x[:, :, 2 * i:2 * i + 3]) for i in range(count)], axis=-1)
+
+
+def _np_avg_pool1d_excluding_pad(x):
+    """avg_pool1d(3, 2, padding=1, count_include_pad=False): the padding is not counted."""
+    np = _np()
+    counts = _np_pool1d(np.ones_like(x), lambda w: w.sum(axis=-1), 0.0)
+    return _np_pool1d(x, lambda w: w.sum(axis=-1), 0.0) / counts
+
+
+def _adaptive_bounds(size, n):
+    return [(math.floor(i * size / n), math.ceil((i + 1) * size / n)) for i in range(n)]
+
+
+def _np_adaptive(x, out, reduce):
+    """Adaptive pooling of the last two axes to `out`, window by window."""
+    np = _np()
+    rows, cols = _adaptive_bounds(x.shape[-2], out[0]), _adaptive_bounds(x.shape[-1], out[1])
+    result = np.empty(x.shape[:-2] + out, dtype=x.dtype)
+    for i, (r0, r1) in enumerate(rows):
+        for j, (c0, c1) in enumerate(cols):
+            result[..., i, j] = reduce(x[..., r0:r1, c0:c1], axis=(-2, -1))
+    return result
+
+
+def _np_linear_along(x, axis, n, align_corners, scale=None):
+    """Linear interpolation of one axis to n samples: output i blends the two input samples
+    around its position x_i (align_corners: i*(size-1)/(n-1); else (i+0.5)*scale - 0.5)."""
+    np = _np()
+    size = x.shape[axis]
+    outputs = []
+    for i in range(n):
+        if align_corners:
+            position = i * (size - 1) / (n - 1) if n > 1 else 0.0
+        else:
+            position = max((i + 0.5) * (scale or size / n) - 0.5, 0.0)
+        left = min(int(np.floor(position)), size - 1)
+        t = min(position - left, 1.0)
+        outputs.append(np.take(x, left, axis) * (1 - t)
+                       + np.take(x, min(left + 1, size - 1), axis) * t)
+    return np.stack(outputs, axis=axis)
+
+
+def _np_resize(x, sizes, align_corners, scales=(None, None)):
+    """Bilinear resize of the last two axes, one axis after the other."""
+    x = _np_linear_along(x, x.ndim - 2, sizes[0], align_corners, scales[0])
+    return _np_linear_along(x, x.ndim - 1, sizes[1], align_corners, scales[1])
+
+
+def _np_nearest(x, factor):
+    """nearest with scale_factor: output i takes input floor(i * float32(1/factor))."""
+    np = _np()
+    for axis in (-2, -1):
+        size = x.shape[axis]
+        positions = np.arange(math.floor(size * factor), dtype=np.float32)
+        index = np.minimum(np.floor(positions * np.float32(1 / factor)), size - 1)
+        x = np.take(x, index.astype(np.int64), axis=axis)
+    return x
+
+
+def _np_unfold(x):
+    """unfold with kernel (2, 3), dilation (1, 2), padding 1, stride 2: columns (N, C*6, L)."""
+    np = _np()
+    x = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    n, c, h, w = x.shape
+    blocks = [x[:, :, i:i + 2, j:j + 5:2].reshape(n, c * 6)
+              for i in range(0, h - 1, 2) for j in range(0, w - 4, 2)]
+    return np.stack(blocks, axis=-1)
+
+
+def _unfold(x):
+    return _F().unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=2)
+
+
+def _np_fold(x):
+    """The image's columns x[:, :, :, l] (C*H values, kernel (1, H)) added back along a row
+    of 2*W + H - 4 (stride 2, padding 1): a 1-D overlap-add."""
+    np = _np()
+    n, c, h, w = x.shape
+    full = np.zeros((n, c, 1, 2 * w + h - 2))
+    for block in range(w):
+        full[:, :, 0, 2 * block:2 * block + h] += x[:, :, :, block]
+    return full[:, :, :, 1:-1]
+
+
+def _fold(x):
+    n, c, h, w = x.shape
+    return _F().fold(x.reshape(n, c * h, w), (1, 2 * w + h - 4), (1, h), padding=(0, 1),
+                     stride=(1, 2))
+
+
+def _unfold_size(a):
+    return min(2, a.shape[-1])
+
+
+def _np_tensor_unfold(a):
+    np = _np()
+    return np.lib.stride_tricks.sliding_window_view(a, _unfold_size(a), axis=-1)
 
 
 def _class_targets(logits):
@@ -530,6 +702,117 @@ def _np_sigmoid(a):
 def _np_bce(p, y):
     np = _np()
     return -np.mean(y * np.maximum(np.log(p), -100) + (1 - y) * np.maximum(np.log1p(-p), -100))
+
+
+# ---- helpers for nn's composed activations and losses: options fixed, NumPy references ------
+
+_SELU = (1.6732632423543772848170429916717, 1.0507009873554804934193349852946)
+
+
+def _np_elu(a, alpha):
+    np = _np()
+    return np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0)))
+
+
+def _np_softplus(a, beta=1.0, threshold=math.inf):
+    np = _np()
+    return np.where(a * beta > threshold, a, np.logaddexp(0, a * beta) / beta)
+
+
+def _np_hardsigmoid(a):
+    return _np().clip(a / 6 + 0.5, 0, 1)
+
+
+def _channels(a):
+    return a.shape[1] if a.ndim >= 2 else 1
+
+
+def _prelu_slopes(a):
+    """One slope per channel (axis 1), taken from the input so gradients reach them too."""
+    return a.reshape(-1)[:_channels(a)] * 0.1 + 0.25
+
+
+def _np_prelu(a):
+    np = _np()
+    slopes = _prelu_slopes(a).reshape((-1,) + (1,) * max(a.ndim - 2, 0)) if a.ndim >= 2 else \
+        _prelu_slopes(a).reshape(())
+    return np.where(a > 0, a, a * slopes)
+
+
+def _signs(a):
+    """+1, -1, +1, ... in a's shape, on a's device (targets of the margin losses)."""
+    tt = _tt()
+    positions = tt.arange(a.numel(), device=a.device).reshape(a.shape)
+    return (1 - 2 * (positions % 2)).to(a.dtype)
+
+
+def _np_signs(a):
+    np = _np()
+    return (1 - 2 * (np.arange(a.size).reshape(a.shape) % 2)).astype(a.dtype)
+
+
+def _np_xlogx(s):
+    np = _np()
+    return np.where(s == 0, 0.0, s * np.log(np.where(s == 0, 1.0, s)))
+
+
+def _np_cosine_embedding(a, b, margin=0.1):
+    np = _np()
+    a, b = a.reshape(a.shape[0], -1), b.reshape(b.shape[0], -1)
+    cos = (a * b).sum(-1) / np.sqrt(((a * a).sum(-1) + 1e-12) * ((b * b).sum(-1) + 1e-12))
+    t = _np_signs(cos)
+    return np.where(t == 1, 1 - cos, np.maximum(cos - margin, 0)), cos - margin
+
+
+def _np_triplet(a, p, n, margin=1.0):
+    np = _np()
+    a, p, n = (x.reshape(x.shape[0], -1) for x in (a, p, n))
+    inner = margin + np.linalg.norm(a - p + 1e-6, axis=-1) - np.linalg.norm(a - n + 1e-6, axis=-1)
+    return np.maximum(inner, 0), inner
+
+
+def _np_poisson_full(a, t):
+    np = _np()
+    counts = np.maximum(t, 1.0)
+    stirling = counts * np.log(counts) - counts + 0.5 * np.log(2 * math.pi * counts)
+    return np.exp(a) - t * a + np.where(t > 1, stirling, 0.0)
+
+
+def _bag_ids(n):
+    """Ids for embedding_bag over n rows: 6 ids, with repeats once n is small."""
+    return [(3 * i + 1) % n for i in range(6)]
+
+
+def _embedding_bag_mean(a):
+    """Bags ids[0:2], (empty), ids[2:6] of the rows of a, averaged; the last row is padding."""
+    weight = _rows(a)
+    n = weight.shape[0]
+    return _F().embedding_bag(_index(_bag_ids(n), a), weight, _index([0, 2, 2], a),
+                              mode="mean", padding_idx=n - 1)
+
+
+def _np_embedding_bag_mean(a):
+    np = _np()
+    weight = a.reshape(a.shape[0], -1)
+    ids, n = _bag_ids(weight.shape[0]), weight.shape[0]
+    out = []
+    for bag in (ids[0:2], [], ids[2:6]):
+        kept = [i for i in bag if i != n - 1]
+        out.append(weight[kept].mean(0) if kept else np.zeros(weight.shape[1], a.dtype))
+    return np.stack(out)
+
+
+def _embedding_bag_max(a):
+    """Two bags of three ids each (a 2-D input), reduced by their maximum."""
+    weight = _rows(a)
+    ids = _bag_ids(weight.shape[0])
+    return _F().embedding_bag(_index(ids, a).reshape(2, 3), weight, mode="max")
+
+
+def _np_embedding_bag_max(a):
+    weight = a.reshape(a.shape[0], -1)
+    ids = _bag_ids(weight.shape[0])
+    return _np().stack([weight[ids[0:3]].max(0), weight[ids[3:6]].max(0)])
 
 
 # prod's gradient divides its result by each input: tiny inputs lose float32 precision
@@ -1004,6 +1287,50 @@ OPS: list[OpSpec] = [
     _spec("avg_pool2d_overlapping", lambda a: _F().avg_pool2d(a, 3, stride=2, padding=1),
           lambda a: _np_windows(a, 3, 2, padding=1).mean(axis=(4, 5)), shapes="image",
           functions=("AvgPool2d",)),
+    _spec("conv1d", _conv1d, _np_conv1d, arity=2, shapes="image",
+          extra={"gradcheck": {"rtol": 1e-3, "atol": 1e-4}},
+          functions=("Conv2d", "Reshape", "BasicIndex")),
+    _spec("conv_transpose2d", _conv_transpose2d, _np_conv_transpose2d, arity=2, shapes="image",
+          extra={"gradcheck": {"rtol": 1e-3, "atol": 1e-4}},
+          functions=("Fold", "Matmul", "Reshape", "Permute")),
+    _spec("conv_transpose1d", _conv_transpose1d, _np_conv_transpose1d, arity=2,
+          shapes="image", extra={"gradcheck": {"rtol": 1e-3, "atol": 1e-4}},
+          functions=("Fold", "Matmul", "Reshape")),
+    _spec("max_pool1d", lambda a: _F().max_pool1d(_signals(a), 3, 2, 1),
+          lambda a: _np_pool1d(a, lambda w: w.max(axis=-1), -math.inf), shapes="image",
+          extra={"distinct": True}, functions=("MaxPool2d",)),
+    _spec("avg_pool1d", lambda a: _F().avg_pool1d(_signals(a), 3, 2, 1, count_include_pad=False),
+          _np_avg_pool1d_excluding_pad, shapes="image", functions=("AvgPool2d",)),
+    _spec("adaptive_avg_pool2d", lambda a: _F().adaptive_avg_pool2d(a, (4, 3)),
+          lambda a: _np_adaptive(a, (4, 3), _np().mean), shapes="image",
+          functions=("Take", "Where", "Sum", "Div")),
+    _spec("adaptive_max_pool2d", lambda a: _F().adaptive_max_pool2d(a, (4, 3)),
+          lambda a: _np_adaptive(a, (4, 3), _np().max), shapes="image",
+          extra={"distinct": True}, functions=("Take", "Gather")),
+    _spec("adaptive_avg_pool1d", lambda a: _F().adaptive_avg_pool1d(_signals(a), 7),
+          lambda a: _np_adaptive(_signals(a)[:, :, None], (1, 7), _np().mean)[:, :, 0],
+          shapes="image", functions=("Take", "Where", "Sum")),
+    _spec("adaptive_max_pool1d", lambda a: _F().adaptive_max_pool1d(_signals(a), 7),
+          lambda a: _np_adaptive(_signals(a)[:, :, None], (1, 7), _np().max)[:, :, 0],
+          shapes="image", extra={"distinct": True}, functions=("Take", "Gather")),
+    _spec("interpolate_nearest", lambda a: _F().interpolate(a, scale_factor=1.5),
+          lambda a: _np_nearest(a, 1.5), shapes="image", functions=("Take",)),
+    _spec("interpolate_bilinear", lambda a: _F().interpolate(a, (7, 4), mode="bilinear"),
+          lambda a: _np_resize(a, (7, 4), False), shapes="image", functions=("Take", "Mul")),
+    _spec("interpolate_bilinear_align_corners",
+          lambda a: _F().interpolate(a, scale_factor=(1.5, 0.6), mode="bilinear",
+                                     align_corners=True),
+          lambda a: _np_resize(a, (math.floor(a.shape[2] * 1.5), math.floor(a.shape[3] * 0.6)),
+                               True), shapes="image", functions=("Take", "Mul")),
+    _spec("interpolate_linear",
+          lambda a: _F().interpolate(_signals(a), scale_factor=0.7, mode="linear"),
+          lambda a: _np_linear_along(_signals(a), 2, math.floor(a.shape[2] * a.shape[3] * 0.7),
+                                     False, 1 / 0.7),
+          shapes="image", functions=("Take", "Mul")),
+    _spec("unfold", _unfold, _np_unfold, shapes="image", functions=("Unfold",)),
+    _spec("fold", _fold, _np_fold, shapes="image", functions=("Fold", "Reshape")),
+    _spec("tensor_unfold", lambda a: a.unfold(-1, _unfold_size(a), 1), _np_tensor_unfold,
+          shapes="single", min_dims=1, extra={"min_side": 1}, functions=("Take",)),
     _spec("batch_norm", lambda a: _F().batch_norm(a, None, None, training=True),
           lambda a: _np_normalize(a, (0, 2, 3)), shapes="image", functions=("Normalize",)),
     # spread by 7 per position along the normalised axis: two nearly equal values would make
@@ -1031,6 +1358,118 @@ OPS: list[OpSpec] = [
           lambda a: _np_bce(_np_sigmoid(a), (a > 0).astype(a.dtype)), shapes="single",
           extra={"kinks": (0.0,), "min_side": 1},
           functions=("BinaryCrossEntropy", "Sigmoid")),
+    # ---- nn: activations and losses composed of the ops above (nn/functional.py) -------------
+    _spec("threshold", lambda a: _F().threshold(a, 0.5, -2.0),
+          lambda a: _np().where(a <= 0.5, -2.0, a), shapes="single", extra={"kinks": (0.5,)},
+          functions=("Where",)),
+    _spec("hardtanh", lambda a: _F().hardtanh(a), lambda a: _np().clip(a, -1, 1),
+          shapes="single", extra={"kinks": (-1.0, 1.0)}, functions=("Where",)),
+    _spec("relu6", lambda a: _F().relu6(a), lambda a: _np().clip(a, 0, 6), shapes="single",
+          low=-3.0, high=8.0, extra={"kinks": (0.0, 6.0)}, functions=("Where",)),
+    _spec("elu", lambda a: _F().elu(a, 1.5), lambda a: _np_elu(a, 1.5), shapes="single",
+          extra={"kinks": (0.0,)}, functions=("Where", "Clamp", "Elementwise", "Mul")),
+    _spec("selu", lambda a: _F().selu(a), lambda a: _SELU[1] * _np_elu(a, _SELU[0]),
+          shapes="single", extra={"kinks": (0.0,)},
+          functions=("Where", "Clamp", "Elementwise", "Mul")),
+    _spec("celu", lambda a: _F().celu(a, 2.0), lambda a: _np_elu(a / 2.0, 1.0) * 2.0,
+          shapes="single", functions=("Where", "Clamp", "Div", "Elementwise", "Mul")),
+    _spec("softplus", lambda a: _F().softplus(a, 2.0, 3.0), lambda a: _np_softplus(a, 2.0, 3.0),
+          shapes="single", extra={"kinks": (1.5,)},
+          functions=("Where", "Clamp", "Elementwise2", "Mul", "Div")),
+    _spec("logsigmoid", lambda a: _F().logsigmoid(a), lambda a: -_np().logaddexp(0, -a),
+          shapes="single", functions=("Elementwise2", "Neg")),
+    _spec("hardsigmoid", lambda a: _F().hardsigmoid(a), _np_hardsigmoid, shapes="single",
+          low=-5.0, high=5.0, extra={"kinks": (-3.0, 3.0)}, functions=("Where", "Add", "Div")),
+    _spec("hardswish", lambda a: _F().hardswish(a), lambda a: a * _np_hardsigmoid(a),
+          shapes="single", low=-5.0, high=5.0, extra={"kinks": (-3.0, 3.0)},
+          functions=("Where", "Add", "Div", "Mul")),
+    _spec("mish", lambda a: _F().mish(a), lambda a: a * _np().tanh(_np_softplus(a)),
+          shapes="single", functions=("Where", "Elementwise2", "Tanh", "Mul")),
+    _spec("softsign", lambda a: _F().softsign(a), lambda a: a / (1 + _np().abs(a)),
+          shapes="single", functions=("Abs", "Add", "Div")),
+    _spec("tanhshrink", lambda a: _F().tanhshrink(a), lambda a: a - _np().tanh(a),
+          shapes="single", functions=("Sub", "Tanh")),
+    _spec("softshrink", lambda a: _F().softshrink(a),
+          lambda a: _np().where(a > 0.5, a - 0.5, _np().where(a < -0.5, a + 0.5, a * 0)),
+          shapes="single", extra={"kinks": (-0.5, 0.5)},
+          functions=("Where", "Add", "Sub", "Mul")),
+    _spec("hardshrink", lambda a: _F().hardshrink(a),
+          lambda a: _np().where(_np().abs(a) > 0.5, a, a * 0), shapes="single",
+          extra={"kinks": (-0.5, 0.5)}, functions=("Where", "Mul")),
+    _spec("glu", lambda a: _F().glu(_tt().cat([a, a * 2.0], -1)),
+          lambda a: a * _np_sigmoid(2.0 * a), shapes="single", min_dims=1,
+          extra={"min_side": 1}, functions=("Concat", "BasicIndex", "Sigmoid", "Mul")),
+    _spec("softmin", lambda a: _F().softmin(a, -1), lambda a: _np().exp(-a - _lse(-a, -1, True)),
+          shapes="single", min_dims=1, extra={"min_side": 1}, functions=("Neg", "Softmax")),
+    _spec("prelu", lambda a: _F().prelu(a, _prelu_slopes(a)), _np_prelu, shapes="single",
+          extra={"kinks": (0.0,), "min_side": 1},
+          functions=("Where", "Mul", "Add", "Reshape", "BasicIndex")),
+    # the losses with reduction="none", so every element is compared (reductions: unit tests)
+    _spec("kl_div", lambda a, b: _F().kl_div(a, b.sigmoid(), reduction="none"),
+          lambda a, b: _np_xlogx(_np_sigmoid(b)) - _np_sigmoid(b) * a, arity=2, shapes="same",
+          functions=("Sigmoid", "Log", "Where", "Mul", "Sub")),
+    _spec("kl_div_log_target",
+          lambda a, b: _F().kl_div(a, b, reduction="none", log_target=True),
+          lambda a, b: _np().exp(b) * (b - a), arity=2, shapes="same",
+          functions=("Exp", "Sub", "Mul")),
+    _spec("smooth_l1_loss", lambda a, b: _F().smooth_l1_loss(a, b, reduction="none", beta=0.5),
+          lambda a, b: _np().where(_np().abs(a - b) < 0.5, (a - b) ** 2, _np().abs(a - b) - 0.25),
+          arity=2, shapes="same", functions=("Abs", "Sub", "Mul", "Div", "Where")),
+    _spec("huber_loss", lambda a, b: _F().huber_loss(a, b, "none", 0.5),
+          lambda a, b: _np().where(_np().abs(a - b) < 0.5, 0.5 * (a - b) ** 2,
+                                   0.5 * (_np().abs(a - b) - 0.25)),
+          arity=2, shapes="same", functions=("Abs", "Sub", "Mul", "Where")),
+    _spec("soft_margin_loss", lambda a, b: _F().soft_margin_loss(a, b, reduction="none"),
+          lambda a, b: _np().logaddexp(0, -b * a), arity=2, shapes="same",
+          functions=("Neg", "Mul", "Elementwise2")),
+    _spec("margin_ranking_loss",
+          lambda a, b: _F().margin_ranking_loss(a, b, _signs(a), 0.2, reduction="none"),
+          lambda a, b: _np().maximum(0.2 - _np_signs(a) * (a - b), 0), arity=2, shapes="same",
+          extra={"valid": lambda a, b: bool(_np().all(
+              _np().abs(0.2 - _np_signs(a) * (a - b)) > MARGIN))},
+          functions=("Sub", "Mul", "Clamp")),
+    _spec("hinge_embedding_loss",
+          lambda a: _F().hinge_embedding_loss(a, _signs(a), 1.0, reduction="none"),
+          lambda a: _np().where(_np_signs(a) == 1, a, _np().maximum(1.0 - a, 0)),
+          shapes="single", extra={"kinks": (1.0,)}, functions=("Sub", "Clamp", "Where", "Add")),
+    _spec("cosine_embedding_loss",
+          lambda a, b: _F().cosine_embedding_loss(_rows(a), _rows(b), _signs(_rows(a)[:, 0]), 0.1,
+                                                  reduction="none"),
+          lambda a, b: _np_cosine_embedding(a, b)[0], arity=2, shapes="same", min_dims=2,
+          extra={"min_side": 1, "kinks": (0.0,), "margin": 0.1,
+                 "valid": lambda a, b: bool(_np().all(
+                     _np().abs(_np_cosine_embedding(a, b)[1]) > MARGIN))},
+          functions=("Mul", "Sum", "Add", "Sqrt", "Div", "Sub", "Clamp", "Where")),
+    _spec("triplet_margin_loss",
+          lambda a, p, n: _F().triplet_margin_loss(_rows(a), _rows(p), _rows(n),
+                                                   reduction="none"),
+          lambda a, p, n: _np_triplet(a, p, n)[0], arity=3, shapes="same", min_dims=2,
+          extra={"min_side": 1, "distinct": True,
+                 "valid": lambda a, p, n: bool(_np().all(_np().abs(_np_triplet(a, p, n)[1])
+                                                         > MARGIN))},
+          functions=("Sub", "Add", "Sum", "Sqrt", "Clamp")),
+    _spec("multilabel_soft_margin_loss",
+          lambda a, b: _F().multilabel_soft_margin_loss(a, b.sigmoid(), reduction="none"),
+          lambda a, b: (_np_sigmoid(b) * _np().logaddexp(0, -a) + (1 - _np_sigmoid(b))
+                        * _np().logaddexp(0, a)).mean(-1),
+          arity=2, shapes="same", min_dims=1, extra={"min_side": 1},
+          functions=("Sigmoid", "Neg", "Elementwise2", "Mul", "Add", "Sum", "Div")),
+    _spec("poisson_nll_loss",
+          lambda a, b: _F().poisson_nll_loss(a, b * b * 2.0, full=True, reduction="none"),
+          lambda a, b: _np_poisson_full(a, b * b * 2.0), arity=2, shapes="same",
+          extra={"kinks": (-0.5 ** 0.5, 0.5 ** 0.5)},
+          functions=("Exp", "Mul", "Sub", "Clamp", "Log", "Add", "Where")),
+    _spec("gaussian_nll_loss",
+          lambda a, b: _F().gaussian_nll_loss(a, b, b * b + 0.1, full=True, reduction="none"),
+          lambda a, b: 0.5 * (_np().log(b * b + 0.1) + (a - b) ** 2 / (b * b + 0.1)
+                              + math.log(2 * math.pi)),
+          arity=2, shapes="same", functions=("Mul", "Add", "Log", "Sub", "Pow", "Div")),
+    _spec("embedding_bag_mean", _embedding_bag_mean, _np_embedding_bag_mean, shapes="single",
+          min_dims=2, extra={"min_side": 1},
+          functions=("Embedding", "Where", "Sum", "Div", "Reshape")),
+    _spec("embedding_bag_max", _embedding_bag_max, _np_embedding_bag_max, shapes="single",
+          min_dims=2, extra={"min_side": 1, "distinct": True},
+          functions=("Embedding", "Where", "Gather", "Reshape")),
 
     # ---- the rest of the array API's elementwise functions (ops/math.py) ----------------------
     *[_spec(name, (lambda n: lambda a: getattr(_tt(), n)(a))(name),
@@ -1237,10 +1676,27 @@ OPS: list[OpSpec] = [
           functions=("LogAbsDet", "ForwardOnly", "Where")),
     _spec("logdet_any_sign", lambda a: a.detach().logdet(), _np_logdet, min_dims=2,
           shapes="single", differentiable=False, functions=("LogAbsDet",)),
-    # forward-only ops (their backward raises): values only, on detached inputs
+    # a single singular value's gradient needs it distinct, which drawn matrices need not be:
+    # values only here; the nuclear norm (its gradient U V^H is unique) checks SvdVals' backward
     _spec("linalg_svdvals", lambda a: _tt().linalg.svdvals(a.detach()),
-          lambda a: _np().linalg.svd(a, compute_uv=False), min_dims=2, shapes="single",
-          differentiable=False, functions=("ForwardOnly",)),
+          _np_svdvals, min_dims=2, shapes="single", differentiable=False,
+          functions=("SvdVals",)),
+    _spec("linalg_matrix_norm_nuc", lambda a: _tt().linalg.matrix_norm(_spd(a), "nuc"),
+          lambda a: _np_svdvals(_spd_np(a)).sum(-1), min_dims=2,
+          shapes="single", extra={"min_side": 1}, functions=("SvdVals", "Sum", "Matmul")),
+    _spec("linalg_matrix_norm_fro_dims",
+          lambda a: _tt().linalg.matrix_norm(a, "fro", (0, -1), keepdim=True),
+          lambda a: _np().sqrt((a * a).sum(axis=(0, -1), keepdims=True)), min_dims=2,
+          shapes="single", extra={"kinks": (0.0,), "min_side": 1},
+          functions=("Permute", "Abs", "Mul", "Sum", "Sqrt")),
+    _spec("linalg_matrix_norm_1", lambda a: _tt().linalg.matrix_norm(a.detach(), 1),
+          lambda a: _np().linalg.norm(a, 1, axis=(-2, -1)), min_dims=2, shapes="single",
+          differentiable=False, extra={"min_side": 1}, functions=("Abs", "Sum", "Extreme")),
+    _spec("linalg_matrix_norm_2", lambda a: _tt().linalg.matrix_norm(a.detach(), -2, (-1, -2)),
+          lambda a: _np_svdvals(_np().swapaxes(a, -1, -2)).min(-1),
+          min_dims=2, shapes="single", differentiable=False, extra={"min_side": 1},
+          functions=("SvdVals", "Extreme")),
+    # forward-only ops (their backward raises): values only, on detached inputs
     _spec("fft_fft", lambda a: _parts(_tt().fft.fft(a)), lambda a: _parts(_np().fft.fft(a)),
           shapes="single", min_dims=1, extra={"min_side": 1},
           functions=("Transform", "Real", "Imag", "Cast")),
@@ -1296,6 +1752,28 @@ def _np_scatter_add(a, index, b, axis=0):
         target = list(pos)
         target[axis] = index[pos]
         out[tuple(target)] += b[pos]
+    return out
+
+
+def _np_masked_scatter(a, mask, b):
+    out = _np().array(a, copy=True)
+    out[mask] = b.reshape(-1)[:int(mask.sum())]
+    return out
+
+
+def _np_scatter_reduce(a, b, reduce, include_self):
+    """scatter_reduce along axis 0 with _spread_along's index, position by position."""
+    np = _np()
+    index = _np_along(a, _odd_positions(a.shape[0]))
+    lists = {pos: [a[pos]] if include_self else [] for pos in np.ndindex(a.shape)}
+    for pos in np.ndindex(a.shape):
+        lists[(index[pos],) + pos[1:]].append(b[pos])
+    out = np.array(a, copy=True)
+    for pos, values in lists.items():
+        if values:
+            values = np.array(values, dtype=a.dtype)
+            out[pos] = {"sum": np.sum, "prod": np.prod, "amax": np.max, "amin": np.min,
+                        "mean": np.mean}[reduce](values)
     return out
 
 
@@ -1360,6 +1838,19 @@ def _np_xlogy(a, b):
         return np.where((a == 0) & ~np.isnan(b), 0.0, a * np.log(b)).astype(a.dtype)
 
 
+def _np_xlog1py(a, b):
+    np = _np()
+    with np.errstate(all="ignore"):
+        return np.where((a == 0) & ~np.isnan(b), 0.0, a * np.log1p(b)).astype(a.dtype)
+
+
+def _np_entr(a):
+    np = _np()
+    with np.errstate(all="ignore"):
+        inner = np.where(a > 0, -a * np.log(a), np.where(a == 0, 0.0, -np.inf))
+    return np.where(np.isnan(a), np.nan, inner).astype(a.dtype)
+
+
 def _np_norm(a, p, axis=None, keepdims=False):
     np = _np()
     x = np.abs(a)
@@ -1403,6 +1894,17 @@ OPS += [
           shapes="same",
           dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1, extra=_WHOLE,
           functions=("IndexAdd", "Mul")),
+    # index_put with accumulate: repeated rows add up (the positions come from _odd_positions)
+    _spec("index_put",
+          lambda a, b: a.index_put((_index(_odd_positions(a.shape[0]), a),), b, accumulate=True),
+          lambda a, b: _np_index_add(a, _odd_positions(a.shape[0]), b), arity=2, shapes="same",
+          dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1, extra=_WHOLE,
+          functions=("IndexAdd", "Reshape")),
+    _spec("masked_scatter", lambda a, b: a.masked_scatter(a > 0, b),
+          lambda a, b: _np_masked_scatter(a, a > 0, b), arity=2, shapes="same",
+          extra={"kinks": (0.0,)}, functions=("Take", "Where")),
+    _spec("select", lambda a: a.select(-1, -1), lambda a: a[..., -1], shapes="single",
+          dtypes=_N, min_dims=1, extra=_WHOLE, functions=("BasicIndex",)),
     _spec("index_copy",
           lambda a, b: a.index_copy(0, _index(range(a.shape[0] - 1, -1, -1), a), b),
           lambda a, b: _np_set(a, slice(None), b[::-1]), arity=2, shapes="same", dtypes=_N,
@@ -1422,6 +1924,29 @@ OPS += [
           lambda a, b: _np_scatter_add(a, _np_along(a, _odd_positions(a.shape[0])), b), arity=2,
           shapes="same", dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1,
           functions=("IndexAdd",)),
+    # (2i + 1) mod n along dim 0 sends two rows to one position when n > 2: a real reduction
+    _spec("scatter_reduce_sum",
+          lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "sum", include_self=False),
+          lambda a, b: _np_scatter_reduce(a, b, "sum", False), arity=2, shapes="same",
+          dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1, functions=("IndexAdd", "Where")),
+    _spec("scatter_reduce_mean", lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "mean"),
+          lambda a, b: _np_scatter_reduce(a, b, "mean", True), arity=2, shapes="same",
+          min_dims=1, functions=("IndexAdd", "Div", "Where")),
+    _spec("scatter_reduce_prod", lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "prod"),
+          lambda a, b: _np_scatter_reduce(a, b, "prod", True), arity=2, shapes="same",
+          dtypes=SIGNED, low=-2.0, high=2.0, min_dims=1,
+          functions=("Take", "Mul", "Where", "Concat", "SetFlat")),
+    _spec("scatter_reduce_amax",
+          lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "amax", include_self=False),
+          lambda a, b: _np_scatter_reduce(a, b, "amax", False), arity=2, shapes="same",
+          min_dims=1, extra={"distinct": True}, functions=("IndexAdd", "Div", "Where")),
+    _spec("scatter_reduce_amin", lambda a, b: a.scatter_reduce(0, _spread_along(a), b, "amin"),
+          lambda a, b: _np_scatter_reduce(a, b, "amin", True), arity=2, shapes="same",
+          dtypes=SIGNED, min_dims=1, extra={"distinct": True},
+          functions=("IndexAdd", "Div", "Where")),
+    _spec("scatter_multiply", lambda a, b: a.scatter(0, _spread_along(a), b, reduce="multiply"),
+          lambda a, b: _np_scatter_reduce(a, b, "prod", True), arity=2, shapes="same",
+          min_dims=1, functions=("Take", "Mul", "Where")),
 
     # matrices and einsum (ops/matrix.py)
     _spec("diagonal", lambda a: a.diagonal(1, 0, -1), lambda a: _np().diagonal(a, 1, 0, -1),
@@ -1521,6 +2046,18 @@ OPS += [
     # near 0 the quotient loses the digits a numerical derivative needs (tests/ check sinc(0))
     _spec("sinc", lambda a: a.sinc(), lambda a: _np().sinc(a), shapes="single",
           extra={"kinks": (0.0,), "margin": 0.05}, functions=("Sin", "Div", "Where")),
+    # tinytorch.special's own functions (its other names are the ops above)
+    _spec("special_xlog1py", lambda a, b: _tt().special.xlog1py(a, b),
+          _np_xlog1py, arity=2, low=-0.5,
+          functions=("Mul", "Log1p", "Where")),
+    _spec("special_entr", lambda a: _tt().special.entr(a), _np_entr,
+          shapes="single", low=0.05, functions=("Mul", "Log", "Neg", "Where")),
+    _spec("special_ndtr", lambda a: _tt().special.ndtr(a),
+          lambda a: 0.5 * _np_erfc(-a / math.sqrt(2)), shapes="single",
+          functions=("Erfc", "Mul")),
+    _spec("special_spherical_bessel_j0", lambda a: _tt().special.spherical_bessel_j0(a),
+          lambda a: _np().sinc(a / math.pi), shapes="single",
+          extra={"kinks": (0.0,), "margin": 0.05}, functions=("Sin", "Div", "Where")),
     _spec("deg2rad", lambda a: a.deg2rad(), lambda a: _np().deg2rad(a), shapes="single",
           dtypes=SIGNED, functions=("Mul",)),
     _spec("rad2deg", lambda a: a.rad2deg(), lambda a: _np().rad2deg(a), shapes="single",
@@ -1614,6 +2151,10 @@ OPS += [
           functions=("Var", "Sum", "Div")),
     _spec("norm", lambda a: a.norm(), lambda a: _np().sqrt((a * a).sum()), shapes="single",
           extra={"kinks": (0.0,)}, functions=("Mul", "Sum", "Sqrt", "Where")),
+    _spec("norm_nuc", lambda a: _tt().norm(_spd(a), "nuc", (-2, -1), True),
+          lambda a: _np_svdvals(_spd_np(a)).sum(-1)[..., None, None],
+          shapes="single", min_dims=2, extra={"min_side": 1},
+          functions=("SvdVals", "Sum", "Reshape")),
     _spec("norm_p", lambda a: _tt().norm(a, 3, -1, True), lambda a: _np_norm(a, 3, -1, True),
           shapes="single", min_dims=1, extra={"kinks": (0.0,)},
           functions=("Abs", "Pow", "Sum", "Where")),
@@ -1662,6 +2203,133 @@ def _np_combinations(a, r):
     import itertools
     rows = list(itertools.combinations(range(a.shape[0]), r))
     return a[_np().array(rows, dtype="int64").reshape(-1, r)] if rows else a[:0].reshape(0, r)
+# ---- nn: norms, padding modes, shuffles and bilinear (composed of the ops above; parameters
+# derived from the input's shape, NumPy references written out) -------------------------------
+
+def _channels4(a):
+    """(N, 4, C, W) from an "image" (N, C, H, W) with H >= 5: four channels, for groups of 2."""
+    return a[:, :, :4].permute(0, 2, 1, 3)
+
+
+def _np_channels4(a):
+    return a[:, :, :4].transpose(0, 2, 1, 3)
+
+
+def _affine4(a):
+    """Fixed per-channel weight and bias for four channels, on a's device and dtype."""
+    tt = _tt()
+    return (tt.tensor([1.0, -0.5, 2.0, 0.25], dtype=a.dtype, device=a.device),
+            tt.tensor([0.0, 1.0, -1.0, 0.5], dtype=a.dtype, device=a.device))
+
+
+def _np_group_norm4(a):
+    np = _np()
+    x = _np_channels4(a) + 7.0 * np.arange(a.shape[-1])
+    out = _np_normalize(x.reshape(x.shape[0], 2, -1), 2).reshape(x.shape)
+    return (out * np.array([1.0, -0.5, 2.0, 0.25])[:, None, None]
+            + np.array([0.0, 1.0, -1.0, 0.5])[:, None, None])
+
+
+def _running_stats(a):
+    tt, c = _tt(), a.shape[1]
+    return (tt.tensor([0.5, -0.25][:c], dtype=a.dtype, device=a.device),
+            tt.tensor([1.5, 0.5][:c], dtype=a.dtype, device=a.device))
+
+
+def _np_running_norm(a):
+    np, c = _np(), a.shape[1]
+    mean, var = np.array([0.5, -0.25][:c]), np.array([1.5, 0.5][:c])
+    return (a - mean[:, None, None]) / np.sqrt(var[:, None, None] + 1e-5)
+
+
+def _np_rms_norm(a):
+    np = _np()
+    x = a + 7.0 * np.arange(a.shape[-1])
+    return x / np.sqrt((x * x).mean(axis=-1, keepdims=True) + np.finfo(a.dtype).eps)
+
+
+def _np_lrn(x, size=3, alpha=1.0, beta=0.75, k=2.0):
+    np = _np()
+    out = np.empty_like(x)
+    channels = x.shape[1]
+    for c in range(channels):
+        lo, hi = max(c - size // 2, 0), min(c + (size - 1) // 2, channels - 1)
+        out[:, c] = x[:, c] / (k + alpha / size * (x[:, lo:hi + 1] ** 2).sum(axis=1)) ** beta
+    return out
+
+
+def _np_pad(a, widths, mode, **kw):
+    """np.pad over the trailing axes, widths listed from the first padded axis on."""
+    return _np().pad(a, [(0, 0)] * (a.ndim - len(widths)) + list(widths), mode=mode, **kw)
+
+
+def _bilinear_weight(a):
+    k = a.shape[-1]
+    return (_tt().arange(2 * k * k, dtype=a.dtype, device=a.device).reshape(2, k, k) * 0.1
+            + 0.05)
+
+
+def _np_bilinear(a, b):
+    np = _np()
+    k = a.shape[-1]
+    w = np.arange(2 * k * k, dtype=a.dtype).reshape(2, k, k) * 0.1 + 0.05
+    left = np.einsum("...i,oij->...oj", a, w)  # input1's side first, as nn.functional does
+    return (left * b[..., None, :]).sum(-1) + np.array([0.5, -0.5])
+
+
+OPS += [
+    _spec("group_norm", lambda a: _F().group_norm(_spread(_channels4(a)), 2, *_affine4(a)),
+          _np_group_norm4, shapes="image",
+          functions=("Normalize", "Reshape", "Permute", "BasicIndex", "Mul", "Add")),
+    _spec("instance_norm", lambda a: _F().instance_norm(_spread(a)),
+          lambda a: _np_normalize(a + 7.0 * _np().arange(a.shape[-1]), (2, 3)), shapes="image",
+          functions=("Normalize", "Add")),
+    _spec("instance_norm_running_stats",
+          lambda a: _F().instance_norm(a, *_running_stats(a), use_input_stats=False),
+          _np_running_norm, shapes="image", functions=("Normalize",)),
+    # spread as layer_norm's: a row of nearly equal values would make float32 gradients
+    # meaninglessly ill-conditioned (eps is float32's machine epsilon here)
+    _spec("rms_norm", lambda a: _F().rms_norm(_spread(a), a.shape[-1:]), _np_rms_norm,
+          shapes="single", min_dims=1, extra={"min_side": 2},
+          functions=("Mul", "Sum", "Div", "Add", "Sqrt")),
+    _spec("local_response_norm",
+          lambda a: _F().local_response_norm(a.permute(0, 2, 1, 3), 3, 1.0, 0.75, 2.0),
+          lambda a: _np_lrn(a.transpose(0, 2, 1, 3)), shapes="image",
+          functions=("Permute", "Mul", "Concat", "BasicIndex", "Add", "Pow", "Div")),
+    _spec("pad_reflect", lambda a: _F().pad(a, (2, 1, 1, 3), "reflect"),
+          lambda a: _np_pad(a, [(1, 3), (2, 1)], "reflect"), shapes="image", dtypes=_N,
+          functions=("Take",)),
+    _spec("pad_replicate", lambda a: _F().pad(a[0], (3, 1), "replicate"),
+          lambda a: _np_pad(a[0], [(3, 1)], "edge"), shapes="image", dtypes=_N,
+          functions=("Take", "BasicIndex")),
+    _spec("pad_replicate_3d", lambda a: _F().pad(a, (1, 0, 2, 1, 1, 1), "replicate"),
+          lambda a: _np_pad(a, [(1, 1), (2, 1), (1, 0)], "edge"), shapes="image", dtypes=_N,
+          functions=("Take",)),
+    _spec("pad_circular_cropped", lambda a: _F().pad(a, (2, 3, -1, 2), "circular"),
+          lambda a: _np_pad(a[:, :, 1:], [(0, 2), (2, 3)], "wrap"), shapes="image",
+          dtypes=_N, functions=("Take",)),
+    _spec("pad_constant_cropped", lambda a: _F().pad(a, (1, -2, 0, 2), value=2),
+          lambda a: _np_pad(a[..., :-2], [(0, 2), (1, 0)], "constant", constant_values=2),
+          shapes="image", dtypes=_N, functions=("BasicIndex", "Concat")),
+    _spec("pixel_shuffle", lambda a: _F().pixel_shuffle(_channels4(a[..., :4]), 2),
+          lambda a: _np_channels4(a[..., :4]).reshape(a.shape[0], 1, 2, 2, a.shape[1], 4)
+          .transpose(0, 1, 4, 2, 5, 3).reshape(a.shape[0], 1, 2 * a.shape[1], 8),
+          shapes="image", dtypes=_N, functions=("Reshape", "Permute", "BasicIndex")),
+    _spec("pixel_unshuffle", lambda a: _F().pixel_unshuffle(a[:, :, :4, :4], 2),
+          lambda a: a[:, :, :4, :4].reshape(a.shape[0], a.shape[1], 2, 2, 2, 2)
+          .transpose(0, 1, 3, 5, 2, 4).reshape(a.shape[0], 4 * a.shape[1], 2, 2),
+          shapes="image", dtypes=_N, functions=("Reshape", "Permute", "BasicIndex")),
+    _spec("channel_shuffle", lambda a: _F().channel_shuffle(_channels4(a), 2),
+          lambda a: _np_channels4(a).reshape(a.shape[0], 2, 2, *a.shape[1:2], a.shape[3])
+          .swapaxes(1, 2).reshape(a.shape[0], 4, a.shape[1], a.shape[3]),
+          shapes="image", dtypes=_N, functions=("Reshape", "Permute", "BasicIndex")),
+    _spec("bilinear",
+          lambda a, b: _F().bilinear(a, b, _bilinear_weight(a),
+                                     _tt().tensor([0.5, -0.5], dtype=a.dtype, device=a.device)),
+          _np_bilinear, arity=2, shapes="same", min_dims=1, extra={"min_side": 1},
+          functions=("Matmul", "Reshape", "Mul", "Sum", "Add")),
+]
+
 
 def by_name(name: str) -> OpSpec:
     for spec in OPS:

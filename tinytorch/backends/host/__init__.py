@@ -21,6 +21,7 @@ from .data import (
     host_dtype_name,
     int_extremes,
     is_host_array,
+    python_scalar,
     to_host,
 )
 from .layout import c_contiguous
@@ -46,7 +47,8 @@ from .rng import (
 )
 
 __all__ = ["compare", "astype", "copy", "from_dlpack", "host_dtype_name", "int_extremes",
-           "is_host_array", "to_host", "c_contiguous", "format_array", "categorical",
+           "is_host_array", "python_scalar", "to_host", "c_contiguous", "format_array",
+           "categorical",
            "fresh_seed", "generator", "integers", "integers_from", "manual_seed",
            "new_generator", "normal", "permutation_from", "seed_device_type",
            "stream_for", "stream_state", "set_stream_state", "uniform", "initial_seed",

@@ -13,6 +13,11 @@ def is_host_array(obj) -> bool:
     return isinstance(obj, (np.ndarray, np.generic))
 
 
+def python_scalar(obj):
+    """The Python number a NumPy scalar holds (np.float32(2.5) -> 2.5); None for anything else."""
+    return obj.item() if isinstance(obj, np.generic) and obj.dtype.kind in "biufc" else None
+
+
 def from_dlpack(producer):
     """A NumPy array sharing a host DLPack producer's memory (for devices without DLPack import)."""
     return np.from_dlpack(producer)
