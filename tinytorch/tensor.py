@@ -781,6 +781,13 @@ class Tensor:
     def kron(self, other): return kron(self, other)
     def addmm(self, mat1, mat2, *, beta=1, alpha=1):
         return addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+    def mv(self, vec): return mv(self, vec)
+    def addmv(self, mat, vec, *, beta=1, alpha=1): return addmv(self, mat, vec, beta=beta, alpha=alpha)  # noqa: E501
+    def addr(self, vec1, vec2, *, beta=1, alpha=1): return addr(self, vec1, vec2, beta=beta, alpha=alpha)  # noqa: E501
+    def addmv_(self, mat, vec, *, beta=1, alpha=1):
+        return self._inplace(addmv(self, mat, vec, beta=beta, alpha=alpha))
+    def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+        return self._inplace(addr(self, vec1, vec2, beta=beta, alpha=alpha))
     def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
         return baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
@@ -802,6 +809,18 @@ class Tensor:
     def sinc(self): return sinc(self)
     def erf(self): return erf(self)
     def erfc(self): return erfc(self)
+    def erfinv(self): return erfinv(self)
+    def lgamma(self): return lgamma(self)
+    def digamma(self): return digamma(self)
+    def polygamma(self, n): return polygamma(n, self)
+    def mvlgamma(self, p): return mvlgamma(self, p)
+    def i0(self): return i0(self)
+    def erfinv_(self): return self._inplace(erfinv(self))
+    def lgamma_(self): return self._inplace(lgamma(self))
+    def digamma_(self): return self._inplace(digamma(self))
+    def polygamma_(self, n): return self._inplace(polygamma(n, self))
+    def mvlgamma_(self, p): return self._inplace(mvlgamma(self, p))
+    def i0_(self): return self._inplace(i0(self))
     def deg2rad(self): return deg2rad(self)
     def rad2deg(self): return rad2deg(self)
     def exp2(self): return exp2(self)
@@ -869,6 +888,10 @@ class Tensor:
     def det(self): return sys.modules[__package__].det(self)  # tinytorch.linalg sits above
     def inverse(self): return sys.modules[__package__].inverse(self)
     def matrix_power(self, n): return sys.modules[__package__].matrix_power(self, n)
+    def logdet(self): return sys.modules[__package__].logdet(self)
+    def cholesky_solve(self, input2, upper=False):
+        return sys.modules[__package__].cholesky_solve(self, input2, upper)
+    def matrix_exp(self): return sys.modules[__package__].linalg.matrix_exp(self)
     def cross(self, other, dim=None): return sys.modules[__package__].cross(self, other, dim)
 
     # in-place versions of the math functions: the out-of-place op, then swapped in (_inplace)

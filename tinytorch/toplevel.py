@@ -39,7 +39,7 @@ __all__ = ["FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor
            "CharTensor", "ByteTensor", "BoolTensor", "is_tensor", "numel", "detach", "seed",
            "initial_seed", "get_rng_state", "set_rng_state", "set_printoptions", "logspace",
            "randint_like", "bernoulli", "normal", "dropout", "cross", "det", "inverse",
-           "matrix_power"]
+           "matrix_power", "logdet", "cholesky_solve", "chain_matmul", "matrix_exp"]
 
 
 # ---- PyTorch's legacy typed constructors ------------------------------------------------------
@@ -245,6 +245,38 @@ def inverse(input):  # noqa: A002
 
 def matrix_power(input, n):  # noqa: A002
     return _linalg.matrix_power(input, n)
+
+
+def logdet(input):  # noqa: A002
+    """log(det(A)): nan where the determinant is negative, -inf where it is 0 (complex A:
+    the complex logarithm). Its gradient is slogdet's, A^-H."""
+    sign, logabsdet = _linalg.slogdet(input)
+    if _dt.is_complex(sign.dtype):
+        from .ops import log
+        return log(sign) + logabsdet
+    from .ops import where
+    return where(sign < 0, math.nan, logabsdet)
+
+
+def matrix_exp(input):  # noqa: A002
+    return _linalg.matrix_exp(input)
+
+
+def cholesky_solve(input, input2, upper=False):  # noqa: A002 - PyTorch's parameter names
+    """X with A X = input, where input2 is A's Cholesky factor L (A = L L^H) or, with
+    upper=True, U (A = U^H U)."""
+    return _linalg.cholesky_solve(input, input2, upper)
+
+
+def chain_matmul(*matrices):
+    """The product of 2-D matrices in the cheapest order (PyTorch's older linalg.multi_dot)."""
+    for i, m in enumerate(matrices):
+        if not isinstance(m, Tensor) or m.ndim != 2:
+            got = f"{m.ndim}-D" if isinstance(m, Tensor) else type(m).__name__
+            raise RuntimeError(f"chain_matmul(): matrix {i} must be a 2-D tensor, got {got}")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return _linalg.multi_dot(list(matrices))
 
 
 tensor_arguments(globals(), __all__, Tensor)

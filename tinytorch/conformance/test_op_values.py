@@ -60,6 +60,20 @@ SPECIALS_ONLY.update(dict.fromkeys(
     ((math.nan, -0.0), "NumPy's interpolation gives nan at an infinite end; PyTorch keeps it")))
 # einsum sums a letter only one operand uses before multiplying (as PyTorch does), so an inf
 # meets a 0 in other places than in NumPy's product-then-sum
+# LU: LAPACK's recursive getrf meets a nan in another order than the column-by-column
+# elimination (and SciPy refuses nan outright); expm keeps zeros SciPy's algorithm keeps
+SPECIALS_ONLY.update(dict.fromkeys(
+    ("linalg_lu_factor", "linalg_lu_rectangular", "linalg_lu", "linalg_lu_solve",
+     "linalg_lu_solve_adjoint", "linalg_matrix_exp"),
+    ((-0.0,), "where nan and inf spread inside a factorization depends on the algorithm's "
+              "order of operations, which differs from LAPACK's and SciPy's")))
+# an inf or nan in A: NumPy's lstsq and cholesky refuse some and return nan for others, by
+# LAPACK routine; tinytorch refuses inf and nan in lstsq's A, and solves cholesky_solve by two
+# triangular solves where the reference takes one general solve
+SPECIALS_ONLY.update(dict.fromkeys(
+    ("linalg_lstsq_tall", "linalg_lstsq_wide", "cholesky_solve", "cholesky_solve_upper"),
+    ((-0.0,), "NumPy's answer to inf and nan in a factorization depends on the LAPACK routine "
+              "it calls")))
 SPECIALS_ONLY["einsum_contract_all"] = ((math.nan, -0.0), "inf * 0 depends on the order of "
                                         "summing; tinytorch sums first, as PyTorch does")
 

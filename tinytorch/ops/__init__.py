@@ -5,7 +5,8 @@ plumbing every op shares), unary (math functions), select (maximum,
 minimum, clamp, where), logic (comparisons, bitwise ops), convert (casts,
 device moves, clone), reduce, shape, index, linalg and positional (tril,
 triu, roll, topk); math, sorting and manipulation complete the array API
-standard's functions; plumbing.py holds what they share. The creation
+standard's functions; erf, gamma and bessel compute special functions the
+standard lacks; plumbing.py holds what they share. The creation
 functions (creation.py, a layer below) are
 imported here too (not in `__all__`: they are not Functions), so that
 `tinytorch.ops` is the one namespace that Tensor's methods call by name
@@ -13,12 +14,16 @@ imported here too (not in `__all__`: they are not Functions), so that
 """
 
 from ..creation import *  # noqa: F403 - in this namespace for Tensor's methods; not in __all__
+from .bessel import *  # noqa: F403
+from .bessel import __all__ as _bessel
 from .convert import *  # noqa: F403
 from .convert import __all__ as _convert
 from .elementwise import *  # noqa: F403
 from .elementwise import __all__ as _elementwise
 from .erf import *  # noqa: F403
 from .erf import __all__ as _erf
+from .gamma import *  # noqa: F403
+from .gamma import __all__ as _gamma
 from .index import *  # noqa: F403
 from .index import __all__ as _index
 from .linalg import *  # noqa: F403
@@ -44,7 +49,8 @@ from .unary import *  # noqa: F403
 from .unary import __all__ as _unary
 
 __all__ = [*_elementwise, *_unary, *_select, *_logic, *_convert, *_reduce, *_shape, *_index,
-           *_linalg, *_positional, *_math, *_sorting, *_manipulation, *_erf]
+           *_linalg, *_positional, *_math, *_sorting, *_manipulation, *_erf, *_gamma,
+           *_bessel]
 
 # PyTorch's top-level ops beyond the array API, one module per concept: index and scatter
 # writes, matrix-shaped ops and einsum, NumPy-style stacking, extra elementwise functions,

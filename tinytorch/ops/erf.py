@@ -28,6 +28,17 @@ to the error GELU cares about; the exp is shared with backward.
 
 The derivative is exact: d erf(x)/dx = 2/sqrt(pi) * exp(-x^2) = -d erfc(x)/dx.
 
+erfinv (the inverse, on [-1, 1]) starts from Winitzki's closed-form
+approximation (relative error about 2e-3) and takes two Halley steps on
+erf(y) = x, each cubing the error; near |x| = 1 the step solves
+erfc(y) = 1 - |x| instead (1 - |x| is exact there, and erf(y) - x would
+cancel). It is computed in float64 for every input dtype (about 600 array
+passes: the expensive op here). Measured against SciPy over [-1, 1]
+(including 1 - 1e-16 and 1e-300): relative error below 2e-14, median 1.3e-16
+(tests/test_special_functions.py); the worst cases are near |erfinv(x)| = 2, where
+erf's own absolute error (1e-15) meets erf's small slope there (0.02). Its derivative is
+sqrt(pi)/2 * exp(erfinv(x)^2), from the saved output.
+
 erfc is not computed as 1 - erf where that cancels (large x, where erfc is
 tiny): there the continued fraction (float64) or the Chebyshev erfc fit
 (float32, evaluated in float64) gives it directly, so its relative precision
@@ -49,7 +60,7 @@ import math
 from ..autograd import Function
 from .plumbing import real_only, to_float
 
-__all__ = ["erf", "erfc"]  # public ops; erf_array and normal_cdf_and_gaussian serve nn's GELU
+__all__ = ["erf", "erfc", "erfinv"]  # public ops; erf_array and normal_cdf_and_gaussian serve GELU
 
 _TWO_OVER_SQRT_PI = 1.1283791670955126
 
@@ -216,3 +227,56 @@ def erfc(input):  # noqa: A002
     """1 - erf(x), accurate where erf(x) is close to 1."""
     real_only("erfc", input)
     return Erfc.apply(to_float(input))
+
+
+# Winitzki's closed form erfinv(x) ~= sgn(x) sqrt(sqrt(t^2 - L/a) - t), t = 2/(pi a) + L/2,
+# L = log(1 - x^2), a = 0.147: relative error about 2e-3 everywhere, which two Halley steps
+# (each cubing the error) take below float64's rounding.
+_WINITZKI = 0.147
+_HALLEY_STEPS = 2
+
+
+def _erfinv_guess(xp, u, q):
+    """Winitzki's approximation of erfinv(u) for 0 <= u < 1, q = 1 - u (exact for u >= 1/2)."""
+    # log(1 - u^2): log1p for small u (where 1 - u^2 rounds), log(q) + log1p(u) near 1
+    # (where q is exact and tiny)
+    log_term = xp.where(u < 0.5, xp.log1p(-u * u), xp.log(xp.maximum(q, 1e-300)) + xp.log1p(u))
+    t = 2.0 / (math.pi * _WINITZKI) + 0.5 * log_term
+    return xp.sqrt(xp.maximum(xp.sqrt(t * t - log_term / _WINITZKI) - t, 0.0))
+
+
+def erfinv_array(xp, x):
+    """The inverse of erf on a floating array: computed in float64 (see erfinv)."""
+    wide = x if x.dtype == xp.float64 else xp.astype(x, xp.float64)
+    u = xp.abs(wide)
+    inside = u < 1.0
+    u = xp.where(inside, u, 0.5)       # the edges get their values at the end
+    q = 1.0 - u
+    y = _erfinv_guess(xp, u, q)
+    for _ in range(_HALLEY_STEPS):
+        # f(y) = erf(y) - u, written as q - erfc(y) for u >= 1/2, where erf(y) is close to 1
+        # and erf(y) - u would cancel; f' = 2/sqrt(pi) exp(-y^2), f'' = -2 y f'
+        f = xp.where(u < 0.5, erf_array(xp, y) - u, q - erfc_array(xp, y))
+        slope = _TWO_OVER_SQRT_PI * xp.exp(-y * y)
+        y = y - f / (slope + y * f)    # Halley's step: y - 2 f f' / (2 f'^2 - f f'')
+    edge = xp.where(xp.abs(wide) == 1.0, xp.full_like(y, math.inf), math.nan)
+    out = xp.where(inside, y, edge)
+    out = xp.where(wide == 0.0, wide, xp.where(wide < 0, -out, out))   # keeps -0.0
+    return out if x.dtype == xp.float64 else xp.astype(out, x.dtype)
+
+
+class Erfinv(Function):
+    def forward(self, a):
+        out = erfinv_array(self.xp, a)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved
+        return grad * ((_SQRT_PI / 2) * self.xp.exp(out * out))
+
+
+def erfinv(input):  # noqa: A002
+    """The inverse error function on [-1, 1]: erfinv(erf(y)) = y; +-inf at +-1, nan beyond."""
+    real_only("erfinv", input)
+    return Erfinv.apply(to_float(input))

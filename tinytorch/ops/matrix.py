@@ -31,7 +31,8 @@ from .reduce import sum as _sum
 from .select import where
 from .shape import broadcast_to, cat, flip, permute, reshape
 
-__all__ = ["diagonal", "diag", "diag_embed", "trace", "inner", "addmm", "baddbmm", "kron",
+__all__ = ["diagonal", "diag", "diag_embed", "trace", "inner", "addmm", "baddbmm", "mv",
+           "addmv", "addr", "kron",
            "block_diag", "einsum", "vander"]
 
 
@@ -144,6 +145,30 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):  # noqa: A002
     out = _scaled("baddbmm", input, bmm(_tensor("baddbmm", "batch1", batch1),
                                         _tensor("baddbmm", "batch2", batch2)), beta, alpha)
     return _fit("baddbmm", input, out)
+
+
+def mv(input, vec):  # noqa: A002
+    """The product of a matrix and a vector: (n, m) @ (m,) gives (n,)."""
+    if input.ndim != 2 or _tensor("mv", "vec", vec).ndim != 1:
+        raise RuntimeError(f"mv() multiplies a 2-D matrix by a 1-D vector, got "
+                           f"{input.ndim}-D and {vec.ndim}-D. Use matmul (@) for other ranks.")
+    return matmul(input, vec)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):  # noqa: A002
+    """beta * input + alpha * (mat @ vec); input broadcasts to the product's shape."""
+    out = _scaled("addmv", input, mv(_tensor("addmv", "mat", mat), vec), beta, alpha)
+    return _fit("addmv", input, out)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):  # noqa: A002
+    """beta * input + alpha * outer(vec1, vec2); input broadcasts to the outer product's."""
+    vec1, vec2 = _tensor("addr", "vec1", vec1), _tensor("addr", "vec2", vec2)
+    if vec1.ndim != 1 or vec2.ndim != 1:
+        raise RuntimeError(f"addr() takes two 1-D vectors, got {vec1.ndim}-D and "
+                           f"{vec2.ndim}-D")
+    product = mul(reshape(vec1, (-1, 1)), reshape(vec2, (1, -1)))
+    return _fit("addr", input, _scaled("addr", input, product, beta, alpha))
 
 
 def _tensor(name, argument, value):

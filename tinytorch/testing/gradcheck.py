@@ -47,7 +47,11 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     if not checked:
         raise ValueError("gradcheck expects at least one input tensor with requires_grad=True")
 
-    outputs = [o for o in _as_tuple(fn(*inputs)) if isinstance(o, Tensor) and o.requires_grad]
+    # the outputs that carry a gradient, by position, so the finite differences below weigh
+    # the same outputs (a float output without one, lu's permutation P, is left out of both)
+    results = _as_tuple(fn(*inputs))
+    picked = [k for k, o in enumerate(results) if isinstance(o, Tensor) and o.requires_grad]
+    outputs = [results[k] for k in picked]
     # A stream of its own, so checking a gradient leaves the program's random state alone.
     stream = Generator().manual_seed(seed)
 
@@ -82,7 +86,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
         got = analytical[position]
         got_flat = None if got is None else got.reshape(-1).tolist()
         for element in range(flat.numel()):
-            numerical = _numerical(fn, inputs, i, flat, element, eps, weighted)
+            numerical = _numerical(fn, inputs, i, flat, element, eps, weighted, picked)
             value = 0.0 if got_flat is None else got_flat[element]
             if abs(value - numerical) > atol + rtol * abs(numerical):
                 index = _unravel(element, x.shape)
@@ -95,7 +99,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     return True
 
 
-def _numerical(fn, inputs, i, flat, element, eps, weighted):
+def _numerical(fn, inputs, i, flat, element, eps, weighted, picked):
     directions = (1, 1j) if _is_complex(flat) else (1,)
     slopes = []
     for direction in directions:
@@ -106,8 +110,8 @@ def _numerical(fn, inputs, i, flat, element, eps, weighted):
                 moved[element] = moved[element] + step * direction
                 args = list(inputs)
                 args[i] = moved.reshape(inputs[i].shape)
-                outs = [o for o in _as_tuple(fn(*args)) if isinstance(o, Tensor)
-                        and _dtype_is_float(o)]
+                found = _as_tuple(fn(*args))
+                outs = [found[k] for k in picked]
                 results.append(float(weighted(outs)) if outs else 0.0)
         slopes.append((results[0] - results[1]) / (2 * eps))
     return slopes[0] if len(slopes) == 1 else complex(slopes[0], slopes[1])
@@ -119,10 +123,6 @@ def _is_complex(t):
 
 def _wide(t):
     return "complex128" if _is_complex(t) else "float64"
-
-
-def _dtype_is_float(t):
-    return t.dtype.startswith(("float", "complex"))
 
 
 def _unravel(flat_index, shape):

@@ -221,6 +221,141 @@ def _spd_np(a):
     return a @ np.swapaxes(a, -1, -2) + 3 * np.eye(a.shape[-2], dtype=a.dtype)
 
 
+def _general(a):
+    """A well-conditioned square matrix that is not symmetric: a's SPD matrix (_spd) plus an
+    antisymmetric K (from W = a a^T), so x^T M x = x^T S x > 0 for every x (never singular)."""
+    tt = _tt()
+    w = a @ a.mT
+    return _spd(a) + tt.triu(w, 1) - tt.tril(w, -1)
+
+
+def _general_np(a):
+    np = _np()
+    w = a @ np.swapaxes(a, -1, -2)
+    return _spd_np(a) + np.triu(w, 1) - np.tril(w, -1)
+
+
+def _separated(a):
+    """A square matrix whose eigenvalues are distinct and real (so eig's gradient exists and
+    their order is stable): 7, 14, ... on the diagonal plus a's square block / 10, whose
+    Gershgorin discs (radius <= 0.3 (n-1)) stay apart."""
+    tt = _tt()
+    a = _square_part(a)
+    n = a.shape[-1]
+    return tt.diag_embed(tt.arange(1, n + 1, dtype=a.dtype, device=a.device) * 7.0) + a / 10
+
+
+def _separated_np(a):
+    np = _np()
+    a = _square_part(a)
+    n = a.shape[-1]
+    return np.eye(n, dtype=a.dtype) * (np.arange(1, n + 1) * 7.0).astype(a.dtype) + a / 10
+
+
+def _sorted_eigvals(a):
+    """The (real) eigenvalues of _separated(a), sorted: LAPACK's order can change under a
+    perturbation as small as gradcheck's, for triangular matrices."""
+    tt = _tt()
+    values = tt.linalg.eigvals(_separated(a))
+    real = tt.real(values)
+    return tt.take_along_axis(real, tt.argsort(real.detach(), axis=-1), axis=-1), tt.imag(values)
+
+
+def _sorted_eigvals_np(a):
+    np = _np()
+    values = np.linalg.eigvals(_separated_np(a))
+    return np.sort(values.real, axis=-1), values.imag
+
+
+def _square_part(a):
+    """The leading square block of a's last two axes."""
+    k = min(a.shape[-2:])
+    return a[..., :k, :k]
+
+
+def _per_matrix(fn, *arrays):
+    """fn on each matrix of the stacks (batch axes first), results stacked back."""
+    np = _np()
+    batch = arrays[0].shape[:-2]
+    if not batch:
+        return fn(*arrays)
+    count = math.prod(batch)
+    flat = [a.reshape((count,) + a.shape[-2:]) for a in arrays]
+    if count == 0:  # an empty batch: the shapes of one result, zero times
+        sample = fn(*[np.zeros(a.shape[-2:], a.dtype) for a in arrays])
+        sample = sample if isinstance(sample, tuple) else (sample,)
+        out = tuple(np.zeros(batch + r.shape, r.dtype) for r in sample)
+        return out if len(out) > 1 else out[0]
+    results = [fn(*[a[i] for a in flat]) for i in range(count)]
+    if isinstance(results[0], tuple):
+        return tuple(np.stack([r[j] for r in results]).reshape(batch + results[0][j].shape)
+                     for j in range(len(results[0])))
+    return np.stack(results).reshape(batch + results[0].shape)
+
+
+def _np_lu_factor(a):
+    import scipy.linalg  # tests only
+    np = _np()
+
+    def one(m):
+        if 0 in m.shape:
+            return m.copy(), np.zeros(0, dtype="int32")
+        packed, pivots = scipy.linalg.lu_factor(m)
+        return packed.astype(m.dtype), (pivots + 1).astype("int32")
+    return _per_matrix(one, a)
+
+
+def _np_lu(a):
+    import scipy.linalg  # tests only
+    np = _np()
+
+    def one(m):
+        k = min(m.shape)
+        if k == 0:
+            return np.eye(m.shape[0], dtype=m.dtype), np.zeros((m.shape[0], 0), m.dtype), \
+                np.zeros((0, m.shape[1]), m.dtype)
+        return tuple(r.astype(m.dtype) for r in scipy.linalg.lu(m))
+    return _per_matrix(one, a)
+
+
+def _np_lstsq(a, b):
+    return _per_matrix(lambda m, v: _np().linalg.lstsq(m, v, rcond=None)[0], a, b)
+
+
+def _tall(a):
+    """(2n, n) with full column rank: a's SPD matrix over a a^T."""
+    return _tt().cat([_spd(a), a @ a.mT], -2)
+
+
+def _tall_np(a):
+    np = _np()
+    return np.concatenate([_spd_np(a), a @ np.swapaxes(a, -1, -2)], -2)
+
+
+def _wide(a):
+    """(n, 2n) with full row rank."""
+    return _tt().cat([_spd(a), a @ a.mT], -1)
+
+
+def _wide_np(a):
+    np = _np()
+    return np.concatenate([_spd_np(a), a @ np.swapaxes(a, -1, -2)], -1)
+
+
+def _np_cholesky_solve(a, b):
+    """solve(S, b) for S = _spd_np(a), refusing what NumPy's cholesky refuses (nan)."""
+    np = _np()
+    s = _spd_np(a)
+    np.linalg.cholesky(s)
+    return np.linalg.solve(s, b)
+
+
+def _np_logdet(a):
+    np = _np()
+    sign, logabsdet = np.linalg.slogdet(a)
+    return np.where(sign < 0, np.nan, logabsdet)
+
+
 def _np_svdvals(a):
     """Singular values, and nan for a matrix holding nan or inf (tinytorch's rule: LAPACK
     refuses such a matrix or not, depending on the matrix and on compute_uv)."""
@@ -477,6 +612,55 @@ def _np_erf(a):
 def _np_erfc(a):
     np = _np()
     return np.vectorize(math.erfc, otypes=[a.dtype])(a)
+
+
+def _np_lgamma(a):
+    """math.lgamma, elementwise, with PyTorch's +inf at the poles (math raises there)."""
+    np = _np()
+
+    def one(v):
+        pole = math.isinf(v) or (v <= 0 and v == math.floor(v))
+        return math.inf if pole else math.lgamma(v)
+    return np.vectorize(one, otypes=[a.dtype])(a)
+
+
+def _sp():
+    import scipy.special  # tests only, as NumPy: the reference for the gamma family
+    return scipy.special
+
+
+def _sp_linalg():
+    import scipy.linalg  # tests only: expm, lu and lu_factor
+    return scipy.linalg
+
+
+def _np_polygamma(n, a):
+    """SciPy's polygamma, except nan at -inf (no limit there; SciPy gives +-inf)."""
+    np = _np()
+    return np.where(a == -np.inf, np.nan, _sp().polygamma(n, a)).astype(a.dtype)
+
+
+def _np_i0(a):
+    """NumPy's i0 with the limit +inf at +-inf (NumPy, SciPy and PyTorch give nan there)."""
+    np = _np()
+    return np.where(np.isinf(a), np.inf, np.i0(a)).astype(a.dtype)
+
+
+def _np_i1(a):
+    """SciPy's i1 with the limits +-inf at +-inf (SciPy gives nan there)."""
+    np = _np()
+    return np.where(np.isinf(a), a, _sp().i1(a)).astype(a.dtype)
+
+
+def _np_mvlgamma(a, p):
+    np = _np()
+    if not np.all(a > (p - 1) / 2):
+        raise ValueError(f"mvlgamma needs every element above {(p - 1) / 2}")
+    total = sum(_np_lgamma(a - j / 2) for j in range(p))
+    return (total + p * (p - 1) / 4 * math.log(math.pi)).astype(a.dtype)
+
+
+_GAMMA_POLES = {"kinks": (0.0, -1.0, -2.0, -3.0), "margin": 0.05}
 
 
 def _np_normalize(a, axes, eps=1e-5):
@@ -1076,6 +1260,23 @@ OPS: list[OpSpec] = [
           shapes="single", functions=("GeluTanh",)),
     _spec("erf", lambda a: _F().erf(a), _np_erf, shapes="single", functions=("Erf",)),
     _spec("erfc", lambda a: _tt().erfc(a), _np_erfc, shapes="single", functions=("Erfc",)),
+    # the gamma family (ops/gamma.py), erfinv and i0: SciPy, NumPy and math as references
+    _spec("lgamma", lambda a: a.lgamma(), _np_lgamma, shapes="single", extra=_GAMMA_POLES,
+          functions=("Lgamma",)),
+    _spec("digamma", lambda a: _tt().digamma(a), lambda a: _sp().digamma(a).astype(a.dtype),
+          shapes="single", extra=_GAMMA_POLES, functions=("Digamma",)),
+    _spec("polygamma_1", lambda a: _tt().polygamma(1, a), lambda a: _np_polygamma(1, a),
+          shapes="single", extra={**_GAMMA_POLES, "margin": 0.1}, functions=("Polygamma",)),
+    _spec("polygamma_3", lambda a: a.polygamma(3), lambda a: _np_polygamma(3, a),
+          shapes="single", low=0.5, high=6.0, functions=("Polygamma",)),
+    _spec("mvlgamma", lambda a: _tt().mvlgamma(a, 3), lambda a: _np_mvlgamma(a, 3),
+          shapes="single", low=1.05, high=6.0, functions=("Lgamma", "Add")),
+    _spec("erfinv", lambda a: a.erfinv(), lambda a: _sp().erfinv(a).astype(a.dtype),
+          shapes="single", low=-0.95, high=0.95, functions=("Erfinv",)),
+    _spec("i0", lambda a: _tt().i0(a), _np_i0, shapes="single", low=-8.0, high=8.0,
+          functions=("I0",)),
+    _spec("i1", lambda a: _tt().ops.bessel.i1(a), _np_i1,
+          shapes="single", low=-8.0, high=8.0, functions=("I1",)),
     _spec("linear", _linear, _np_linear, shapes="single", min_dims=2, extra={"min_side": 1},
           functions=("Linear",)),
     _spec("conv2d_stride2", _conv2d, _np_conv2d, arity=2, shapes="image",
@@ -1407,6 +1608,74 @@ OPS: list[OpSpec] = [
     _spec("linalg_eigvalsh", lambda a: _tt().linalg.eigvalsh(_spd(a)),
           lambda a: _np().linalg.eigvalsh(_spd_np(a)), min_dims=2, shapes="single",
           functions=("Eigh",)),
+    # beyond the standard (linalg.py's second half): references from NumPy and SciPy
+    _spec("linalg_solve_triangular",
+          lambda a, b: _tt().linalg.solve_triangular(_spd(a), b, upper=True),
+          lambda a, b: _np().linalg.solve(_np().triu(_spd_np(a)), b), arity=2, shapes="same",
+          min_dims=2, functions=("Solve", "Where", "BroadcastTo")),
+    _spec("linalg_solve_triangular_right_unit",
+          lambda a, b: _tt().linalg.solve_triangular(_spd(a) / 9, b.mT, upper=False,
+                                                     left=False, unitriangular=True),
+          lambda a, b: _np().swapaxes(_np().linalg.solve(_np().swapaxes(
+              _np().tril(_spd_np(a) / 9, -1) + _np().eye(a.shape[-2], dtype=a.dtype), -1, -2),
+              b), -1, -2),
+          arity=2, shapes="same", min_dims=2,
+          functions=("Solve", "Where", "Add", "Permute")),
+    _spec("linalg_lu_factor", lambda a: tuple(_tt().linalg.lu_factor(_general(a))),
+          lambda a: _np_lu_factor(_general_np(a)), min_dims=2, shapes="single",
+          functions=("LuFactor", "Matmul")),
+    _spec("linalg_lu_rectangular", lambda a: tuple(_tt().linalg.lu(a.detach())),
+          lambda a: _np_lu(a), min_dims=2, shapes="single", differentiable=False,
+          functions=("LuFactor",)),
+    _spec("linalg_lu", lambda a: tuple(_tt().linalg.lu(_general(a))),
+          lambda a: _np_lu(_general_np(a)), min_dims=2, shapes="single",
+          functions=("LuFactor", "Where", "BasicIndex", "Add")),
+    _spec("linalg_lu_solve",
+          lambda a, b: _tt().linalg.lu_solve(*_tt().linalg.lu_factor(_general(a)), b),
+          lambda a, b: _np().linalg.solve(_general_np(a), b), arity=2, shapes="same",
+          min_dims=2, functions=("LuFactor", "Solve", "Gather")),
+    _spec("linalg_lu_solve_adjoint",
+          lambda a, b: _tt().linalg.lu_solve(*_tt().linalg.lu_factor(_general(a)), b.mT,
+                                             adjoint=True, left=False),
+          lambda a, b: _np().swapaxes(_np().linalg.solve(_general_np(a), b), -1, -2),
+          arity=2, shapes="same", min_dims=2, functions=("LuFactor", "Solve", "Gather",
+                                                         "Permute")),
+    _spec("linalg_lstsq_tall",
+          lambda a, b: _tt().linalg.lstsq(_tall(a), _tt().cat([b, 2 * b], -2)).solution,
+          lambda a, b: _np_lstsq(_tall_np(a), _np().concatenate([b, 2 * b], -2)), arity=2,
+          shapes="same", min_dims=2, functions=("Lstsq", "Concat")),
+    _spec("linalg_lstsq_wide",
+          lambda a, b: _tt().linalg.lstsq(_wide(a), b).solution,
+          lambda a, b: _np_lstsq(_wide_np(a), b), arity=2, shapes="same", min_dims=2,
+          functions=("Lstsq", "Concat")),
+    _spec("linalg_eigvals", _sorted_eigvals, _sorted_eigvals_np, min_dims=2,
+          shapes="single", functions=("EigValues", "Real", "Imag", "Gather")),
+    _spec("linalg_eig_vectors",
+          lambda a: _parts(_tt().linalg.eig(_square_part(a).detach()).eigenvectors),
+          lambda a: _parts(_np().linalg.eig(_square_part(a))[1]), min_dims=2, shapes="single",
+          differentiable=False, functions=("EigVectors",)),
+    _spec("linalg_matrix_exp", lambda a: _tt().linalg.matrix_exp(_square_part(a)),
+          lambda a: _sp_linalg().expm(_square_part(a)), min_dims=2, shapes="single",
+          low=-2.0, high=2.0, functions=("Matmul", "Solve", "Mul", "Add", "Sub")),
+    _spec("linalg_multi_dot", lambda a, b: _tt().linalg.multi_dot([a, b, b.mT, a.mT]),
+          lambda a, b: _np().linalg.multi_dot([a, b, b.T, a.T]), arity=2, shapes="mm",
+          functions=("Matmul",)),
+    _spec("chain_matmul", lambda a, b: _tt().chain_matmul(a, b, b.mT),
+          lambda a, b: _np().linalg.multi_dot([a, b, b.T]), arity=2, shapes="mm",
+          functions=("Matmul",)),
+    _spec("cholesky_solve",
+          lambda a, b: _tt().cholesky_solve(b, _tt().linalg.cholesky(_spd(a))),
+          _np_cholesky_solve, arity=2, shapes="same", min_dims=2,
+          functions=("CholeskySolve", "Cholesky")),
+    _spec("cholesky_solve_upper",
+          lambda a, b: b.cholesky_solve(_tt().linalg.cholesky(_spd(a), upper=True), True),
+          _np_cholesky_solve, arity=2, shapes="same", min_dims=2,
+          functions=("CholeskySolve", "Cholesky")),
+    _spec("logdet", lambda a: _tt().logdet(_spd(a)),
+          lambda a: _np().linalg.slogdet(_spd_np(a))[1], min_dims=2, shapes="single",
+          functions=("LogAbsDet", "ForwardOnly", "Where")),
+    _spec("logdet_any_sign", lambda a: a.detach().logdet(), _np_logdet, min_dims=2,
+          shapes="single", differentiable=False, functions=("LogAbsDet",)),
     # a single singular value's gradient needs it distinct, which drawn matrices need not be:
     # values only here; the nuclear norm (its gradient U V^H is unique) checks SvdVals' backward
     _spec("linalg_svdvals", lambda a: _tt().linalg.svdvals(a.detach()),
@@ -1751,6 +2020,14 @@ OPS += [
     _spec("flipud", lambda a: a.flipud(), lambda a: _np().flipud(a), shapes="single",
           dtypes=_N, min_dims=1, functions=("Flip",)),
 
+    _spec("mv", lambda a, b: _tt().mv(a, b.sum(-1)), lambda a, b: a @ b.sum(-1), arity=2,
+          shapes="mm", dtypes=SIGNED, functions=("Matmul", "Sum", "Reshape")),
+    _spec("addmv", lambda a, b: a.sum(-1).addmv(a, b.sum(-1), beta=0.5, alpha=2),
+          lambda a, b: 0.5 * a.sum(-1) + 2 * (a @ b.sum(-1)), arity=2, shapes="mm",
+          functions=("Matmul", "Mul", "Add")),
+    _spec("addr", lambda a, b: _tt().addr(a @ b, a.sum(-1), b.sum(0), beta=0.5, alpha=-1.5),
+          lambda a, b: 0.5 * (a @ b) - 1.5 * _np().outer(a.sum(-1), b.sum(0)), arity=2,
+          shapes="mm", functions=("Matmul", "Mul", "Add")),
     # elementwise extras (ops/special.py)
     _spec("lerp", lambda a, b, w: _tt().lerp(a, b, w), lambda a, b, w: a + w * (b - a),
           arity=3, functions=("Add", "Mul", "Sub")),
