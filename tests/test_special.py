@@ -101,7 +101,19 @@ def test_gradients_at_the_guarded_points_are_finite():
     assert z.grad.tolist() == [0.0, 0.0]
 
 
-@pytest.mark.parametrize("name", ["gammaln", "digamma", "erfinv", "ndtri", "i0", "log_ndtr",
+def test_the_gamma_bessel_and_inverse_functions_are_the_top_level_ones():
+    assert tt.special.gammaln is tt.lgamma and tt.special.psi is tt.digamma
+    assert tt.special.erfinv is tt.erfinv and tt.special.multigammaln is tt.mvlgamma
+    scipy_special = pytest.importorskip("scipy.special")
+    p = np.array([1e-300, 1e-20, 0.3, 0.5, 0.999999])
+    got = tt.special.ndtri(tt.tensor(p, dtype="float64")).tolist()
+    np.testing.assert_allclose(got, scipy_special.ndtri(p), rtol=1e-13)
+    x = np.array([0.25, 1.5, 7.0])
+    np.testing.assert_allclose(tt.special.i1(tt.tensor(x, dtype="float64")).tolist(),
+                               scipy_special.i1(x), rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["gammainc", "zeta", "bessel_j0", "i0e", "log_ndtr",
                                   "chebyshev_polynomial_t"])
 def test_missing_functions_say_why(name):
     assert not hasattr(tt.special, name)

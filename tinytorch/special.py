@@ -2,18 +2,18 @@
 has.
 
 What it does: most names are tinytorch's top-level ops under torch.special's spelling, and are
-the same function objects (`special.expit is tinytorch.sigmoid`, `special.erf is
-tinytorch.erf`), so they give exactly the top-level results and gradients. Four are defined
-here, each a line or two over existing ops, so their gradients come from those ops:
-`xlog1py` (x * log1p(y), 0 where x is 0, like xlogy), `entr` (-x log x), `ndtr` (the standard
-normal CDF) and `spherical_bessel_j0` (sin x / x).
+the same function objects (`special.expit is tinytorch.sigmoid`, `special.gammaln is
+tinytorch.lgamma`, `special.erf is tinytorch.erf`), so they give exactly the top-level
+results and gradients. A few are defined here, each a line or two over existing ops, so their
+gradients come from those ops: `xlog1py` (x * log1p(y), 0 where x is 0, like xlogy), `entr`
+(-x log x), `ndtr` (the standard normal CDF), `ndtri` (its inverse, from
+distributions/normal.py) and `spherical_bessel_j0` (sin x / x).
 
 Assumes: `ndtr` is erfc(-x / sqrt 2) / 2, which keeps its digits in the lower tail (1 - erf
 would round to 0 there) and is as accurate as tinytorch's erfc. `entr` is constant at x <= 0
 (0 at 0, -inf below), so its gradient there is 0 where PyTorch gives inf at 0 and nan below.
-The functions that need the gamma family, erfinv or Bessel series (gammaln, digamma, psi,
-polygamma, multigammaln, erfinv, ndtri, i0, i0e, i1, i1e, the bessel_*, modified_bessel_* and
-*_polynomial_* families, zeta, gammainc, gammaincc, airy_ai) and those that need an asymptotic
+The other Bessel functions (i0e, i1e, bessel_*, modified_bessel_k*), the *_polynomial_*
+families, zeta, gammainc, gammaincc, airy_ai, and the functions that need an asymptotic
 expansion in a tail (log_ndtr, erfcx) are left out: asking for one raises an AttributeError
 that says so.
 Production does instead: PyTorch has a fused kernel per function (with its derivative in
@@ -26,22 +26,31 @@ from __future__ import annotations
 import math
 
 from .creation import full
+from .distributions.normal import standard_normal_icdf as ndtri
 from .errors import tensor_arguments
 from .ops import (
+    digamma,
     erf,
     erfc,
+    erfinv,
     exp2,
     expm1,
+    i0,
     log1p,
     log_softmax,
     logit,
     logsumexp,
+    polygamma,
     round,
     sinc,
     softmax,
     xlogy,
 )
+from .ops import digamma as psi
+from .ops import lgamma as gammaln
+from .ops import mvlgamma as multigammaln
 from .ops import sigmoid as expit
+from .ops.bessel import i1
 from .ops.elementwise import div, mul, neg
 from .ops.logic import bitwise_and, bitwise_or, eq, isinf, isnan, le, logical_not, lt
 from .ops.plumbing import float_pair, real_only, to_float
@@ -49,21 +58,20 @@ from .ops.select import where
 from .ops.unary import log
 from .tensor import Tensor
 
-__all__ = ["erf", "erfc", "expit", "logit", "xlogy", "xlog1py", "expm1", "exp2", "log1p",
-           "sinc", "round", "softmax", "log_softmax", "logsumexp", "entr", "ndtr",
-           "spherical_bessel_j0"]
+__all__ = ["erf", "erfc", "erfinv", "expit", "logit", "xlogy", "xlog1py", "expm1", "exp2",
+           "log1p", "sinc", "round", "softmax", "log_softmax", "logsumexp", "entr", "ndtr",
+           "ndtri", "spherical_bessel_j0", "gammaln", "digamma", "psi", "polygamma",
+           "multigammaln", "i0", "i1"]
 
 _SQRT_HALF = math.sqrt(0.5)
 
 # torch.special names tinytorch does not have, and what is missing for each (see the docstring)
 _MISSING = {
-    **dict.fromkeys(("gammaln", "digamma", "psi", "polygamma", "multigammaln", "gammainc",
-                     "gammaincc", "zeta"), "the gamma function family (lgamma, digamma)"),
-    **dict.fromkeys(("erfinv", "ndtri"), "an inverse error function"),
-    **dict.fromkeys(("i0", "i0e", "i1", "i1e", "bessel_j0", "bessel_j1", "bessel_y0",
-                     "bessel_y1", "modified_bessel_i0", "modified_bessel_i1",
-                     "modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
-                     "scaled_modified_bessel_k1", "airy_ai"), "Bessel-function series"),
+    **dict.fromkeys(("gammainc", "gammaincc", "zeta"), "incomplete gamma and zeta series"),
+    **dict.fromkeys(("i0e", "i1e", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1",
+                     "modified_bessel_i0", "modified_bessel_i1", "modified_bessel_k0",
+                     "modified_bessel_k1", "scaled_modified_bessel_k0",
+                     "scaled_modified_bessel_k1", "airy_ai"), "more Bessel-function series"),
     **dict.fromkeys(("log_ndtr", "erfcx"), "an asymptotic expansion for the tail, where the "
                     "direct formula underflows or overflows"),
 }

@@ -44,6 +44,7 @@ from .ops import (
     div,
     flip,
     getitem,
+    i0,
     mul,
     narrow,
     real,
@@ -135,23 +136,10 @@ def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, de
                    lambda k, m: sub(1.0, (mul(k, 2.0 / m) - 1.0).abs()))
 
 
-def _bessel_i0(x, largest):
-    """I0(x) = sum_j ((x/2)^j / j!)^2 for x in [0, largest]: the terms grow until j is about
-    x/2 and then shrink faster than geometrically, so x/2 + 10 sqrt(x) + 30 terms leave a tail
-    below float64's resolution."""
-    quarter_square = mul(mul(x, x), 0.25)
-    term = full(x.shape, 1.0, dtype="float64", device=x.device)
-    total = term
-    for j in range(1, int(largest / 2 + 10 * math.sqrt(largest) + 30)):
-        term = div(mul(term, quarter_square), float(j * j))
-        total = total + term
-    return total
-
-
 def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None,
                   device=None, pin_memory=False, requires_grad=False):
     """I0(beta sqrt(1 - (2k / m - 1)^2)) / I0(beta), I0 the modified Bessel function of the
-    first kind of order 0."""
+    first kind of order 0 (tinytorch.i0)."""
     beta = _number("kaiser_window", "beta", beta)
     if beta < 0:
         raise RuntimeError(f"kaiser_window(): beta must be non-negative, got {beta}")
@@ -159,8 +147,8 @@ def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout
     def shape(k, m):
         ratio = mul(k, 2.0 / m) - 1.0
         argument = mul(sqrt(clamp(sub(1.0, mul(ratio, ratio)), min=0.0)), beta)
-        scale = _bessel_i0(full((), beta, dtype="float64", device=k.device), beta)
-        return div(_bessel_i0(argument, beta), scale)
+        scale = i0(full((), beta, dtype="float64", device=k.device))
+        return div(i0(argument), scale)
     return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad,
                    shape)
 

@@ -3,9 +3,10 @@
 What it does: rsample draws eps from `tinytorch.randn` and returns
 loc + scale * eps, so gradients reach loc and scale; log_prob, entropy, cdf
 (through erfc) and icdf are formulas in tinytorch ops. icdf needs the
-standard normal quantile, which has no closed form and no erfinv in
-tinytorch: it starts from Acklam's rational approximation (relative error
-about 1e-9, three branches: the two tails and the centre), computed without
+standard normal quantile; sqrt(2) * erfinv(2p - 1) would lose the lower
+tail (2p - 1 rounds to -1 below p = 1e-16), so it starts from Acklam's
+rational approximation (relative error about 1e-9, three branches: the two
+tails and the centre), computed without
 gradient, then takes one Newton step p -> z + (p - Phi(z)) / phi(z) in
 tinytorch ops. The step makes the value accurate to the dtype's precision and
 gives the exact gradient dz/dp = 1 / phi(z) at the computed point.

@@ -37,7 +37,7 @@ import warnings
 from .. import linalg
 from ..autograd import no_grad
 from ..creation import eye, full, rand, randn, zeros
-from ..ops import argsort, clamp, diagonal, erf, exp, log, sign, sqrt, where
+from ..ops import argsort, clamp, diagonal, erfinv, sign, where
 from ..tensor import Tensor
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "zeros_", "ones_", "constant_",
@@ -164,21 +164,6 @@ def _normal_cdf(x: float) -> float:
     return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
 
-def _erfinv(y):
-    """The inverse of erf on a float64 tensor of values in (-1, 1).
-
-    Winitzki's estimate (relative error below 2e-3) starts three Newton steps on
-    erf(x) = y, whose derivative is 2 / sqrt(pi) * exp(-x^2); each step squares the error.
-    """
-    a = 0.147
-    log_term = log(1 - y * y)
-    first = 2 / (math.pi * a) + log_term / 2
-    x = sign(y) * sqrt(sqrt(first * first - log_term / a) - first)
-    for _ in range(3):
-        x = x - (erf(x) - y) / (2 / math.sqrt(math.pi) * exp(-x * x))
-    return x
-
-
 def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
                   b: float = 2.0, generator=None):
     """Fill with N(mean, std^2) values redrawn into [a, b] (a and b are values, not stds)."""
@@ -198,7 +183,7 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
     u = rand(tensor.shape, generator=generator, dtype="float64", device=tensor.device)
     tiny = 2.0 ** -52  # keep erfinv's argument inside (-1, 1), where it is finite
     y = clamp(u * (high - low) + low, -1 + tiny, 1 - tiny)
-    return _fill(tensor, clamp(_erfinv(y) * (std * math.sqrt(2.0)) + mean, a, b))
+    return _fill(tensor, clamp(erfinv(y) * (std * math.sqrt(2.0)) + mean, a, b))
 
 
 def orthogonal_(tensor, gain: float = 1, generator=None):
