@@ -80,6 +80,7 @@ def test_index_put_and_masked_scatter_send_gradients_to_both_inputs():
 def test_select_swapaxes_apply_and_is_nonzero():
     x = tt.arange(6).reshape(2, 3)
     assert x.select(1, -1).tolist() == [2, 5] and tt.select(x, 0, 1).tolist() == [3, 4, 5]
+    assert x.narrow_copy(1, 1, 2).tolist() == [[1, 2], [4, 5]]
     assert x.swapaxes(0, 1).shape == (3, 2) and tt.swapdims(x, 0, 1).tolist() == [[0, 3], [1, 4],
                                                                                   [2, 5]]
     with pytest.raises(IndexError, match="index 3 out of range"):

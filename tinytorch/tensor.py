@@ -646,6 +646,7 @@ class Tensor:
     def chunk(self, chunks, dim=0): return chunk(self, chunks, dim)
     def unbind(self, dim=0): return unbind(self, dim)
     def narrow(self, dim, start, length): return narrow(self, dim, start, length)
+    def narrow_copy(self, dim, start, length): return narrow(self, dim, start, length).clone()
     def gather(self, dim, index): return gather(self, dim, index)
     def nonzero(self, *, as_tuple=False): return nonzero(self, as_tuple=as_tuple)
     def tril(self, diagonal=0, *, k=None): return tril(self, diagonal, k=k)
