@@ -74,6 +74,10 @@ SPECIALS_ONLY.update(dict.fromkeys(
     ("linalg_lstsq_tall", "linalg_lstsq_wide", "cholesky_solve", "cholesky_solve_upper"),
     ((-0.0,), "NumPy's answer to inf and nan in a factorization depends on the LAPACK routine "
               "it calls")))
+# a chain of products is evaluated in its cheapest order, which need not be NumPy's, and BLAS
+# may skip a 0 times nan: where inf * 0 and nan * 0 appear differs between the two
+SPECIALS_ONLY.update(dict.fromkeys(("linalg_multi_dot", "chain_matmul"), (
+    (-0.0,), "the order of a chain of products decides where inf * 0 and nan * 0 appear")))
 SPECIALS_ONLY["einsum_contract_all"] = ((math.nan, -0.0), "inf * 0 depends on the order of "
                                         "summing; tinytorch sums first, as PyTorch does")
 

@@ -1674,7 +1674,8 @@ OPS: list[OpSpec] = [
     _spec("logdet", lambda a: _tt().logdet(_spd(a)),
           lambda a: _np().linalg.slogdet(_spd_np(a))[1], min_dims=2, shapes="single",
           functions=("LogAbsDet", "ForwardOnly", "Where")),
-    _spec("logdet_any_sign", lambda a: a.detach().logdet(), _np_logdet, min_dims=2,
+    _spec("logdet_any_sign", lambda a: _square_part(a).detach().logdet(),
+          lambda a: _np_logdet(_square_part(a)), min_dims=2,
           shapes="single", differentiable=False, functions=("LogAbsDet",)),
     # a single singular value's gradient needs it distinct, which drawn matrices need not be:
     # values only here; the nuclear norm (its gradient U V^H is unique) checks SvdVals' backward
