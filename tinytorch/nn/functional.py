@@ -78,6 +78,12 @@ def _ints(value, count, name):
     Sizes past 2**31 are refused here: no window or padding is that large, and the arrays
     they would ask for are past any memory.
     """
+    # the common cases, decided cheaply: layers call this on every forward
+    if type(value) is int and -2**31 < value < 2**31:
+        return (value,) * count
+    if type(value) is tuple and len(value) == count and \
+            all(type(v) is int and -2**31 < v < 2**31 for v in value):
+        return value
     items = value if isinstance(value, (tuple, list)) else (value,) * count
     if len(items) != count or any(isinstance(v, bool) or not hasattr(v, "__index__")
                                   for v in items):
