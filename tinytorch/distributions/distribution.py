@@ -35,9 +35,9 @@ from ..autograd import no_grad
 from ..creation import as_tensor
 from ..tensor import Tensor
 from . import constraints
-from .utils import shape_tuple
+from .utils import broadcast_all, shape_tuple
 
-__all__ = ["Distribution"]
+__all__ = ["Distribution", "LocationScale"]
 
 
 class Distribution:
@@ -219,3 +219,28 @@ class Distribution:
                 about = value.item() if value.numel() == 1 else f"shape {tuple(value.shape)}"
                 shown.append(f"{name}: {about}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+
+class LocationScale(Distribution):
+    """A family over the reals whose draws are loc + scale * z for a fixed z (Normal, Laplace):
+    the parameters and their checks, broadcasting, expand, and mean = mode = loc live here;
+    each family adds its own z (rsample), density, cdf and moments."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.loc, self.scale = broadcast_all(loc, scale, names=("loc", "scale"))
+        super().__init__(self.loc.shape, (), validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        return self._expanded_copy(batch_shape, {"loc": (self.loc, 0), "scale": (self.scale, 0)})
+
+    @property
+    def mean(self):
+        return self.loc
+
+    @property
+    def mode(self):
+        return self.loc

@@ -16,32 +16,13 @@ import math
 
 from .. import dtypes as _dt
 from ..creation import rand
-from . import constraints
-from .distribution import Distribution
-from .utils import broadcast_all
+from .distribution import LocationScale
 
 __all__ = ["Laplace"]
 
 
-class Laplace(Distribution):
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale, names=("loc", "scale"))
-        super().__init__(self.loc.shape, (), validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        return self._expanded_copy(batch_shape, {"loc": (self.loc, 0), "scale": (self.scale, 0)})
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
+class Laplace(LocationScale):
+    """The Laplace distribution with location `loc` and scale `scale` (broadcast)."""
 
     @property
     def stddev(self):

@@ -26,9 +26,7 @@ from .. import dtypes as _dt
 from ..autograd import no_grad
 from ..creation import randn
 from ..ops import erfc, log, sqrt, where
-from . import constraints
-from .distribution import Distribution
-from .utils import broadcast_all
+from .distribution import LocationScale
 
 __all__ = ["Normal"]
 
@@ -78,27 +76,8 @@ def standard_normal_icdf(p):
     return where(p == 0, -math.inf, where(p == 1, math.inf, z))
 
 
-class Normal(Distribution):
+class Normal(LocationScale):
     """The normal distribution with mean `loc` and standard deviation `scale` (broadcast)."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale, names=("loc", "scale"))
-        super().__init__(self.loc.shape, (), validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        return self._expanded_copy(batch_shape, {"loc": (self.loc, 0), "scale": (self.scale, 0)})
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def stddev(self):
