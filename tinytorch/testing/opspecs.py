@@ -267,6 +267,27 @@ def _sorted_eigvals_np(a):
     return np.sort(values.real, axis=-1), values.imag
 
 
+def _canonical_eigenvectors(a):
+    """eig's eigenvectors of _separated(a), which are real and determined up to sign and order
+    (each LAPACK picks its own): columns sorted by eigenvalue, each signed so that its dominant
+    entry, the one on the diagonal for these matrices, is positive."""
+    tt = _tt()
+    values, vectors = tt.linalg.eig(_separated(a).detach())
+    v = tt.real(vectors)
+    order = tt.argsort(tt.real(values), axis=-1)
+    v = tt.take_along_axis(v, tt.broadcast_to(order[..., None, :], v.shape), axis=-1)
+    return v * tt.sign(tt.diagonal(v, dim1=-2, dim2=-1))[..., None, :]
+
+
+def _canonical_eigenvectors_np(a):
+    np = _np()
+    values, vectors = np.linalg.eig(_separated_np(a))
+    v = vectors.real
+    order = np.argsort(values.real, axis=-1)
+    v = np.take_along_axis(v, np.broadcast_to(order[..., None, :], v.shape), axis=-1)
+    return v * np.sign(np.diagonal(v, axis1=-2, axis2=-1))[..., None, :]
+
+
 def _square_part(a):
     """The leading square block of a's last two axes."""
     k = min(a.shape[-2:])
@@ -1650,10 +1671,8 @@ OPS: list[OpSpec] = [
           functions=("Lstsq", "Concat")),
     _spec("linalg_eigvals", _sorted_eigvals, _sorted_eigvals_np, min_dims=2,
           shapes="single", functions=("EigValues", "Real", "Imag", "Gather")),
-    _spec("linalg_eig_vectors",
-          lambda a: _parts(_tt().linalg.eig(_square_part(a).detach()).eigenvectors),
-          lambda a: _parts(_np().linalg.eig(_square_part(a))[1]), min_dims=2, shapes="single",
-          differentiable=False, functions=("EigVectors",)),
+    _spec("linalg_eig_vectors", _canonical_eigenvectors, _canonical_eigenvectors_np,
+          min_dims=2, shapes="single", differentiable=False, functions=("EigVectors",)),
     _spec("linalg_matrix_exp", lambda a: _tt().linalg.matrix_exp(_square_part(a)),
           lambda a: _sp_linalg().expm(_square_part(a)), min_dims=2, shapes="single",
           low=-2.0, high=2.0, functions=("Matmul", "Solve", "Mul", "Add", "Sub")),

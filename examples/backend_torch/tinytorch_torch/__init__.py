@@ -79,6 +79,13 @@ KNOWN_GAPS = {
         "standard's sort order put nan last, so the answer is 0",
     "test_device_placement.py::test_every_op_returns_tensors_on_its_inputs_device":
         "this one property runs every op, getitem_negative_step included (as above)",
+    **dict.fromkeys(
+        [f"test_op_values.py::test_op_matches_numpy[{op}]"
+         for op in ("complex", "polar", "view_as_real", "view_as_complex")],
+        "when the drawn imaginary part is nan or inf (not every run): tinytorch builds "
+        "complex(real, imag) by adding the imaginary part to the real one (the standard has no "
+        "constructor from parts), and PyTorch's complex addition turns 0 + nan*1j into nan + "
+        "nan*1j, so the real part reads nan where NumPy keeps it"),
     "test_op_values.py::test_op_matches_numpy[pow]":
         "when the special values drawn include pow(-inf, 0.5) (not every run): the standard "
         "says +inf; NumPy (the suite's reference) gives nan for a 0-d base where PyTorch "
