@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 
 from .creation import full
-from .distributions.normal import standard_normal_icdf as ndtri
+from .distributions.normal import standard_normal_icdf
 from .errors import tensor_arguments
 from .ops import (
     digamma,
@@ -117,10 +117,18 @@ def ndtr(input):  # noqa: A002
     return mul(erfc(mul(to_float(input), -_SQRT_HALF)), 0.5)
 
 
+def ndtri(input):  # noqa: A002
+    """The standard normal quantile: z with ndtr(z) = input (accurate in both tails)."""
+    real_only("ndtri", input)
+    return standard_normal_icdf(to_float(input))
+
+
 def spherical_bessel_j0(input):  # noqa: A002
     """sin(x) / x, and 1 at 0: sinc(x / pi)."""
     real_only("spherical_bessel_j0", input)
     return sinc(div(to_float(input), math.pi))
 
 
-tensor_arguments(globals(), ["xlog1py", "entr", "ndtr", "spherical_bessel_j0"], Tensor)
+# the functions defined here, and the two taken from modules that do not check their arguments
+tensor_arguments(globals(), ["xlog1py", "entr", "ndtr", "ndtri", "spherical_bessel_j0", "i1"],
+                 Tensor)

@@ -742,6 +742,9 @@ class Tensor:
     def apply_(self, callable):  # noqa: A002 - PyTorch's argument name
         """Replace every element x by callable(x), a Python function of one number (slow: one
         call per element, as in PyTorch, where it is CPU-only)."""
+        if not builtins.callable(callable):
+            raise TypeError(f"apply_() takes a function of one number, got "
+                            f"{type(callable).__name__}")
         values = [callable(v) for v in self.detach().reshape(-1).tolist()]
         return self.copy_(tensor(values, dtype=self.dtype, device=self.device).reshape(self.shape))
 

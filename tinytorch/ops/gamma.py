@@ -59,8 +59,8 @@ import math
 from fractions import Fraction
 
 from ..autograd import Function
-from .elementwise import add
 from .plumbing import real_only, to_float
+from .reduce import sum as total_along
 
 __all__ = ["lgamma", "digamma", "polygamma", "mvlgamma"]
 
@@ -351,7 +351,9 @@ def mvlgamma(input, p):  # noqa: A002
     if x.numel() and not bool((x.detach() > (p - 1) / 2).all()):  # one sync: PyTorch checks too
         raise RuntimeError(f"mvlgamma(): all elements must be greater than (p-1)/2 = "
                            f"{(p - 1) / 2} for p = {p}; the smallest is {x.min().item()!r}")
-    total = lgamma(x)
-    for j in range(1, p):
-        total = add(total, lgamma(x - j / 2))
+    # all p terms at once along a new last axis (a loop over p would run as long as p is large;
+    # this way a p past memory is refused by arange's allocation check)
+    from ..creation import arange
+    halves = arange(p, dtype=x.dtype, device=x.device) / 2
+    total = total_along(lgamma(x[..., None] - halves), -1)
     return total + p * (p - 1) / 4 * math.log(math.pi)

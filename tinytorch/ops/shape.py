@@ -119,6 +119,9 @@ swapaxes = swapdims = transpose
 def select(input, dim, index):  # noqa: A002
     """The slice at `index` along `dim`, with that dimension removed (x.select(1, 0) is
     x[:, 0])."""
+    if input.ndim == 0:
+        raise TensorIndexError("select() cannot be applied to a 0-dim tensor: it has no "
+                               "dimension to pick from; use the tensor itself")
     d = normalize_dim(dim, input.ndim)
     if isinstance(index, bool) or not isinstance(index, int):
         raise TypeError(f"select(): index must be an int, got {type(index).__name__}")

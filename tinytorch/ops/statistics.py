@@ -399,6 +399,7 @@ def bincount(input, weights=None, minlength=0):  # noqa: A002
         if not isinstance(weights, Tensor) or weights.shape != input.shape:
             raise RuntimeError(f"bincount(): weights must be a tensor of input's shape "
                                f"{list(input.shape)}")
+        check_same_device("bincount", input.device, weights.device)
         dtype = weights.dtype if _dt.is_floating_point(weights.dtype) else "float64"
         values = cast(weights.detach(), dtype)._data
     zeros = xp.zeros((size,), dtype=input.device._backend.dtype(dtype), device=data.device)
@@ -424,8 +425,9 @@ def histc(input, bins=100, min=0, max=0):  # noqa: A001,A002
     low, high = float(min), float(max)
     if low == high and x.numel():
         low, high = float(amin(x).item()), float(amax(x).item())
-    if low == high:
-        low, high = low - 1, high + 1
+    if low == high:  # one value: a range around it (of one ulp at least, for huge values)
+        spread = builtins.max(1.0, builtins.abs(low) * 2**-52)
+        low, high = low - spread, high + spread
     if low > high:
         raise RuntimeError(f"histc(): max must be larger than min, got min={min}, max={max}")
     inside = (x >= low) & (x <= high)
