@@ -27,6 +27,7 @@ host round trip.
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 from .. import dtypes as _dt
@@ -246,6 +247,21 @@ def unique_values(x, /):
     return _wrap(x, _unique_parts(x)[0])
 
 
+def _slices_as_rows(name, x, dim):
+    """x's slices along `dim`, one flattened per row of a 2-d array, and dim normalised."""
+    if x.ndim == 0:
+        raise TensorIndexError(f"{name}(): dim={dim!r} is out of range for a 0-d tensor, which "
+                               f"has no dimension; leave dim out")
+    dim = _axis(x, dim, name)
+    moved = x.device.xp.moveaxis(x._data, dim, 0)
+    n, width = moved.shape[0], math.prod(moved.shape[1:])
+    if width == 0 and n:
+        raise RuntimeError(f"{name}(): the slices along dim {dim} of a tensor of shape "
+                           f"{list(x.shape)} are empty, so there is nothing to compare; pick "
+                           f"a dim whose slices hold elements")
+    return x.device.xp.reshape(moved, (n, width)), dim
+
+
 def _unique_slices(x, dim):
     """PyTorch's unique(x, dim=dim): the distinct slices along `dim` in lexicographic order,
     the inverse indices (which of them each slice is) and the counts, on x's device.
@@ -254,22 +270,11 @@ def _unique_slices(x, dim):
     lexicographically (as a radix sort does); a new group starts where a row differs from the
     one before it in any column (so rows holding NaN stay distinct, as in PyTorch).
     """
-    if x.ndim == 0:
-        raise TensorIndexError(f"unique(): dim={dim} is out of range for a 0-d tensor, which has "
-                               f"no dimension; leave dim out to find its unique values.")
-    dim = _axis(x, dim, "unique")
     real_only("unique", x)
     xp, int64 = x.device.xp, x.device._backend.dtype("int64")
-    moved = xp.moveaxis(x._data, dim, 0)
-    n, rest = moved.shape[0], moved.shape[1:]
-    width = 1
-    for size in rest:
-        width *= size
-    if width == 0 and n:
-        raise RuntimeError(f"unique(): the slices along dim {dim} of a tensor of shape "
-                           f"{tuple(x.shape)} are empty, so there is nothing to compare; pick "
-                           f"a dim whose slices hold elements.")
-    rows = xp.reshape(moved, (n, width))
+    rows, dim = _slices_as_rows("unique", x, dim)
+    n, width = rows.shape
+    rest = x.shape[:dim] + x.shape[dim + 1:]
     keys = xp.astype(rows, int64) if x.dtype == "bool" else rows
     order = xp.arange(n, dtype=int64, device=rows.device)
     for column in reversed(range(width)):
@@ -278,7 +283,7 @@ def _unique_slices(x, dim):
     ordered = xp.take(rows, order, axis=0)
     if n == 0:
         empty = xp.zeros((0,), dtype=int64, device=rows.device)
-        return _wrap(x, xp.moveaxis(moved, 0, dim)), _wrap(x, empty), _wrap(x, empty)
+        return _wrap(x, x._data), _wrap(x, empty), _wrap(x, empty)  # no slices: x itself
     starts = xp.concat([xp.ones((1,), dtype=xp.bool, device=rows.device),
                         xp.any(ordered[1:, :] != ordered[:-1, :], axis=1)])
     group = xp.cumulative_sum(xp.astype(starts, int64)) - 1
@@ -322,21 +327,8 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
         rows = xp.reshape(input._data, (input.numel(), 1))
         inverse_shape = input.shape
     else:
-        if input.ndim == 0:
-            raise TensorIndexError(f"unique_consecutive(): dim={dim!r} is out of range for a "
-                                   f"0-d tensor, which has no dimension; leave dim out")
-        axis = _axis(input, dim, "unique_consecutive")
-        moved = xp.moveaxis(input._data, axis, 0)
-        n, rest = moved.shape[0], moved.shape[1:]
-        width = 1
-        for size in rest:
-            width *= size
-        if width == 0 and n:
-            raise RuntimeError(f"unique_consecutive(): the slices along dim {dim} of a tensor of "
-                               f"shape {list(input.shape)} are empty, so there is nothing to "
-                               f"compare; pick a dim whose slices hold elements")
-        rows = xp.reshape(moved, (n, width))
-        inverse_shape = (n,)
+        rows, axis = _slices_as_rows("unique_consecutive", input, dim)
+        inverse_shape, rest = (rows.shape[0],), input.shape[:axis] + input.shape[axis + 1:]
     n = rows.shape[0]
     if n == 0:
         empty = xp.zeros((0,), dtype=int64, device=rows.device)
